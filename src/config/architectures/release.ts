@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+/** Settings of the delivery pipeline (`release`). Absent = no pipeline stack. */
+export const releaseSettings = z.strictObject({
+  pipelineEnvironment: z
+    .string()
+    .meta({ description: 'Environment (name) whose account and region host the pipeline' }),
+  connectionArn: z
+    .string()
+    .regex(/^arn:aws(-cn|-us-gov)?:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36}$/, {
+      message: 'is not a CodeStar/CodeConnections connection ARN',
+    })
+    .meta({ description: 'CodeConnections (CodeStar) connection ARN to the source repository' }),
+  repository: z
+    .string()
+    .regex(/^[\w.-]+\/[\w.-]+$/, { message: 'must be "owner/name"' })
+    .meta({ description: 'Source repository as owner/name' }),
+  branch: z.string().min(1).default('main').meta({ description: 'Branch the pipeline releases' }),
+  notificationEmails: z
+    .array(z.email({ message: 'is not an email address' }))
+    .default([])
+    .meta({ description: 'Addresses subscribed to pipeline failure notifications' }),
+});
+
+export type ReleaseSettings = z.infer<typeof releaseSettings>;

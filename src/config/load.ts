@@ -1,0 +1,201 @@
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import { defaultQualifier, Naming } from '../naming';
+import { ARCHITECTURE_NEEDS, type Architecture } from './architectures';
+import { type ConfigIssue, ConfigError, fromZodIssues } from './errors';
+import { deepMerge } from './merge';
+import type { EnvironmentModel, PlatformModel } from './model';
+import { type RegionalService, regionOffers, regionsOffering, zoneBelongsToRegion } from './regions';
+import { configSchema, type EnvironmentSettings, environmentSettingsSchema, type RawConfig } from './schema';
+import { knownKeysAt } from './schema-walk';
+
+/** Reads a YAML or JSON config file into plain data; syntax errors become `ConfigError`s with a line. */
+export function readConfigFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : String(err);
+    throw new ConfigError(path, [{ path: '(file)', value: path, message: `cannot be read: ${reason}` }]);
+  }
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      path,
+      doc.errors.map((e) => ({
+        path: `(line ${e.linePos?.[0]?.line ?? '?'})`,
+        value: undefined,
+        message: e.message.split('\n')[0] ?? e.message,
+      })),
+    );
+  }
+  return doc.toJS();
+}
+
+export function loadConfig(path: string): PlatformModel {
+  return validateConfig(readConfigFile(path), path);
+}
+
+/**
+ * Validates raw config data and resolves it into the platform model. Collects every problem
+ * before failing, so a user fixes the whole file in one pass.
+ */
+export function validateConfig(input: unknown, source = 'config'): PlatformModel {
+  const issues: ConfigIssue[] = [];
+  const parsed = configSchema.safeParse(input, { reportInput: true });
+  if (!parsed.success) {
+    issues.push(...fromZodIssues(parsed.error.issues, input, [], (p) => knownKeysAt(configSchema, p)));
+    checkOverlaysOfInvalidConfig(input, issues);
+    throw new ConfigError(source, dedupe(issues));
+  }
+  const raw = parsed.data;
+  const defaults = parseSettings(raw.defaults, ['defaults'], issues);
+
+  const environments: EnvironmentModel[] = [];
+  for (const [name, env] of Object.entries(raw.environments)) {
+    const at = ['environments', name];
+    const overridesOk = parseSettings(env.overrides, [...at, 'overrides'], issues) !== undefined;
+    if (!defaults || !overridesOk) continue;
+    const settings = parseSettings(deepMerge(raw.defaults, env.overrides), [...at, 'overrides'], issues);
+    if (!settings) continue;
+    checkEnvironment(raw, name, settings, issues);
+    const qualifier = settings.bootstrap.qualifier ?? defaultQualifier(raw.organization.name, name);
+    environments.push({
+      name,
+      account: env.account,
+      region: env.region,
+      availabilityZones: env.availabilityZones,
+      approval: env.approval,
+      architectures: env.architectures,
+      settings,
+      qualifier,
+      naming: new Naming({
+        organization: raw.organization.name,
+        environment: name,
+        account: env.account,
+        region: env.region,
+        qualifier,
+      }),
+    });
+  }
+  checkPlatform(raw, environments, issues);
+  if (issues.length > 0) throw new ConfigError(source, dedupe(issues));
+
+  return {
+    organization: raw.organization,
+    teams: Object.entries(raw.teams).map(([name, team]) => ({ name, ...team })),
+    environments,
+    tags: raw.tags,
+    ...(raw.release ? { release: raw.release } : {}),
+  };
+}
+
+/** When the config as a whole is invalid, still report problems inside `defaults` and `overrides`. */
+function checkOverlaysOfInvalidConfig(input: unknown, issues: ConfigIssue[]): void {
+  if (!isRecord(input)) return;
+  if (isRecord(input.defaults)) parseSettings(input.defaults, ['defaults'], issues);
+  if (!isRecord(input.environments)) return;
+  for (const [name, env] of Object.entries(input.environments)) {
+    if (isRecord(env) && isRecord(env.overrides)) parseSettings(env.overrides, ['environments', name, 'overrides'], issues);
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseSettings(data: unknown, prefix: string[], issues: ConfigIssue[]): EnvironmentSettings | undefined {
+  const result = environmentSettingsSchema.safeParse(data, { reportInput: true });
+  if (result.success) return result.data;
+  issues.push(...fromZodIssues(result.error.issues, data, prefix, (p) => knownKeysAt(environmentSettingsSchema, p)));
+  return undefined;
+}
+
+const SERVICES_NEEDED: Record<Architecture, (s: EnvironmentSettings) => RegionalService[]> = {
+  webapp: () => ['amplify-hosting', 'cognito-threat-protection'],
+  eks: () => ['eks-pod-identity'],
+  druid: (s) => (s.druid.ingestion === 'kinesis' ? [] : ['msk-serverless']),
+};
+
+function checkEnvironment(raw: RawConfig, name: string, settings: EnvironmentSettings, issues: ConfigIssue[]): void {
+  const env = raw.environments[name];
+  if (!env) return;
+  const at = `environments.${name}`;
+  env.availabilityZones.forEach((zone, i) => {
+    if (!zoneBelongsToRegion(zone, env.region)) {
+      issues.push({ path: `${at}.availabilityZones[${i}]`, value: zone, message: `is not a zone of ${env.region} (expected ${env.region}a, ${env.region}b, ...)` });
+    }
+    if (env.availabilityZones.indexOf(zone) !== i) {
+      issues.push({ path: `${at}.availabilityZones[${i}]`, value: zone, message: 'is listed twice' });
+    }
+  });
+  const seen = new Set<string>();
+  env.architectures.forEach((arch, i) => {
+    if (seen.has(arch)) issues.push({ path: `${at}.architectures[${i}]`, value: arch, message: 'is listed twice' });
+    seen.add(arch);
+    for (const needed of ARCHITECTURE_NEEDS[arch]) {
+      if (!env.architectures.includes(needed)) {
+        issues.push({ path: `${at}.architectures`, value: env.architectures, message: `enables "${arch}", which needs "${needed}" in the same environment` });
+      }
+    }
+    for (const service of SERVICES_NEEDED[arch](settings)) {
+      if (!regionOffers(env.region, service)) {
+        issues.push({
+          path: `${at}.region`,
+          value: env.region,
+          message: `does not offer ${service}, which "${arch}" needs; regions that do: ${regionsOffering(service).join(', ')}`,
+        });
+      }
+    }
+  });
+  for (const arch of ['webapp', 'eks', 'druid'] as const) {
+    const team = settings[arch].team;
+    if (team !== undefined && !(team in raw.teams)) {
+      issues.push({ path: `${at}.overrides.${arch}.team`, value: team, message: `is not a team; teams: ${Object.keys(raw.teams).join(', ')}` });
+    }
+  }
+  settings.webapp.tableReplicaRegions.forEach((r, i) => {
+    if (r === env.region) {
+      issues.push({ path: `${at}.overrides.webapp.tableReplicaRegions[${i}]`, value: r, message: 'is the table’s home region; list only other regions' });
+    }
+  });
+}
+
+function checkPlatform(raw: RawConfig, environments: EnvironmentModel[], issues: ConfigIssue[]): void {
+  const teams = Object.keys(raw.teams);
+  if (!teams.includes(raw.organization.platformTeam)) {
+    issues.push({ path: 'organization.platformTeam', value: raw.organization.platformTeam, message: `is not a team; teams: ${teams.join(', ')}` });
+  }
+  for (const [teamName, team] of Object.entries(raw.teams)) {
+    team.contributors.forEach((c, i) => {
+      if (team.contributors.findIndex((o) => o.principal === c.principal) !== i) {
+        issues.push({ path: `teams.${teamName}.contributors[${i}].principal`, value: c.principal, message: 'is listed twice in this team' });
+      }
+    });
+  }
+  const qualifiers = new Map<string, string>();
+  for (const env of environments) {
+    const clash = qualifiers.get(`${env.account}/${env.region}/${env.qualifier}`);
+    if (clash) {
+      issues.push({ path: `environments.${env.name}.overrides.bootstrap.qualifier`, value: env.qualifier, message: `is also used by environment "${clash}" in the same account and region` });
+    }
+    qualifiers.set(`${env.account}/${env.region}/${env.qualifier}`, env.name);
+  }
+  if (raw.release && !(raw.release.pipelineEnvironment in raw.environments)) {
+    issues.push({
+      path: 'release.pipelineEnvironment',
+      value: raw.release.pipelineEnvironment,
+      message: `is not an environment; environments: ${Object.keys(raw.environments).join(', ')}`,
+    });
+  }
+}
+
+function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.path}|${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
