@@ -94,13 +94,19 @@ function reword(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
       if (!issue.message.startsWith('Invalid input')) return issue.message;
-      return issue.input === undefined ? `is required (expected ${issue.expected})` : `must be ${article(issue.expected)}`;
+      return issue.input === undefined
+        ? `is required (expected ${issue.expected})`
+        : `must be ${article(issue.expected)}`;
     case 'invalid_value':
       return `must be one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'too_small':
-      return issue.message.startsWith('Too small') ? `must be at least ${String(issue.minimum)}${unit(issue.origin)}` : issue.message;
+      return issue.message.startsWith('Too small')
+        ? `must be at least ${String(issue.minimum)}${unit(issue.origin)}`
+        : issue.message;
     case 'too_big':
-      return issue.message.startsWith('Too big') ? `must be at most ${String(issue.maximum)}${unit(issue.origin)}` : issue.message;
+      return issue.message.startsWith('Too big')
+        ? `must be at most ${String(issue.maximum)}${unit(issue.origin)}`
+        : issue.message;
     default:
       return issue.message;
   }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { defaultQualifier, Naming } from '../naming';
 import { ARCHITECTURE_NEEDS, type Architecture } from './architectures';
-import { type ConfigIssue, ConfigError, fromZodIssues } from './errors';
+import { ConfigError, type ConfigIssue, fromZodIssues } from './errors';
 import { deepMerge } from './merge';
 import type { EnvironmentModel, PlatformModel } from './model';
 import { type RegionalService, regionOffers, regionsOffering, zoneBelongsToRegion } from './regions';
@@ -96,7 +96,8 @@ function checkOverlaysOfInvalidConfig(input: unknown, issues: ConfigIssue[]): vo
   if (isRecord(input.defaults)) parseSettings(input.defaults, ['defaults'], issues);
   if (!isRecord(input.environments)) return;
   for (const [name, env] of Object.entries(input.environments)) {
-    if (isRecord(env) && isRecord(env.overrides)) parseSettings(env.overrides, ['environments', name, 'overrides'], issues);
+    if (isRecord(env) && isRecord(env.overrides))
+      parseSettings(env.overrides, ['environments', name, 'overrides'], issues);
   }
 }
 
@@ -104,10 +105,16 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function parseSettings(data: unknown, prefix: string[], issues: ConfigIssue[]): EnvironmentSettings | undefined {
+function parseSettings(
+  data: unknown,
+  prefix: string[],
+  issues: ConfigIssue[],
+): EnvironmentSettings | undefined {
   const result = environmentSettingsSchema.safeParse(data, { reportInput: true });
   if (result.success) return result.data;
-  issues.push(...fromZodIssues(result.error.issues, data, prefix, (p) => knownKeysAt(environmentSettingsSchema, p)));
+  issues.push(
+    ...fromZodIssues(result.error.issues, data, prefix, (p) => knownKeysAt(environmentSettingsSchema, p)),
+  );
   return undefined;
 }
 
@@ -117,13 +124,22 @@ const SERVICES_NEEDED: Record<Architecture, (s: EnvironmentSettings) => Regional
   druid: (s) => (s.druid.ingestion === 'kinesis' ? [] : ['msk-serverless']),
 };
 
-function checkEnvironment(raw: RawConfig, name: string, settings: EnvironmentSettings, issues: ConfigIssue[]): void {
+function checkEnvironment(
+  raw: RawConfig,
+  name: string,
+  settings: EnvironmentSettings,
+  issues: ConfigIssue[],
+): void {
   const env = raw.environments[name];
   if (!env) return;
   const at = `environments.${name}`;
   env.availabilityZones.forEach((zone, i) => {
     if (!zoneBelongsToRegion(zone, env.region)) {
-      issues.push({ path: `${at}.availabilityZones[${i}]`, value: zone, message: `is not a zone of ${env.region} (expected ${env.region}a, ${env.region}b, ...)` });
+      issues.push({
+        path: `${at}.availabilityZones[${i}]`,
+        value: zone,
+        message: `is not a zone of ${env.region} (expected ${env.region}a, ${env.region}b, ...)`,
+      });
     }
     if (env.availabilityZones.indexOf(zone) !== i) {
       issues.push({ path: `${at}.availabilityZones[${i}]`, value: zone, message: 'is listed twice' });
@@ -131,11 +147,16 @@ function checkEnvironment(raw: RawConfig, name: string, settings: EnvironmentSet
   });
   const seen = new Set<string>();
   env.architectures.forEach((arch, i) => {
-    if (seen.has(arch)) issues.push({ path: `${at}.architectures[${i}]`, value: arch, message: 'is listed twice' });
+    if (seen.has(arch))
+      issues.push({ path: `${at}.architectures[${i}]`, value: arch, message: 'is listed twice' });
     seen.add(arch);
     for (const needed of ARCHITECTURE_NEEDS[arch]) {
       if (!env.architectures.includes(needed)) {
-        issues.push({ path: `${at}.architectures`, value: env.architectures, message: `enables "${arch}", which needs "${needed}" in the same environment` });
+        issues.push({
+          path: `${at}.architectures`,
+          value: env.architectures,
+          message: `enables "${arch}", which needs "${needed}" in the same environment`,
+        });
       }
     }
     for (const service of SERVICES_NEEDED[arch](settings)) {
@@ -151,12 +172,20 @@ function checkEnvironment(raw: RawConfig, name: string, settings: EnvironmentSet
   for (const arch of ['webapp', 'eks', 'druid'] as const) {
     const team = settings[arch].team;
     if (team !== undefined && !(team in raw.teams)) {
-      issues.push({ path: `${at}.overrides.${arch}.team`, value: team, message: `is not a team; teams: ${Object.keys(raw.teams).join(', ')}` });
+      issues.push({
+        path: `${at}.overrides.${arch}.team`,
+        value: team,
+        message: `is not a team; teams: ${Object.keys(raw.teams).join(', ')}`,
+      });
     }
   }
   settings.webapp.tableReplicaRegions.forEach((r, i) => {
     if (r === env.region) {
-      issues.push({ path: `${at}.overrides.webapp.tableReplicaRegions[${i}]`, value: r, message: 'is the table’s home region; list only other regions' });
+      issues.push({
+        path: `${at}.overrides.webapp.tableReplicaRegions[${i}]`,
+        value: r,
+        message: 'is the table’s home region; list only other regions',
+      });
     }
   });
 }
@@ -164,12 +193,20 @@ function checkEnvironment(raw: RawConfig, name: string, settings: EnvironmentSet
 function checkPlatform(raw: RawConfig, environments: EnvironmentModel[], issues: ConfigIssue[]): void {
   const teams = Object.keys(raw.teams);
   if (!teams.includes(raw.organization.platformTeam)) {
-    issues.push({ path: 'organization.platformTeam', value: raw.organization.platformTeam, message: `is not a team; teams: ${teams.join(', ')}` });
+    issues.push({
+      path: 'organization.platformTeam',
+      value: raw.organization.platformTeam,
+      message: `is not a team; teams: ${teams.join(', ')}`,
+    });
   }
   for (const [teamName, team] of Object.entries(raw.teams)) {
     team.contributors.forEach((c, i) => {
       if (team.contributors.findIndex((o) => o.principal === c.principal) !== i) {
-        issues.push({ path: `teams.${teamName}.contributors[${i}].principal`, value: c.principal, message: 'is listed twice in this team' });
+        issues.push({
+          path: `teams.${teamName}.contributors[${i}].principal`,
+          value: c.principal,
+          message: 'is listed twice in this team',
+        });
       }
     });
   }
@@ -177,7 +214,11 @@ function checkPlatform(raw: RawConfig, environments: EnvironmentModel[], issues:
   for (const env of environments) {
     const clash = qualifiers.get(`${env.account}/${env.region}/${env.qualifier}`);
     if (clash) {
-      issues.push({ path: `environments.${env.name}.overrides.bootstrap.qualifier`, value: env.qualifier, message: `is also used by environment "${clash}" in the same account and region` });
+      issues.push({
+        path: `environments.${env.name}.overrides.bootstrap.qualifier`,
+        value: env.qualifier,
+        message: `is also used by environment "${clash}" in the same account and region`,
+      });
     }
     qualifiers.set(`${env.account}/${env.region}/${env.qualifier}`, env.name);
   }

@@ -45,9 +45,12 @@ export const cidr = z
 
 export const iamPrincipalArn = z
   .string()
-  .regex(/^arn:aws(-cn|-us-gov)?:(iam::\d{12}:(user|role)\/[\w+=,.@/-]{1,512}|sts::\d{12}:assumed-role\/[\w+=,.@-]+\/[\w+=,.@-]+)$/, {
-    message: 'is not an IAM user or role ARN (arn:aws:iam::<account>:role/<name> or :user/<name>)',
-  });
+  .regex(
+    /^arn:aws(-cn|-us-gov)?:(iam::\d{12}:(user|role)\/[\w+=,.@/-]{1,512}|sts::\d{12}:assumed-role\/[\w+=,.@-]+\/[\w+=,.@-]+)$/,
+    {
+      message: 'is not an IAM user or role ARN (arn:aws:iam::<account>:role/<name> or :user/<name>)',
+    },
+  );
 
 export const dnsName = z
   .string()
@@ -67,13 +70,18 @@ export const tagKey = z
   .max(128, { message: 'tag keys are at most 128 characters' })
   .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, { message: 'contains characters AWS tags do not accept' })
   .refine((k) => !k.toLowerCase().startsWith('aws:'), { message: 'tag keys must not start with "aws:"' })
-  .refine((k) => !k.startsWith('fastish:'), { message: 'the "fastish:" prefix is reserved for tags Fastish sets' });
+  .refine((k) => !k.startsWith('fastish:'), {
+    message: 'the "fastish:" prefix is reserved for tags Fastish sets',
+  });
 
 export const retentionDays = z
   .union(
-    [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653].map((n) =>
-      z.literal(n),
-    ) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>],
-    { message: 'is not a CloudWatch Logs retention (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days)' },
+    [
+      1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+    ].map((n) => z.literal(n)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>],
+    {
+      message:
+        'is not a CloudWatch Logs retention (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days)',
+    },
   )
   .meta({ description: 'CloudWatch Logs retention in days' });

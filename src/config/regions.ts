@@ -20,7 +20,11 @@ export function supportedRegions(): string[] {
  * A region missing here for a service means "not offered"; the check runs at validation,
  * so a user learns it before a deploy fails.
  */
-export type RegionalService = 'msk-serverless' | 'amplify-hosting' | 'eks-pod-identity' | 'cognito-threat-protection';
+export type RegionalService =
+  | 'msk-serverless'
+  | 'amplify-hosting'
+  | 'eks-pod-identity'
+  | 'cognito-threat-protection';
 
 const COMMERCIAL_CORE = [
   'us-east-1',
@@ -64,7 +68,15 @@ const SERVICE_REGIONS: Record<RegionalService, readonly string[]> = {
     'ap-southeast-2',
     'sa-east-1',
   ],
-  'amplify-hosting': [...COMMERCIAL_CORE, 'eu-central-2', 'eu-south-2', 'ap-south-2', 'ap-southeast-3', 'il-central-1', 'me-central-1'],
+  'amplify-hosting': [
+    ...COMMERCIAL_CORE,
+    'eu-central-2',
+    'eu-south-2',
+    'ap-south-2',
+    'ap-southeast-3',
+    'il-central-1',
+    'me-central-1',
+  ],
   'eks-pod-identity': [
     ...COMMERCIAL_CORE,
     'ca-west-1',

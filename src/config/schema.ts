@@ -5,7 +5,17 @@ import { druidSettings } from './architectures/druid';
 import { eksSettings } from './architectures/eks';
 import { releaseSettings } from './architectures/release';
 import { webappSettings } from './architectures/webapp';
-import { accountId, dnsName, iamPrincipalArn, region, retentionDays, slug, tagKey, tagValue, zoneName } from './primitives';
+import {
+  accountId,
+  dnsName,
+  iamPrincipalArn,
+  region,
+  retentionDays,
+  slug,
+  tagKey,
+  tagValue,
+  zoneName,
+} from './primitives';
 
 /** Name length budgets keep every derived physical name readable before the naming module hashes. */
 export const NAME_LIMITS = { organization: 12, team: 20, environment: 10 } as const;

@@ -22,9 +22,9 @@ export class NameError extends Error {
  * cut and suffixed with a hash of the full name, so distinct inputs stay distinct and the result is
  * stable across synths. Throws `NameError` if the parts contain characters the kind rejects.
  */
-export function fitName(kind: NameKind, parts: readonly string[], separator = '-'): string {
+export function fitName(kind: NameKind, parts: readonly string[], separator = '-', prefix = ''): string {
   const rule = NAME_RULES[kind];
-  let full = parts.filter((p) => p.length > 0).join(separator);
+  let full = prefix + parts.filter((p) => p.length > 0).join(separator);
   if (rule.lowercase) full = full.toLowerCase();
   let name = full;
   if (full.length > rule.maxLength) {
@@ -38,8 +38,10 @@ export function fitName(kind: NameKind, parts: readonly string[], separator = '-
 /** Validates a name against its kind's rule; returns it unchanged. */
 export function assertName(kind: NameKind, name: string): string {
   const rule = NAME_RULES[kind];
-  if (name.length > rule.maxLength) throw new NameError(kind, name, `is ${name.length} characters; the limit is ${rule.maxLength}`);
-  if (name.length < rule.minLength) throw new NameError(kind, name, `is shorter than ${rule.minLength} characters`);
+  if (name.length > rule.maxLength)
+    throw new NameError(kind, name, `is ${name.length} characters; the limit is ${rule.maxLength}`);
+  if (name.length < rule.minLength)
+    throw new NameError(kind, name, `is shorter than ${rule.minLength} characters`);
   if (!rule.pattern.test(name)) throw new NameError(kind, name, `does not match ${rule.pattern}`);
   return name;
 }

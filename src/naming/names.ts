@@ -47,29 +47,58 @@ export class Naming {
   }
 
   /** Bootstrap resources are named after the qualifier, as the CDK synthesizer expects. */
-  bootstrapRoleName(purpose: 'deploy' | 'cfn-exec' | 'file-publishing' | 'image-publishing' | 'lookup'): string {
-    return fitName('iamRole', ['fastish', this.context.qualifier, purpose, this.context.account, this.context.region]);
+  bootstrapRoleName(
+    purpose: 'deploy' | 'cfn-exec' | 'file-publishing' | 'image-publishing' | 'lookup',
+  ): string {
+    return fitName('iamRole', [
+      'fastish',
+      this.context.qualifier,
+      purpose,
+      this.context.account,
+      this.context.region,
+    ]);
   }
 
   bootstrapBucketName(): string {
-    return fitName('s3Bucket', ['fastish', this.context.qualifier, 'assets', this.context.account, this.context.region]);
+    return fitName('s3Bucket', [
+      'fastish',
+      this.context.qualifier,
+      'assets',
+      this.context.account,
+      this.context.region,
+    ]);
   }
 
   bootstrapRepositoryName(): string {
-    return fitName('ecrRepository', ['fastish', this.context.qualifier, 'container-assets', this.context.account, this.context.region]);
+    return fitName('ecrRepository', [
+      'fastish',
+      this.context.qualifier,
+      'container-assets',
+      this.context.account,
+      this.context.region,
+    ]);
   }
 
   /** `/fastish/<env>/<arch>/<key…>` — where stacks publish non-secret connection details. */
   parameterName(architecture: string, ...keys: string[]): string {
-    return fitName('ssmParameter', ['', 'fastish', this.context.environment, architecture, ...keys], '/');
+    return fitName('ssmParameter', ['fastish', this.context.environment, architecture, ...keys], '/', '/');
   }
 
   logGroupName(architecture: string, purpose: string): string {
-    return fitName('logGroup', ['', 'fastish', this.context.organization, this.context.environment, architecture, purpose], '/');
+    return fitName(
+      'logGroup',
+      ['fastish', this.context.organization, this.context.environment, architecture, purpose],
+      '/',
+      '/',
+    );
   }
 
   kmsAlias(purpose: string): string {
-    return fitName('kmsAlias', ['alias/fastish', this.context.organization, this.context.environment, purpose], '/');
+    return fitName(
+      'kmsAlias',
+      ['alias/fastish', this.context.organization, this.context.environment, purpose],
+      '/',
+    );
   }
 
   k8sName(...parts: string[]): string {

@@ -6,13 +6,19 @@ export const bootstrapSettings = z
   .strictObject({
     qualifier: z
       .string()
-      .regex(/^[a-z0-9]{1,10}$/, { message: 'must be 1-10 lowercase letters or digits (a CDK bootstrap qualifier)' })
+      .regex(/^[a-z0-9]{1,10}$/, {
+        message: 'must be 1-10 lowercase letters or digits (a CDK bootstrap qualifier)',
+      })
       .optional()
-      .meta({ description: 'CDK bootstrap qualifier (default: derived from organization and environment names)' }),
+      .meta({
+        description: 'CDK bootstrap qualifier (default: derived from organization and environment names)',
+      }),
     trustedAccounts: z
       .array(accountId)
       .default([])
-      .meta({ description: 'Accounts (e.g. the pipeline account) that may assume the handshake role to deploy' }),
+      .meta({
+        description: 'Accounts (e.g. the pipeline account) that may assume the handshake role to deploy',
+      }),
     handshakeExternalId: z
       .string()
       .regex(/^[\w+=,.@:/-]{2,1224}$/, { message: 'must be 2-1224 characters of [A-Za-z0-9+=,.@:/-_]' })

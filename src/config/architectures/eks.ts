@@ -14,11 +14,23 @@ export const eksSettings = z
       .array(cidr)
       .default([])
       .meta({ description: 'CIDRs allowed to reach the public API endpoint; empty = private endpoint only' }),
-    hostedZone: dnsName.optional().meta({ description: 'Route 53 zone external-dns may manage (default: external-dns off)' }),
+    hostedZone: dnsName
+      .optional()
+      .meta({ description: 'Route 53 zone external-dns may manage (default: external-dns off)' }),
     karpenterLimits: z
       .strictObject({
-        cpu: z.number().int().min(1).default(1000).meta({ description: 'Total vCPU Karpenter may provision' }),
-        memoryGiB: z.number().int().min(1).default(4000).meta({ description: 'Total memory Karpenter may provision' }),
+        cpu: z
+          .number()
+          .int()
+          .min(1)
+          .default(1000)
+          .meta({ description: 'Total vCPU Karpenter may provision' }),
+        memoryGiB: z
+          .number()
+          .int()
+          .min(1)
+          .default(4000)
+          .meta({ description: 'Total memory Karpenter may provision' }),
       })
       .prefault({}),
   })

@@ -7,9 +7,12 @@ export const releaseSettings = z.strictObject({
     .meta({ description: 'Environment (name) whose account and region host the pipeline' }),
   connectionArn: z
     .string()
-    .regex(/^arn:aws(-cn|-us-gov)?:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36}$/, {
-      message: 'is not a CodeStar/CodeConnections connection ARN',
-    })
+    .regex(
+      /^arn:aws(-cn|-us-gov)?:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36}$/,
+      {
+        message: 'is not a CodeStar/CodeConnections connection ARN',
+      },
+    )
     .meta({ description: 'CodeConnections (CodeStar) connection ARN to the source repository' }),
   repository: z
     .string()

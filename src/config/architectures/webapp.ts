@@ -29,17 +29,29 @@ export const webappSettings = z
       .max(2_000_000_000)
       .default(2_000)
       .meta({ description: 'Requests per client IP per 5 minutes before the WAF blocks' }),
-    consoleDomain: dnsName.optional().meta({ description: 'Custom domain of the console (Amplify); default: the Amplify domain' }),
+    consoleDomain: dnsName
+      .optional()
+      .meta({ description: 'Custom domain of the console (Amplify); default: the Amplify domain' }),
     consoleRepository: z
       .url()
       .optional()
       .meta({ description: 'Git repository Amplify builds the console from (default: manual deploys)' }),
-    consoleBranch: z.string().min(1).default('main').meta({ description: 'Production branch of the console' }),
+    consoleBranch: z
+      .string()
+      .min(1)
+      .default('main')
+      .meta({ description: 'Production branch of the console' }),
     tableReplicaRegions: z
       .array(region)
       .default([])
       .meta({ description: 'Regions of DynamoDB global-table replicas (default: none)' }),
-    itemTtlDays: z.number().int().min(1).max(3650).default(30).meta({ description: 'TTL of expiring records (idempotency keys)' }),
+    itemTtlDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .default(30)
+      .meta({ description: 'TTL of expiring records (idempotency keys)' }),
   })
   .prefault({});
 

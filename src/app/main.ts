@@ -1,0 +1,33 @@
+import { ConfigError, loadConfig, validateConfig } from '../config';
+import '../stacks/register';
+import { buildPlatform, createApp } from './platform';
+
+/**
+ * CDK app entry (`cdk.json` runs this). The config comes from the `fastish` context key (an object,
+ * for cdk.context.json workflows) or from the file named by context `fastish-config`,
+ * `FASTISH_CONFIG`, or `fastish.yaml`.
+ */
+function main(): void {
+  const app = createApp();
+  const inline = app.node.tryGetContext('fastish') as unknown;
+  try {
+    const model =
+      inline !== undefined
+        ? validateConfig(inline, 'context "fastish"')
+        : loadConfig(
+            (app.node.tryGetContext('fastish-config') as string | undefined) ??
+              process.env.FASTISH_CONFIG ??
+              'fastish.yaml',
+          );
+    buildPlatform(model, app);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  app.synth();
+}
+
+main();

@@ -1,0 +1,67 @@
+import { BootstraplessSynthesizer, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { EnvironmentModel, PlatformModel } from '../config';
+import { teamOf } from '../config';
+import { fastishSynthesizer } from './synthesizer';
+import { applyFastishTags } from './tagging';
+
+export interface FastishStackProps extends Omit<StackProps, 'env' | 'stackName' | 'synthesizer'> {
+  /** The validated platform. */
+  readonly platform: PlatformModel;
+  /** The environment this stack belongs to. */
+  readonly environment: EnvironmentModel;
+  /** Architecture name: `bootstrap`, `webapp`, `eks`, `druid`, `release`. Also the stack name suffix. */
+  readonly architecture: string;
+  /**
+   * Team that owns the stack's resources (tags, cost center).
+   * @default the organization's platform team
+   */
+  readonly team?: string;
+  /**
+   * Deploy with the caller's credentials instead of the bootstrap roles. Only the bootstrap stack
+   * needs this: it creates those roles.
+   * @default false
+   */
+  readonly bootstrapless?: boolean;
+}
+
+/**
+ * Base of every Fastish stack: name `<org>-<env>-<arch>`, explicit account/region/AZs (no lookups),
+ * the environment's synthesizer, Fastish tags, and termination protection where releases need approval.
+ */
+export class FastishStack extends Stack {
+  readonly platform: PlatformModel;
+  /** The environment model (`Stack.environment` is CDK's `aws://account/region` string). */
+  readonly fastishEnv: EnvironmentModel;
+  readonly architecture: string;
+  readonly team: string;
+
+  constructor(scope: Construct, id: string, props: FastishStackProps) {
+    const env = props.environment;
+    super(scope, id, {
+      ...props,
+      stackName: env.naming.stackName(props.architecture),
+      env: { account: env.account, region: env.region },
+      synthesizer: props.bootstrapless ? new BootstraplessSynthesizer() : fastishSynthesizer(env),
+      terminationProtection: props.terminationProtection ?? env.approval === 'required',
+      analyticsReporting: false,
+    });
+    this.platform = props.platform;
+    this.fastishEnv = env;
+    this.architecture = props.architecture;
+    this.team = props.team ?? props.platform.organization.platformTeam;
+    const team = teamOf(props.platform, this.team);
+    applyFastishTags(this, {
+      environment: env.name,
+      team: team.name,
+      costCenter: team.costCenter,
+      architecture: props.architecture,
+      extra: props.platform.tags,
+    });
+  }
+
+  /** Zones come from config: synth never asks AWS. */
+  override get availabilityZones(): string[] {
+    return [...this.fastishEnv.availabilityZones];
+  }
+}

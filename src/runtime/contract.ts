@@ -1,0 +1,120 @@
+/**
+ * The contract between the webapp runtime (Lambda code) and the infrastructure that deploys it.
+ * Plain constants and types only — the stack may import this module, and the runtime must never import
+ * aws-cdk-lib, so this is the one place both sides read table attribute names, environment variable names,
+ * roles, tiers and the DynamoDB actions tenant-scoped credentials need.
+ */
+
+/** Attribute names of the single table. The stack creates the table with exactly these. */
+export const TABLE_KEYS = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  /** Epoch seconds; DynamoDB TTL deletes expired idempotency records. */
+  timeToLive: 'expiresAt',
+} as const;
+
+/** Tenant roles carried in the `custom:role` claim. `operator` exists only in the platform tenant. */
+export const ROLES = ['operator', 'admin', 'member', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Roles a tenant admin may give to users of their tenant (never `operator`). */
+export const TENANT_ROLES = ['admin', 'member', 'viewer'] as const;
+export type TenantRole = (typeof TENANT_ROLES)[number];
+
+/** Tier names; equal to the configuration's `TIER_NAMES` (a test keeps them equal). */
+export const TIERS = ['basic', 'standard', 'premium'] as const;
+export type Tier = (typeof TIERS)[number];
+
+/** Claims of the Cognito ID token the authorizer reads. The user pool defines them as custom attributes
+ * that app clients may read but not write. */
+export const CLAIMS = {
+  tenantId: 'custom:tenant_id',
+  role: 'custom:role',
+  tier: 'custom:tier',
+  userId: 'sub',
+  email: 'email',
+} as const;
+
+/** Tenant ids: lowercase slug. No `#`, so `${tenant}#*` can never match another tenant's keys. */
+export const TENANT_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$/;
+
+/** Context the authorizer returns to API Gateway, which passes it to the API as `requestContext.authorizer`. */
+export interface TenantContext {
+  tenantId: string;
+  userId: string;
+  role: Role;
+  tier: Tier;
+}
+
+/**
+ * DynamoDB actions of the tenant-scoped role (assumed by the API with session tag `tenant=<id>`).
+ * The stack's policy allows exactly these on the table, under
+ * `ForAllValues:StringLike: { "dynamodb:LeadingKeys": ["${aws:PrincipalTag/tenant}#*"] }`.
+ * No Scan, no PartiQL, no batch writes (they cannot carry conditions).
+ */
+export const TENANT_DATA_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:ConditionCheckItem',
+] as const;
+
+/** Session tag key the token vending machine sets, and the policy variable that reads it. */
+export const TENANT_SESSION_TAG = 'tenant';
+
+/** Environment variables read by the handlers (the stack sets them). */
+export const ENV = {
+  /** Table name (API, stream consumer). */
+  tableName: 'TABLE_NAME',
+  /** ARN of the tenant-scoped role the API assumes per tenant (API). Absent locally. */
+  tenantRoleArn: 'TENANT_ROLE_ARN',
+  /** JWT issuer, e.g. `https://cognito-idp.<region>.amazonaws.com/<userPoolId>` (authorizer). */
+  jwtIssuer: 'JWT_ISSUER',
+  /** Cognito app client id, the ID token's `aud` (authorizer). */
+  jwtAudience: 'JWT_AUDIENCE',
+  /** JWKS URI; default `${JWT_ISSUER}/.well-known/jwks.json` (authorizer). */
+  jwksUri: 'JWT_JWKS_URI',
+  /** Seconds a verified token stays cached in the authorizer (authorizer; default 300, max 3600). */
+  authCacheSeconds: 'AUTH_CACHE_SECONDS',
+  /** Tenant id whose `operator` users run the platform (authorizer, API; default `platform`). */
+  platformTenantId: 'PLATFORM_TENANT_ID',
+  /** ARN of the Secrets Manager secret holding the cursor HMAC key (API, cloud). */
+  cursorKeySecretArn: 'CURSOR_KEY_SECRET_ARN',
+  /** Cursor HMAC key itself, base64 (API, local development only). */
+  cursorKey: 'CURSOR_KEY',
+  /** Cognito user pool id, for the user directory adapter (API, cloud). */
+  userPoolId: 'USER_POOL_ID',
+  /** JSON `{"basic":10000,...}`: requests per tenant per day, from the tier config (API). */
+  tierQuotas: 'TIER_QUOTAS',
+  /** Seconds an idempotency record lives (API; default 86400). */
+  idempotencyTtlSeconds: 'IDEMPOTENCY_TTL_SECONDS',
+  /** Seconds the API caches a tenant's status (API; default 30; 0 = read every request). */
+  tenantCacheSeconds: 'TENANT_CACHE_SECONDS',
+} as const;
+
+/** Daily request quota per tier when `TIER_QUOTAS` is not set (the configuration's defaults). */
+export const DEFAULT_TIER_QUOTAS: Record<Tier, number> = {
+  basic: 10_000,
+  standard: 100_000,
+  premium: 1_000_000,
+};
+
+/**
+ * Bodies API Gateway should return for its own responses (Gateway Responses UNAUTHORIZED, ACCESS_DENIED,
+ * DEFAULT_4XX, DEFAULT_5XX, THROTTLED), so clients see one error shape whether API Gateway or the API answers.
+ */
+export const GATEWAY_RESPONSES = {
+  UNAUTHORIZED: {
+    status: 401,
+    body: { error: { code: 'unauthorized', message: 'Missing or invalid token' } },
+  },
+  ACCESS_DENIED: { status: 403, body: { error: { code: 'forbidden', message: 'Access denied' } } },
+  THROTTLED: { status: 429, body: { error: { code: 'throttled', message: 'Too many requests' } } },
+  REQUEST_TOO_LARGE: {
+    status: 413,
+    body: { error: { code: 'payload_too_large', message: 'Request too large' } },
+  },
+  DEFAULT_5XX: { status: 500, body: { error: { code: 'internal', message: 'Internal error' } } },
+} as const;

@@ -1,0 +1,127 @@
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ApiError, isConditionFailed } from '../errors';
+import type { Item, ItemInput } from '../schemas';
+import { newItemId } from './ids';
+import { ENTITIES, partitionKey } from './keys';
+
+type ItemRecord = Item & { pk: string; sk: string };
+
+function toItem(record: Record<string, unknown>): Item {
+  const { pk: _pk, sk: _sk, ...item } = record as ItemRecord;
+  return item;
+}
+
+/** Items of one tenant. Every write is conditional, so nothing is created twice or overwritten unseen. */
+export class ItemStore {
+  private readonly pk: string;
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    tenantId: string,
+  ) {
+    this.pk = partitionKey(tenantId, ENTITIES.item);
+  }
+
+  async create(input: ItemInput, userId: string, now: Date): Promise<Item> {
+    const at = now.toISOString();
+    const item: Item = {
+      id: newItemId(now.getTime()),
+      name: input.name,
+      ...(input.description === undefined ? {} : { description: input.description }),
+      attributes: input.attributes ?? {},
+      version: 1,
+      createdAt: at,
+      updatedAt: at,
+      createdBy: userId,
+    };
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { pk: this.pk, sk: item.id, ...item },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return item;
+  }
+
+  async get(id: string): Promise<Item | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: { pk: this.pk, sk: id }, ConsistentRead: true }),
+    );
+    return out.Item ? toItem(out.Item) : undefined;
+  }
+
+  async list(limit: number, afterSk?: string): Promise<{ items: Item[]; lastSk?: string }> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': this.pk },
+        Limit: limit,
+        ...(afterSk ? { ExclusiveStartKey: { pk: this.pk, sk: afterSk } } : {}),
+      }),
+    );
+    const items = (out.Items ?? []).map(toItem);
+    const last = out.LastEvaluatedKey?.sk;
+    return { items, ...(typeof last === 'string' ? { lastSk: last } : {}) };
+  }
+
+  /** Replaces name/description/attributes if the stored version is `expectedVersion`. */
+  async replace(id: string, input: ItemInput, expectedVersion: number, now: Date): Promise<Item> {
+    const sets = ['#name = :name', 'attributes = :attrs', 'version = version + :one', 'updatedAt = :at'];
+    const values: Record<string, unknown> = {
+      ':name': input.name,
+      ':attrs': input.attributes ?? {},
+      ':one': 1,
+      ':at': now.toISOString(),
+      ':v': expectedVersion,
+    };
+    if (input.description !== undefined) {
+      sets.push('description = :desc');
+      values[':desc'] = input.description;
+    }
+    const expression = `SET ${sets.join(', ')}${input.description === undefined ? ' REMOVE description' : ''}`;
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: this.pk, sk: id },
+          UpdateExpression: expression,
+          ConditionExpression: 'attribute_exists(pk) AND version = :v',
+          ExpressionAttributeNames: { '#name': 'name' },
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toItem(out.Attributes ?? {});
+    } catch (err) {
+      if (isConditionFailed(err)) throw await this.whyConditionFailed(id);
+      throw err;
+    }
+  }
+
+  async delete(id: string, expectedVersion?: number): Promise<void> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { pk: this.pk, sk: id },
+          ConditionExpression:
+            expectedVersion === undefined ? 'attribute_exists(pk)' : 'attribute_exists(pk) AND version = :v',
+          ...(expectedVersion === undefined ? {} : { ExpressionAttributeValues: { ':v': expectedVersion } }),
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailed(err)) throw await this.whyConditionFailed(id);
+      throw err;
+    }
+  }
+
+  private async whyConditionFailed(id: string): Promise<ApiError> {
+    const current = await this.get(id);
+    return current
+      ? new ApiError('precondition_failed', `Item version is ${current.version}`)
+      : new ApiError('not_found', 'Item not found');
+  }
+}

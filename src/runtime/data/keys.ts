@@ -1,0 +1,57 @@
+import { TENANT_ID_PATTERN } from '../contract';
+
+/**
+ * Key layout of the single table. Every partition key starts with `<tenantId>#`, which is what the
+ * tenant role's `dynamodb:LeadingKeys` condition (`${aws:PrincipalTag/tenant}#*`) matches, so a tenant's
+ * credentials cannot name another tenant's partition. One partition per (tenant, entity kind):
+ *
+ * | entity       | pk                    | sk                       | notes                                   |
+ * | ------------ | --------------------- | ------------------------ | --------------------------------------- |
+ * | tenant       | `<t>#tenant`          | `profile`                | status, tier; kept as tombstone         |
+ * | user         | `<t>#user`            | `<userId>` (Cognito sub) | role, email                             |
+ * | item         | `<t>#item`            | `<itemId>` (time-sorted) | version for optimistic concurrency      |
+ * | idempotency  | `<t>#idem`            | `<Idempotency-Key>`      | `expiresAt` TTL                          |
+ * | usage        | `<t>#usage`           | `day#YYYY-MM-DD`/`total` | kept after offboarding (billing)        |
+ *
+ * Partitions per tenant are bounded by the tenant's own data; a hot tenant's items live in one partition,
+ * which is fine up to DynamoDB's per-partition limits (1,000 WCU / 3,000 RCU) — write sharding would be the
+ * next step for a tenant above that.
+ */
+export const ENTITIES = {
+  tenant: 'tenant',
+  user: 'user',
+  item: 'item',
+  idempotency: 'idem',
+  usage: 'usage',
+} as const;
+
+export type Entity = (typeof ENTITIES)[keyof typeof ENTITIES];
+
+/** Partitions deleted when a tenant is offboarded, in order. The tenant profile stays as a tombstone (so the
+ * id is not reused) and usage stays for billing; a unit test keeps this list and ENTITIES in step. */
+export const OFFBOARD_PARTITIONS: readonly Entity[] = [ENTITIES.item, ENTITIES.user, ENTITIES.idempotency];
+export const RETAINED_PARTITIONS: readonly Entity[] = [ENTITIES.tenant, ENTITIES.usage];
+
+export const TENANT_PROFILE_SK = 'profile';
+export const USAGE_TOTAL_SK = 'total';
+
+export function partitionKey(tenantId: string, entity: Entity): string {
+  // Defence in depth: callers pass ids from the authorizer context, which are already validated.
+  if (!TENANT_ID_PATTERN.test(tenantId)) throw new Error('invalid tenant id for key');
+  return `${tenantId}#${entity}`;
+}
+
+export function usageDaySk(day: string): string {
+  return `day#${day}`;
+}
+
+/** Splits a partition key into tenant and entity; undefined for keys outside the layout. */
+export function parsePartitionKey(pk: string): { tenantId: string; entity: Entity } | undefined {
+  const at = pk.indexOf('#');
+  if (at < 0) return undefined;
+  const tenantId = pk.slice(0, at);
+  const entity = pk.slice(at + 1);
+  if (!TENANT_ID_PATTERN.test(tenantId)) return undefined;
+  const known = Object.values(ENTITIES) as string[];
+  return known.includes(entity) ? { tenantId, entity: entity as Entity } : undefined;
+}

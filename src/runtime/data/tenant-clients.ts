@@ -1,0 +1,19 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/**
+ * The seam between the API and its data credentials. Every tenant request asks for a client bound to the
+ * caller's tenant; the API never holds credentials that reach another tenant's keys.
+ * - In AWS: `StsTenantClients` (sts-tenant-clients.ts) assumes the tenant role with session tag
+ *   `tenant=<id>`; IAM's `dynamodb:LeadingKeys` condition then confines the client to `<id>#*`.
+ * - Locally: the dev server injects clients with a middleware that enforces the same condition and the
+ *   same allowed actions against dynalite (src/dev/policy-guard.ts), so a bug that builds another tenant's
+ *   key fails locally the way it would fail in AWS.
+ */
+export interface TenantClients {
+  forTenant(tenantId: string): Promise<DynamoDBDocumentClient>;
+}
+
+/** Options every document client in the runtime uses (undefined optional fields are dropped, not stored). */
+export const TRANSLATE_CONFIG = {
+  marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+} as const;

@@ -1,0 +1,159 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import type { Construct } from 'constructs';
+import { acknowledge } from '../../checks/acknowledgements';
+import { EncryptionKey } from '../../constructs/encryption-key';
+import { FastishStack, type FastishStackProps } from '../../constructs/fastish-stack';
+import { PublishedValue } from '../../constructs/published-value';
+import { SecureBucket } from '../../constructs/secure-bucket';
+import { bootstrapVersionParameter } from '../../constructs/synthesizer';
+import { VERSIONS } from '../../versions';
+import { DeploymentRoles } from './deployment-roles';
+import { HandshakeRole } from './handshake-role';
+import { TeamRoles } from './team-roles';
+
+export type BootstrapStackProps = Omit<FastishStackProps, 'architecture' | 'bootstrapless'>;
+
+/**
+ * The environment's "synthesizer": the CDK bootstrap-equivalent resources under the Fastish
+ * qualifier, the cross-account handshake role, the deployment event log group and one role per team.
+ * Deployed with the operator's own credentials (it creates the roles every other stack deploys with).
+ */
+export class BootstrapStack extends FastishStack {
+  readonly roles: DeploymentRoles;
+  readonly handshake: HandshakeRole;
+
+  constructor(scope: Construct, id: string, props: BootstrapStackProps) {
+    super(scope, id, { ...props, architecture: 'bootstrap', bootstrapless: true });
+    const env = this.fastishEnv;
+    const n = env.naming;
+    const retention = env.settings.logRetentionDays as logs.RetentionDays;
+
+    const key = new EncryptionKey(this, 'AssetsKey', {
+      alias: n.kmsAlias('bootstrap'),
+      description: `Fastish ${env.name}: deployment assets and deployment logs`,
+    }).key;
+    key.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${env.region}.amazonaws.com`));
+
+    const accessLogs = new SecureBucket(this, 'AccessLogs', {
+      bucketName: n.bucketName('access-logs'),
+      accessLogsTarget: true,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(365) }],
+    }).bucket;
+    const assets = new SecureBucket(this, 'Assets', {
+      bucketName: n.bootstrapBucketName(),
+      encryptionKey: key,
+      serverAccessLogsBucket: accessLogs,
+      noncurrentVersionExpirationDays: 30,
+    }).bucket;
+
+    const images = new ecr.Repository(this, 'ContainerAssets', {
+      repositoryName: n.bootstrapRepositoryName(),
+      imageScanOnPush: true,
+      imageTagMutability: ecr.TagMutability.IMMUTABLE,
+      encryption: ecr.RepositoryEncryption.KMS,
+      encryptionKey: key,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [
+        {
+          description: 'Untagged images are never deployed',
+          tagStatus: ecr.TagStatus.UNTAGGED,
+          maxImageAge: Duration.days(30),
+        },
+      ],
+    });
+
+    const deploymentEvents = new logs.LogGroup(this, 'DeploymentEvents', {
+      logGroupName: n.logGroupName('bootstrap', 'deployments'),
+      retention,
+      encryptionKey: key,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const version = new ssm.StringParameter(this, 'BootstrapVersion', {
+      parameterName: bootstrapVersionParameter(env.qualifier),
+      stringValue: String(VERSIONS.bootstrap),
+      description: 'CDK bootstrap version the Fastish synthesizer checks before deploying',
+    });
+
+    this.handshake = new HandshakeRole(this, 'Handshake', {
+      environment: env,
+      organization: this.platform.organization.name,
+    });
+    this.roles = new DeploymentRoles(this, 'Roles', {
+      environment: env,
+      organization: this.platform.organization.name,
+      assets,
+      images,
+      key,
+      versionParameter: version,
+      deploymentEvents,
+      trustedPrincipals: [this.handshake.role],
+    });
+    this.handshake.allowAssuming(this.roles.assumableByHandshake());
+
+    const teams = new TeamRoles(this, 'Teams', { environment: env, teams: this.platform.teams });
+
+    const publish = (id: string, key: string, value: string, description: string) =>
+      new PublishedValue(this, id, { naming: n, architecture: 'bootstrap', key, value, description });
+    publish('QualifierValue', 'qualifier', env.qualifier, 'CDK bootstrap qualifier');
+    publish('AssetsBucketName', 'assets-bucket', assets.bucketName, 'Deployment assets bucket');
+    publish('AssetsKeyArn', 'assets-key-arn', key.keyArn, 'KMS key of deployment assets and logs');
+    publish(
+      'ImageRepositoryName',
+      'image-repository',
+      images.repositoryName,
+      'Container image assets repository',
+    );
+    publish('DeployRoleArn', 'deploy-role-arn', this.roles.deploy.roleArn, 'Role that deploys stacks');
+    publish(
+      'ExecutionRoleArn',
+      'cfn-exec-role-arn',
+      this.roles.execution.roleArn,
+      'Role CloudFormation deploys with',
+    );
+    publish(
+      'FilePublishingRoleArn',
+      'file-publishing-role-arn',
+      this.roles.filePublishing.roleArn,
+      'Role that uploads file assets',
+    );
+    publish(
+      'ImagePublishingRoleArn',
+      'image-publishing-role-arn',
+      this.roles.imagePublishing.roleArn,
+      'Role that pushes image assets',
+    );
+    publish(
+      'LookupRoleArn',
+      'lookup-role-arn',
+      this.roles.lookup.roleArn,
+      'Read-only role for context lookups',
+    );
+    publish(
+      'HandshakeRoleArn',
+      'handshake-role-arn',
+      this.handshake.role.roleArn,
+      'Cross-account handshake role',
+    );
+    publish(
+      'DeploymentLogGroup',
+      'deployment-log-group',
+      deploymentEvents.logGroupName,
+      'Deployment events log group',
+    );
+    for (const [team, role] of teams.roles) {
+      publish(`TeamRole-${team}`, `team-roles/${team}`, role.roleArn, `Role of team ${team}`);
+    }
+
+    acknowledge(accessLogs, [
+      {
+        id: 'AwsSolutions-S1',
+        reason: 'This bucket is the server-access-log target; logging it into itself would loop.',
+      },
+    ]);
+  }
+}

@@ -1,0 +1,290 @@
+import { type CfnElement, Stack } from 'aws-cdk-lib';
+import type * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { acknowledgeIamWildcards } from '../../checks/acknowledgements';
+import type { EnvironmentModel } from '../../config';
+
+export interface DeploymentRolesProps {
+  readonly environment: EnvironmentModel;
+  readonly organization: string;
+  readonly assets: s3.IBucket;
+  readonly images: ecr.IRepository;
+  readonly key: kms.IKey;
+  readonly versionParameter: ssm.IStringParameter;
+  readonly deploymentEvents: logs.ILogGroup;
+  /** Principals besides this account that may assume the deployment roles (the handshake role). */
+  readonly trustedPrincipals: iam.IPrincipal[];
+}
+
+/**
+ * Service namespaces the Fastish architectures deploy. The CloudFormation execution role may act
+ * only within these; IAM is limited to names under the environment's prefix.
+ */
+const DEPLOYED_SERVICES = [
+  'acm',
+  'amplify',
+  'apigateway',
+  'application-autoscaling',
+  'autoscaling',
+  'cloudformation',
+  'cloudwatch',
+  'codebuild',
+  'codeconnections',
+  'codepipeline',
+  'codestar-connections',
+  'cognito-idp',
+  'dynamodb',
+  'ec2',
+  'ecr',
+  'eks',
+  'elasticloadbalancing',
+  'events',
+  'kafka',
+  'kinesis',
+  'kms',
+  'lambda',
+  'logs',
+  'rds',
+  'route53',
+  's3',
+  'secretsmanager',
+  'sns',
+  'sqs',
+  'ssm',
+  'states',
+  'wafv2',
+  'xray',
+] as const;
+
+/** The five roles CDK's `DefaultStackSynthesizer` expects, each with only what its job needs. */
+export class DeploymentRoles extends Construct {
+  readonly deploy: iam.Role;
+  readonly execution: iam.Role;
+  readonly filePublishing: iam.Role;
+  readonly imagePublishing: iam.Role;
+  readonly lookup: iam.Role;
+
+  constructor(scope: Construct, id: string, props: DeploymentRolesProps) {
+    super(scope, id);
+    const { environment: env, assets, images, key } = props;
+    const n = env.naming;
+    const account = env.account;
+    const region = env.region;
+    const partition = Stack.of(this).partition;
+    const stackPrefix = `${props.organization}-${env.name}-`;
+    const trust = () =>
+      new iam.CompositePrincipal(new iam.AccountPrincipal(account), ...props.trustedPrincipals);
+
+    this.filePublishing = new iam.Role(this, 'FilePublishing', {
+      roleName: n.bootstrapRoleName('file-publishing'),
+      assumedBy: trust(),
+      description: 'Uploads file assets to the Fastish assets bucket',
+    });
+    this.filePublishing.addToPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          's3:GetObject',
+          's3:PutObject',
+          's3:AbortMultipartUpload',
+          's3:GetBucketLocation',
+          's3:ListBucket',
+        ],
+        resources: [assets.bucketArn, assets.arnForObjects('*')],
+      }),
+    );
+    this.filePublishing.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [key.keyArn],
+      }),
+    );
+
+    this.imagePublishing = new iam.Role(this, 'ImagePublishing', {
+      roleName: n.bootstrapRoleName('image-publishing'),
+      assumedBy: trust(),
+      description: 'Pushes container image assets to the Fastish repository',
+    });
+    this.imagePublishing.addToPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'ecr:PutImage',
+          'ecr:InitiateLayerUpload',
+          'ecr:UploadLayerPart',
+          'ecr:CompleteLayerUpload',
+          'ecr:BatchCheckLayerAvailability',
+          'ecr:DescribeRepositories',
+          'ecr:DescribeImages',
+          'ecr:BatchGetImage',
+          'ecr:GetDownloadUrlForLayer',
+        ],
+        resources: [images.repositoryArn],
+      }),
+    );
+    this.imagePublishing.addToPolicy(
+      new iam.PolicyStatement({ actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }),
+    );
+    this.imagePublishing.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [key.keyArn],
+      }),
+    );
+
+    this.lookup = new iam.Role(this, 'Lookup', {
+      roleName: n.bootstrapRoleName('lookup'),
+      assumedBy: trust(),
+      description: 'Read-only context lookups (Fastish synth needs none; kept for CDK tooling compatibility)',
+    });
+    this.lookup.addToPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'ec2:DescribeAvailabilityZones',
+          'ec2:DescribeVpcs',
+          'ec2:DescribeSubnets',
+          'ec2:DescribeRouteTables',
+          'ec2:DescribeSecurityGroups',
+          'ec2:DescribeVpnGateways',
+          'ec2:DescribeImages',
+          'route53:ListHostedZonesByName',
+          'route53:GetHostedZone',
+          'ssm:GetParameter',
+          'elasticloadbalancing:DescribeLoadBalancers',
+          'elasticloadbalancing:DescribeListeners',
+        ],
+        resources: ['*'],
+      }),
+    );
+    this.lookup.addToPolicy(
+      new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['kms:Decrypt'], resources: ['*'] }),
+    );
+
+    this.execution = new iam.Role(this, 'Execution', {
+      roleName: n.bootstrapRoleName('cfn-exec'),
+      assumedBy: new iam.ServicePrincipal('cloudformation.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': account },
+      }),
+      description: 'CloudFormation deploys Fastish stacks with this role',
+    });
+    const serviceActions = DEPLOYED_SERVICES.map((s) => `${s}:*`);
+    const iamResources = [
+      `arn:${partition}:iam::${account}:role/${stackPrefix}*`,
+      `arn:${partition}:iam::${account}:policy/${stackPrefix}*`,
+      `arn:${partition}:iam::${account}:instance-profile/${stackPrefix}*`,
+      `arn:${partition}:iam::${account}:oidc-provider/*`,
+    ];
+    const execPolicy = new iam.ManagedPolicy(this, 'ExecutionPolicy', {
+      description: 'Services Fastish architectures deploy; IAM only under the environment prefix',
+      statements: [
+        new iam.PolicyStatement({ actions: serviceActions, resources: ['*'] }),
+        new iam.PolicyStatement({ actions: ['iam:*'], resources: iamResources }),
+        new iam.PolicyStatement({
+          actions: [
+            'iam:CreateServiceLinkedRole',
+            'iam:GetRole',
+            'iam:ListRoles',
+            'iam:GetPolicy',
+            'iam:ListPolicies',
+          ],
+          resources: ['*'],
+        }),
+        new iam.PolicyStatement({
+          effect: iam.Effect.DENY,
+          actions: ['iam:*'],
+          resources: [`arn:${partition}:iam::${account}:role/fastish-${env.qualifier}-*`],
+        }),
+      ],
+    });
+    this.execution.addManagedPolicy(execPolicy);
+
+    this.deploy = new iam.Role(this, 'Deploy', {
+      roleName: n.bootstrapRoleName('deploy'),
+      assumedBy: trust(),
+      description: "Creates and executes change sets of this environment's Fastish stacks",
+    });
+    const stacks = `arn:${partition}:cloudformation:${region}:${account}:stack/${stackPrefix}*/*`;
+    const changeSets = `arn:${partition}:cloudformation:${region}:${account}:changeSet/cdk-*/*`;
+    this.deploy.addToPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'cloudformation:CreateChangeSet',
+          'cloudformation:DeleteChangeSet',
+          'cloudformation:DescribeChangeSet',
+          'cloudformation:ExecuteChangeSet',
+          'cloudformation:DescribeStacks',
+          'cloudformation:DescribeStackEvents',
+          'cloudformation:GetTemplate',
+          'cloudformation:GetTemplateSummary',
+          'cloudformation:DeleteStack',
+          'cloudformation:UpdateTerminationProtection',
+          'cloudformation:ListStackResources',
+          'cloudformation:DescribeStackResources',
+          'cloudformation:RollbackStack',
+          'cloudformation:ContinueUpdateRollback',
+          'cloudformation:CancelUpdateStack',
+        ],
+        resources: [stacks, changeSets],
+      }),
+    );
+    this.deploy.addToPolicy(
+      new iam.PolicyStatement({ actions: ['cloudformation:ValidateTemplate'], resources: ['*'] }),
+    );
+    this.deploy.addToPolicy(
+      new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [this.execution.roleArn] }),
+    );
+    this.deploy.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:GetBucketLocation', 's3:ListBucket'],
+        resources: [assets.bucketArn, assets.arnForObjects('*')],
+      }),
+    );
+    this.deploy.addToPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [key.keyArn] }));
+    this.deploy.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['ssm:GetParameter', 'ssm:GetParameters'],
+        resources: [props.versionParameter.parameterArn],
+      }),
+    );
+    this.deploy.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [props.deploymentEvents.logGroupArn],
+      }),
+    );
+
+    acknowledgeIamWildcards(
+      execPolicy,
+      { actions: [...serviceActions, 'iam:*'], resources: ['*', ...iamResources] },
+      'CloudFormation execution role: it creates every resource kind of the enabled architectures, whose names CloudFormation generates at deploy time. Limited to the listed service namespaces and to IAM names under the environment prefix; denied on the bootstrap roles.',
+    );
+    const describeOnly =
+      'Only actions IAM offers no resource scope for: ecr:GetAuthorizationToken, Describe/List lookups, cloudformation:ValidateTemplate.';
+    for (const role of [this.imagePublishing, this.lookup, this.deploy]) {
+      acknowledgeIamWildcards(role, { resources: ['*'] }, describeOnly);
+    }
+    acknowledgeIamWildcards(
+      this.deploy,
+      { resources: [stacks, changeSets] },
+      'The deploy role manages exactly the stacks named <org>-<env>-* and the change sets CDK names cdk-*.',
+    );
+    const objects = {
+      resources: [`<${Stack.of(this).getLogicalId(assets.node.defaultChild as CfnElement)}.Arn>/*`],
+    };
+    for (const role of [this.filePublishing, this.deploy]) {
+      acknowledgeIamWildcards(
+        role,
+        objects,
+        'Object keys are content hashes chosen at publish time; access is limited to the one assets bucket.',
+      );
+    }
+  }
+
+  /** Roles the handshake role may assume. */
+  assumableByHandshake(): iam.IRole[] {
+    return [this.deploy, this.filePublishing, this.imagePublishing, this.lookup];
+  }
+}
