@@ -1,0 +1,68 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** A CloudFormation template as synthesized (plain JSON). */
+export type Template = { Resources?: Record<string, TemplateResource> } & Record<string, unknown>;
+
+export interface TemplateResource {
+  readonly Type: string;
+  readonly Properties?: Record<string, unknown>;
+  readonly Metadata?: Record<string, unknown>;
+  readonly DeletionPolicy?: string;
+  readonly UpdateReplacePolicy?: string;
+  readonly [key: string]: unknown;
+}
+
+/** One stack of a cloud assembly, wherever it sits (top level or in a stage's nested assembly). */
+export interface AssemblyStack {
+  /** Display name (the construct path, e.g. `dev/webapp`): unique across the whole assembly. */
+  readonly id: string;
+  /** Physical CloudFormation stack name. */
+  readonly stackName: string;
+  /** `aws://account/region` */
+  readonly environment: string;
+  readonly template: Template;
+}
+
+interface ManifestArtifact {
+  readonly type: string;
+  readonly environment?: string;
+  readonly displayName?: string;
+  readonly properties?: {
+    readonly templateFile?: string;
+    readonly stackName?: string;
+    readonly directoryName?: string;
+    readonly displayName?: string;
+  };
+}
+
+/**
+ * Reads every stack template of a synthesized cloud assembly directory, following nested
+ * assemblies (CDK `Stage`s), in manifest order. Pure file reading: no AWS, no CDK toolkit.
+ */
+export function readAssembly(dir: string): AssemblyStack[] {
+  const manifestPath = join(dir, 'manifest.json');
+  if (!existsSync(manifestPath)) {
+    throw new Error(`${dir} is not a cloud assembly directory (no manifest.json)`);
+  }
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+    artifacts?: Record<string, ManifestArtifact>;
+  };
+  const stacks: AssemblyStack[] = [];
+  for (const [artifactId, artifact] of Object.entries(manifest.artifacts ?? {})) {
+    if (artifact.type === 'cdk:cloud-assembly' && artifact.properties?.directoryName) {
+      stacks.push(...readAssembly(join(dir, artifact.properties.directoryName)));
+    } else if (artifact.type === 'aws:cloudformation:stack' && artifact.properties?.templateFile) {
+      const template = JSON.parse(
+        readFileSync(join(dir, artifact.properties.templateFile), 'utf8'),
+      ) as Template;
+      stacks.push({
+        id: artifact.displayName ?? artifactId,
+        stackName: artifact.properties.stackName ?? artifactId,
+        environment: artifact.environment ?? 'aws://unknown-account/unknown-region',
+        template,
+      });
+    }
+  }
+  return stacks;
+}
