@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TENANT_ID_PATTERN, TENANT_SESSION_TAG } from '../contract';
 import { type TenantClients, TRANSLATE_CONFIG } from './tenant-clients';
 
@@ -45,7 +45,10 @@ export class StsTenantClients implements TenantClients {
       return cached;
     }
     const raw = new DynamoDBClient({ credentials: () => this.assume(tenantId) });
-    const client = DynamoDBDocumentClient.from(this.options.decorate ? this.options.decorate(raw) : raw, TRANSLATE_CONFIG);
+    const client = DynamoDBDocumentClient.from(
+      this.options.decorate ? this.options.decorate(raw) : raw,
+      TRANSLATE_CONFIG,
+    );
     this.clients.set(tenantId, client);
     const max = this.options.maxTenants ?? 100;
     while (this.clients.size > max) {
@@ -66,7 +69,8 @@ export class StsTenantClients implements TenantClients {
       }),
     );
     const c = out.Credentials;
-    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new Error('AssumeRole returned no credentials');
+    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken)
+      throw new Error('AssumeRole returned no credentials');
     return {
       accessKeyId: c.AccessKeyId,
       secretAccessKey: c.SecretAccessKey,

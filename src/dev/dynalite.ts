@@ -1,0 +1,84 @@
+import { Agent } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { TABLE_KEYS } from '../runtime/contract';
+
+// dynalite ships no types.
+// biome-ignore lint/suspicious/noExplicitAny: untyped CommonJS module
+const dynalite = require('dynalite') as (options: Record<string, unknown>) => any;
+
+export interface LocalDynamo {
+  endpoint: string;
+  /** Shared by every client so they reuse sockets to dynalite. */
+  agent: Agent;
+  /** A client with no policy guard: for the stream consumer, seeding checks and tests. */
+  client(): DynamoDBClient;
+  stop(): Promise<void>;
+}
+
+/** Static fake credentials: dynalite ignores them, and they guarantee the SDK never looks for real ones. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+export const LOCAL_REGION = 'us-east-1';
+
+export async function startDynalite(options: { dataDir?: string } = {}): Promise<LocalDynamo> {
+  const server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(options.dataDir ? { path: options.dataDir } : {}),
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  return {
+    endpoint,
+    agent,
+    client: () =>
+      new DynamoDBClient({
+        endpoint,
+        region: LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
+        requestHandler: { httpAgent: agent },
+        maxAttempts: 1,
+      }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        agent.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Creates the table with the key schema the stack deploys (pk/sk strings), unless it exists (`--data-dir`). */
+export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return;
+  } catch (err) {
+    if (!(err instanceof Error && err.name === 'ResourceNotFoundException')) throw err;
+  }
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' },
+        { AttributeName: TABLE_KEYS.sortKey, AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+      ],
+    }),
+  );
+  for (let i = 0; i < 100; i++) {
+    const out = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (out.Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`table ${tableName} did not become ACTIVE`);
+}

@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createApiHandler } from '../runtime/api/app';
+import { createTokenVerifier, verifierConfigFromEnv } from '../runtime/auth/verifier';
+import { createAuthorizerHandler } from '../runtime/authorizer';
+import { DEFAULT_TIER_QUOTAS, ENV, type Tier } from '../runtime/contract';
+import { TRANSLATE_CONFIG } from '../runtime/data/tenant-clients';
+import { observability } from '../runtime/observability';
+import { createUsageStreamHandler } from '../runtime/usage-stream';
+import { ensureTable, startDynalite } from './dynalite';
+import { FakeDirectory } from './fake-directory';
+import { createGateway } from './gateway';
+import { LocalIssuer, type MintOptions } from './issuer';
+import { LocalTenantClients } from './local-tenant-clients';
+import { StreamEmulator } from './stream-emulator';
+
+export interface DevServerOptions {
+  /** Default 0: any free port. */
+  port?: number;
+  /** Default 127.0.0.1; the server is for this machine only. */
+  host?: string;
+  /** Keep dynalite's data on disk here; default in memory. */
+  dataDir?: string;
+  tableName?: string;
+  /** Authorizer cache TTL (function and API Gateway emulation), seconds. Default 300. */
+  authCacheSeconds?: number;
+  /** How long the API reuses a tenant's status. Default 0, so suspensions apply at once. */
+  tenantCacheSeconds?: number;
+  quotas?: Partial<Record<Tier, number>>;
+  platformTenantId?: string;
+  /** Handler log level; default WARN. */
+  logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+}
+
+export interface DevServer {
+  url: string;
+  tableName: string;
+  platformTenantId: string;
+  issuer: LocalIssuer;
+  directory: FakeDirectory;
+  /** Unguarded document client on the same dynalite (tests use it to check what is stored). */
+  db: DynamoDBDocumentClient;
+  mintToken(options: MintOptions): Promise<string>;
+  /** Waits until every stream record so far reached the usage consumer. */
+  flushStream(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * `fastish dev`: the shipped handlers (authorizer, API, usage stream consumer) behind a local API Gateway
+ * emulation, on dynalite, with a local token issuer. Only the dependency wiring differs from AWS: tenant
+ * clients (policy-guarded dynalite instead of STS), the user directory (in memory instead of Cognito), the
+ * cursor key (random per start instead of Secrets Manager), and the issuer/JWKS configuration.
+ */
+export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  // Metrics would print EMF documents to stdout for every request; CloudWatch is not here to read them.
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  const logLevel = options.logLevel ?? 'WARN';
+  const tableName = options.tableName ?? 'fastish-local';
+  const platformTenantId = options.platformTenantId ?? 'platform';
+  const authCacheSeconds = options.authCacheSeconds ?? 300;
+
+  const dynamo = await startDynalite(options.dataDir ? { dataDir: options.dataDir } : {});
+  const admin = dynamo.client();
+  await ensureTable(admin, tableName);
+  const db = DynamoDBDocumentClient.from(admin, TRANSLATE_CONFIG);
+  const consumer = createUsageStreamHandler({
+    db,
+    tableName,
+    obs: observability('fastish-usage-stream', logLevel),
+  });
+  const stream = new StreamEmulator(dynamo.client(), tableName, consumer);
+  const directory = new FakeDirectory();
+  const cursorKey = process.env[ENV.cursorKey]
+    ? Buffer.from(process.env[ENV.cursorKey] as string, 'base64')
+    : randomBytes(32);
+
+  const api = createApiHandler({
+    tableName,
+    clients: new LocalTenantClients(dynamo, stream),
+    directory,
+    cursorKey: async () => cursorKey,
+    quotas: { ...DEFAULT_TIER_QUOTAS, ...options.quotas },
+    idempotencyTtlSeconds: 86_400,
+    tenantCacheSeconds: options.tenantCacheSeconds ?? 0,
+    platformTenantId,
+    obs: observability('fastish-api', logLevel),
+  });
+
+  let issuer: LocalIssuer | undefined;
+  let gateway: ReturnType<typeof createGateway> | undefined;
+  const server = createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/.well-known/jwks.json' && issuer) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(issuer.jwks));
+      return;
+    }
+    if (!gateway) {
+      res.writeHead(503).end();
+      return;
+    }
+    gateway(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'internal', message: 'Internal error' } }));
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  issuer = await LocalIssuer.create(url);
+
+  // The same configuration path as the Lambda: environment-shaped values into verifierConfigFromEnv.
+  const verifierConfig = verifierConfigFromEnv({
+    [ENV.jwtIssuer]: issuer.issuer,
+    [ENV.jwtAudience]: issuer.audience,
+    [ENV.jwksUri]: `${url}/.well-known/jwks.json`,
+  });
+  const authorizer = createAuthorizerHandler({
+    verifier: createTokenVerifier(verifierConfig),
+    platformTenantId,
+    cacheSeconds: authCacheSeconds,
+    obs: observability('fastish-authorizer', logLevel),
+  });
+  gateway = createGateway({ authorizer, api, authorizerTtlSeconds: authCacheSeconds });
+  const localIssuer = issuer;
+
+  return {
+    url,
+    tableName,
+    platformTenantId,
+    issuer: localIssuer,
+    directory,
+    db,
+    mintToken: (o) => localIssuer.mint(o),
+    flushStream: () => stream.drain(),
+    stop: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await stream.drain().catch(() => undefined);
+      await dynamo.stop();
+    },
+  };
+}

@@ -1,0 +1,132 @@
+import { type AttributeValue, type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+
+const WRITE_COMMANDS = new Set([
+  'PutItemCommand',
+  'PutCommand',
+  'UpdateItemCommand',
+  'UpdateCommand',
+  'DeleteItemCommand',
+  'DeleteCommand',
+]);
+
+/**
+ * dynalite has no streams, so the dev server records them itself: every successful write through a tenant
+ * client produces a NEW_AND_OLD_IMAGES record (read before and after the write, serialised per key so the
+ * images match the write), and records are delivered in order, in batches, to the same stream handler
+ * the Lambda runs, with its partial-batch failure protocol. Writes made outside the tenant clients (the
+ * consumer's own usage updates) are not recorded, as the consumer ignores them in AWS anyway.
+ */
+export class StreamEmulator {
+  private readonly queue: DynamoDBRecord[] = [];
+  private readonly keyLocks = new Map<string, Promise<unknown>>();
+  private sequence = 100_000_000_000_000_000_000n;
+  private pumping: Promise<void> | undefined;
+  readonly failed: DynamoDBRecord[] = [];
+
+  constructor(
+    private readonly reader: DynamoDBClient,
+    private readonly tableName: string,
+    private readonly consumer: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>,
+    private readonly batchSize = 100,
+  ) {}
+
+  install(client: DynamoDBClient): DynamoDBClient {
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const command = String((context as { commandName?: string }).commandName ?? '');
+        if (!WRITE_COMMANDS.has(command)) return next(args);
+        const input = args.input as {
+          Key?: Record<string, AttributeValue>;
+          Item?: Record<string, AttributeValue>;
+        };
+        const source = input.Key ?? input.Item;
+        if (!source?.pk || !source.sk) return next(args);
+        const key = { pk: source.pk, sk: source.sk };
+        return this.withKeyLock(`${key.pk.S}\u0000${key.sk.S}`, async () => {
+          const before = await this.read(key);
+          const result = await next(args);
+          const after = await this.read(key);
+          this.record(key, before, after);
+          return result;
+        });
+      },
+      { step: 'build', name: 'fastishStreamEmulator', priority: 'low' },
+    );
+    return client;
+  }
+
+  /** Resolves when every record so far has been delivered. */
+  async drain(): Promise<void> {
+    while (this.queue.length > 0 || this.pumping || this.keyLocks.size > 0) {
+      if (this.keyLocks.size > 0) await Promise.allSettled([...this.keyLocks.values()]);
+      await (this.pumping ?? this.pump());
+    }
+  }
+
+  private async read(key: Record<string, AttributeValue>) {
+    const out = await this.reader.send(
+      new GetItemCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
+    return out.Item;
+  }
+
+  private async withKeyLock<T>(id: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.keyLocks.get(id) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const tail = run.catch(() => undefined);
+    this.keyLocks.set(id, tail);
+    try {
+      return await run;
+    } finally {
+      if (this.keyLocks.get(id) === tail) this.keyLocks.delete(id);
+    }
+  }
+
+  private record(
+    keys: Record<string, AttributeValue>,
+    before: Record<string, AttributeValue> | undefined,
+    after: Record<string, AttributeValue> | undefined,
+  ): void {
+    if (!before && !after) return;
+    this.sequence += 1n;
+    const eventName = !before ? 'INSERT' : !after ? 'REMOVE' : 'MODIFY';
+    this.queue.push({
+      eventID: this.sequence.toString(16),
+      eventName,
+      eventSource: 'aws:dynamodb',
+      eventVersion: '1.1',
+      awsRegion: 'us-east-1',
+      dynamodb: {
+        ApproximateCreationDateTime: Math.floor(Date.now() / 1000),
+        Keys: keys as never,
+        ...(after ? { NewImage: after as never } : {}),
+        ...(before ? { OldImage: before as never } : {}),
+        SequenceNumber: this.sequence.toString(),
+        SizeBytes: 0,
+        StreamViewType: 'NEW_AND_OLD_IMAGES',
+      },
+    });
+    this.pumping ??= this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.batchSize);
+        let pending = batch;
+        for (let attempt = 0; attempt < 3 && pending.length > 0; attempt++) {
+          const out = await this.consumer({ Records: pending }).catch(() => ({
+            batchItemFailures: pending.map((r) => ({ itemIdentifier: r.dynamodb?.SequenceNumber ?? '' })),
+          }));
+          const failedIds = new Set(out.batchItemFailures.map((f) => f.itemIdentifier));
+          pending = pending.filter((r) => failedIds.has(r.dynamodb?.SequenceNumber ?? ''));
+        }
+        // What still fails after three tries goes to the "DLQ" (the stack gives the real one an SQS queue).
+        this.failed.push(...pending);
+      }
+    } finally {
+      this.pumping = undefined;
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { type ApiDeps, createApiHandler } from './api/app';
+import { DEFAULT_TIER_QUOTAS, ENV, TIERS, type Tier } from './contract';
+import { StsTenantClients } from './data/sts-tenant-clients';
+import { CognitoDirectory } from './directory';
+import { observability } from './observability';
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`${name} must be set`);
+  return value;
+}
+
+/** `TIER_QUOTAS` (JSON from the tier configuration), falling back per tier to the configuration defaults. */
+export function tierQuotas(raw: string | undefined): Record<Tier, number> {
+  const parsed = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+  const out = { ...DEFAULT_TIER_QUOTAS };
+  for (const tier of TIERS) {
+    const v = parsed[tier];
+    if (typeof v === 'number' && Number.isInteger(v) && v > 0) out[tier] = v;
+  }
+  return out;
+}
+
+/** AWS wiring: STS tenant credentials, Cognito directory, cursor key from Secrets Manager. */
+export function depsFromEnv(env: NodeJS.ProcessEnv = process.env): ApiDeps {
+  const obs = observability('fastish-api');
+  const secretArn = required(env, ENV.cursorKeySecretArn);
+  return {
+    tableName: required(env, ENV.tableName),
+    clients: new StsTenantClients({
+      roleArn: required(env, ENV.tenantRoleArn),
+      decorate: (client) => obs.tracer.captureAWSv3Client(client),
+    }),
+    directory: new CognitoDirectory(
+      obs.tracer.captureAWSv3Client(new CognitoIdentityProviderClient({})),
+      required(env, ENV.userPoolId),
+    ),
+    cursorKey: async () => {
+      const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: secretArn }));
+      if (!out.SecretString) throw new Error('cursor key secret has no string value');
+      // Generated secrets are random strings; hash-free use is fine because HMAC accepts any key bytes.
+      return Buffer.from(out.SecretString, 'utf8');
+    },
+    quotas: tierQuotas(env[ENV.tierQuotas]),
+    idempotencyTtlSeconds: Number(env[ENV.idempotencyTtlSeconds] ?? 86_400) || 86_400,
+    tenantCacheSeconds: Number(env[ENV.tenantCacheSeconds] ?? 30),
+    platformTenantId: env[ENV.platformTenantId] ?? 'platform',
+    obs,
+  };
+}
+
+let instance: ReturnType<typeof createApiHandler> | undefined;
+
+/** Lambda entry point (API Gateway REST, Lambda proxy integration, payload v1). */
+export const handler = (event: APIGatewayProxyEvent, context: Context) => {
+  instance ??= createApiHandler(depsFromEnv());
+  return instance(event, context);
+};

@@ -1,0 +1,138 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { TenantContext, Tier } from '../contract';
+import { CursorSigner } from '../cursor';
+import type { TenantClients } from '../data/tenant-clients';
+import { TenantStore } from '../data/tenants';
+import { UsageStore } from '../data/usage';
+import type { UserDirectory } from '../directory';
+import { ApiError } from '../errors';
+import { parseParam } from '../http/request';
+import { errorResponse } from '../http/response';
+import { type Observability, observability } from '../observability';
+import type { Tenant } from '../schemas';
+import { callerFromEvent } from './context';
+import { HANDLERS } from './handlers';
+import { matchRoute, type RouteSpec } from './routes';
+
+export interface ApiDeps {
+  tableName: string;
+  /** Tenant-scoped DynamoDB clients (STS in AWS, guarded dynalite clients locally). */
+  clients: TenantClients;
+  directory: UserDirectory;
+  /** HMAC key for cursors; resolved once (Secrets Manager in AWS). */
+  cursorKey: () => Promise<Buffer>;
+  quotas: Record<Tier, number>;
+  idempotencyTtlSeconds: number;
+  /** How long a tenant's status is reused before reading it again (0: every request). */
+  tenantCacheSeconds: number;
+  platformTenantId: string;
+  now?: () => Date;
+  obs?: Observability;
+}
+
+export interface HandlerInput {
+  event: APIGatewayProxyEvent;
+  route: RouteSpec;
+  params: Record<string, string>;
+  /** Present on every route except public ones. */
+  caller: TenantContext;
+  /** The caller's tenant record and a client scoped to it, on tenant-scoped routes. */
+  tenant: Tenant;
+  db: DynamoDBDocumentClient;
+  deps: ApiDeps;
+  cursor: CursorSigner;
+  now: Date;
+}
+
+export type Handler = (input: HandlerInput) => Promise<APIGatewayProxyResult>;
+
+/** Builds the API handler around its dependencies; api.ts wires AWS ones, src/dev wires local ones. */
+export function createApiHandler(deps: ApiDeps) {
+  const obs = deps.obs ?? observability('fastish-api');
+  const clock = deps.now ?? (() => new Date());
+  const tenantCache = new Map<string, { tenant: Tenant | undefined; until: number }>();
+  let signer: Promise<CursorSigner> | undefined;
+
+  async function loadTenant(
+    tenantId: string,
+    db: DynamoDBDocumentClient,
+    now: Date,
+  ): Promise<Tenant | undefined> {
+    const hit = tenantCache.get(tenantId);
+    if (hit && hit.until > now.getTime()) return hit.tenant;
+    const tenant = await new TenantStore(db, deps.tableName, tenantId).get();
+    if (deps.tenantCacheSeconds > 0) {
+      tenantCache.set(tenantId, { tenant, until: now.getTime() + deps.tenantCacheSeconds * 1000 });
+    }
+    return tenant;
+  }
+
+  async function dispatch(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+    const match = matchRoute(event.httpMethod, event.path);
+    if (!match) throw new ApiError('route_not_found', 'No such route');
+    if ('allowed' in match) {
+      const res = errorResponse(new ApiError('method_not_allowed', 'Method not allowed'));
+      return { ...res, headers: { ...res.headers, allow: match.allowed.join(', ') } };
+    }
+    const { route } = match;
+    const params: Record<string, string> = {};
+    for (const [name, schema] of Object.entries(route.params ?? {})) {
+      params[name] = parseParam(match.params[name], schema, name) as string;
+    }
+    const now = clock();
+    signer ??= deps.cursorKey().then((key) => new CursorSigner(key));
+    const cursor = await signer;
+    const base = { event, route, params, deps, cursor, now };
+    if (route.access === 'public') {
+      return HANDLERS[route.operationId]({ ...base } as HandlerInput);
+    }
+    const caller = callerOrThrow(event);
+    if (!route.access.includes(caller.role)) throw new ApiError('forbidden', 'Your role cannot do this');
+    if (!route.tenantScoped) return HANDLERS[route.operationId]({ ...base, caller } as HandlerInput);
+    const db = await deps.clients.forTenant(caller.tenantId);
+    const tenant = await loadTenant(caller.tenantId, db, now);
+    if (!tenant) throw new ApiError('forbidden', 'Unknown tenant');
+    if (tenant.status !== 'active') throw new ApiError('tenant_suspended', `Tenant is ${tenant.status}`);
+    await new UsageStore(db, deps.tableName, caller.tenantId).countRequest(now, deps.quotas[tenant.tier]);
+    return HANDLERS[route.operationId]({ ...base, caller, tenant, db });
+  }
+
+  return async (event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> => {
+    if (context) obs.logger.addContext(context);
+    const started = Date.now();
+    let result: APIGatewayProxyResult;
+    try {
+      result = await dispatch(event);
+    } catch (err) {
+      if (err instanceof ApiError) {
+        result = errorResponse(err);
+      } else {
+        // The client gets a generic error and the request id; the details go to the log only.
+        obs.logger.error('unhandled error', {
+          error: err as Error,
+          path: event.path,
+          method: event.httpMethod,
+        });
+        result = errorResponse(
+          new ApiError('internal', `Internal error (request ${event.requestContext?.requestId ?? '-'})`),
+        );
+      }
+    }
+    obs.metrics.addMetric(
+      result.statusCode >= 500 ? 'Fault' : result.statusCode >= 400 ? 'ClientError' : 'Success',
+      MetricUnit.Count,
+      1,
+    );
+    obs.metrics.addMetric('Latency', MetricUnit.Milliseconds, Date.now() - started);
+    obs.metrics.publishStoredMetrics();
+    return result;
+  };
+}
+
+function callerOrThrow(event: APIGatewayProxyEvent): TenantContext {
+  const caller = callerFromEvent(event);
+  if (!caller) throw new ApiError('unauthorized', 'No verified identity');
+  return caller;
+}

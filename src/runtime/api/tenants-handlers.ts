@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import { ENTITIES } from '../data/keys';
+import { offboardStep } from '../data/offboarding';
+import { TenantStore } from '../data/tenants';
+import { addDays, UsageStore, usageCsv, utcDay } from '../data/usage';
+import { UserStore } from '../data/users';
+import { DirectoryUserExists } from '../directory';
+import { ApiError } from '../errors';
+import { parseBody, parseQuery } from '../http/request';
+import { json, text } from '../http/response';
+import { TenantOnboard, UsageQuery } from '../schemas';
+import type { Handler, HandlerInput } from './app';
+
+/** Pages one offboarding call deletes (25 records each), well inside API Gateway's 29 s. */
+const OFFBOARD_PAGES_PER_CALL = 20;
+
+/**
+ * Operator routes act on the tenant named in the path — the one place a tenant id comes from the path,
+ * and only for callers whose token says `operator` in the platform tenant. Even so, the data client is
+ * vended for that target tenant, so an operator route cannot touch a third tenant's keys either.
+ */
+async function target(input: HandlerInput) {
+  const tenantId = input.params.tenantId as string;
+  const db = await input.deps.clients.forTenant(tenantId);
+  return { tenantId, db, tenants: new TenantStore(db, input.deps.tableName, tenantId) };
+}
+
+function newTenantId(): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  const bytes = randomBytes(10);
+  let id = 't-';
+  for (const b of bytes) id += alphabet[b % alphabet.length];
+  return id;
+}
+
+export const onboardTenant: Handler = async (input) => {
+  const body = parseBody(input.event, TenantOnboard);
+  const tenantId = body.tenantId ?? newTenantId();
+  if (tenantId === input.deps.platformTenantId) {
+    throw new ApiError('validation_failed', 'This tenant id is reserved', [
+      { path: 'tenantId', message: 'reserved' },
+    ]);
+  }
+  const db = await input.deps.clients.forTenant(tenantId);
+  const tenants = new TenantStore(db, input.deps.tableName, tenantId);
+  const adminEmail = body.adminEmail.toLowerCase();
+  const tenant = await tenants.create({ name: body.name, tier: body.tier, adminEmail }, input.now);
+  let userId: string;
+  try {
+    ({ userId } = await input.deps.directory.createUser({
+      tenantId,
+      email: adminEmail,
+      role: 'admin',
+      tier: body.tier,
+    }));
+  } catch (err) {
+    // The tenant exists without an admin; the operator can offboard it and retry with another e-mail.
+    if (err instanceof DirectoryUserExists)
+      throw new ApiError('already_exists', 'A user with this e-mail exists');
+    throw new ApiError('directory_unavailable', 'The user directory failed; the tenant has no admin yet');
+  }
+  await new UserStore(db, input.deps.tableName, tenantId).create(userId, adminEmail, 'admin', input.now);
+  await tenants.setAdmin(userId);
+  return json(201, { ...tenant, adminUserId: userId }, { location: `/tenants/${tenantId}` });
+};
+
+export const getTenant: Handler = async (input) => {
+  const tenant = await (await target(input)).tenants.get();
+  if (!tenant) throw new ApiError('not_found', 'Tenant not found');
+  return json(200, tenant);
+};
+
+export const suspendTenant: Handler = async (input) => {
+  const tenant = await (await target(input)).tenants.transition(['active'], 'suspended', input.now);
+  return json(200, tenant);
+};
+
+export const resumeTenant: Handler = async (input) => {
+  const tenant = await (await target(input)).tenants.transition(['suspended'], 'active', input.now);
+  return json(200, tenant);
+};
+
+export const offboardTenant: Handler = async (input) => {
+  const { tenantId, db, tenants } = await target(input);
+  const current = await tenants.get();
+  if (!current) throw new ApiError('not_found', 'Tenant not found');
+  if (current.status === 'offboarded')
+    return json(200, { tenantId, status: 'offboarded', deletedThisCall: 0, complete: true });
+  if (current.status !== 'offboarding')
+    await tenants.transition(['active', 'suspended'], 'offboarding', input.now);
+  const step = await offboardStep(
+    db,
+    input.deps.tableName,
+    tenantId,
+    OFFBOARD_PAGES_PER_CALL,
+    async (entity, sk) => {
+      if (entity === ENTITIES.user) await input.deps.directory.deleteUser(sk);
+    },
+  );
+  if (!step.complete) {
+    return json(202, { tenantId, status: 'offboarding', deletedThisCall: step.deleted, complete: false });
+  }
+  await tenants.transition(['offboarding'], 'offboarded', input.now);
+  return json(200, { tenantId, status: 'offboarded', deletedThisCall: step.deleted, complete: true });
+};
+
+/** Usage report for one tenant, default the last 30 days, at most 366 days. */
+export async function usageResponse(input: HandlerInput, tenantId: string, db: HandlerInput['db']) {
+  const q = parseQuery(input.event, UsageQuery);
+  const to = q.to ?? utcDay(input.now);
+  const from = q.from ?? addDays(to, -29);
+  if (addDays(from, 366) <= to) throw new ApiError('invalid_query', 'At most 366 days per report');
+  const days = await new UsageStore(db, input.deps.tableName, tenantId).report(from, to);
+  if (q.format === 'csv') return text(200, usageCsv(tenantId, days), 'text/csv; charset=utf-8');
+  return json(200, { tenantId, from, to, days });
+}
+
+export const getTenantUsage: Handler = async (input) => {
+  const { tenantId, db, tenants } = await target(input);
+  if (!(await tenants.get())) throw new ApiError('not_found', 'Tenant not found');
+  return usageResponse(input, tenantId, db);
+};
+
+export const getUsage: Handler = (input) => usageResponse(input, input.caller.tenantId, input.db);

@@ -1,0 +1,98 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Tier } from '../contract';
+import { ApiError, isConditionFailed } from '../errors';
+import type { Tenant, TenantStatus } from '../schemas';
+import { ENTITIES, partitionKey, TENANT_PROFILE_SK } from './keys';
+
+function toTenant(record: Record<string, unknown>): Tenant {
+  const { pk: _pk, sk: _sk, ...tenant } = record as Tenant & { pk: string; sk: string };
+  return tenant;
+}
+
+/** The profile record of one tenant: tier and lifecycle status (active → suspended ⇄ active → offboarding → offboarded). */
+export class TenantStore {
+  private readonly key: { pk: string; sk: string };
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly tenantId: string,
+  ) {
+    this.key = { pk: partitionKey(tenantId, ENTITIES.tenant), sk: TENANT_PROFILE_SK };
+  }
+
+  async get(): Promise<Tenant | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: this.key, ConsistentRead: true }),
+    );
+    return out.Item ? toTenant(out.Item) : undefined;
+  }
+
+  async create(input: { name: string; tier: Tier; adminEmail: string }, now: Date): Promise<Tenant> {
+    const at = now.toISOString();
+    const tenant: Tenant = {
+      tenantId: this.tenantId,
+      name: input.name,
+      tier: input.tier,
+      status: 'active',
+      adminEmail: input.adminEmail,
+      version: 1,
+      createdAt: at,
+      updatedAt: at,
+    };
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...this.key, ...tenant },
+          // An offboarded tenant keeps its tombstone, so its id is never handed to someone else.
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailed(err)) throw new ApiError('already_exists', 'Tenant id is taken');
+      throw err;
+    }
+    return tenant;
+  }
+
+  async setAdmin(userId: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: this.key,
+        UpdateExpression: 'SET adminUserId = :u',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':u': userId },
+      }),
+    );
+  }
+
+  /** Moves the status from one of `from` to `to`; 404 if there is no such tenant, 409 if the move is not allowed. */
+  async transition(from: readonly TenantStatus[], to: TenantStatus, now: Date): Promise<Tenant> {
+    const names = from.map((_, i) => `:from${i}`);
+    const values: Record<string, unknown> = { ':to': to, ':one': 1, ':at': now.toISOString() };
+    from.forEach((s, i) => {
+      values[`:from${i}`] = s;
+    });
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: this.key,
+          UpdateExpression: 'SET #status = :to, version = version + :one, updatedAt = :at',
+          ConditionExpression: `attribute_exists(pk) AND #status IN (${names.join(', ')})`,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toTenant(out.Attributes ?? {});
+    } catch (err) {
+      if (!isConditionFailed(err)) throw err;
+      const current = await this.get();
+      if (!current) throw new ApiError('not_found', 'Tenant not found');
+      throw new ApiError('conflict', `Tenant is ${current.status}; cannot become ${to}`);
+    }
+  }
+}

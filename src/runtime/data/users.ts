@@ -1,0 +1,104 @@
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { TenantRole } from '../contract';
+import { ApiError, isConditionFailed } from '../errors';
+import type { User } from '../schemas';
+import { ENTITIES, partitionKey } from './keys';
+
+function toUser(record: Record<string, unknown>): User {
+  const { pk: _pk, sk: _sk, ...user } = record as User & { pk: string; sk: string };
+  return user;
+}
+
+/** User records of one tenant, keyed by the Cognito `sub` (the `userId` in the authorizer context). */
+export class UserStore {
+  private readonly pk: string;
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    tenantId: string,
+  ) {
+    this.pk = partitionKey(tenantId, ENTITIES.user);
+  }
+
+  async create(userId: string, email: string, role: TenantRole, now: Date): Promise<User> {
+    const at = now.toISOString();
+    const user: User = { userId, email, role, version: 1, createdAt: at, updatedAt: at };
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: this.pk, sk: userId, ...user },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailed(err)) throw new ApiError('already_exists', 'User already exists');
+      throw err;
+    }
+    return user;
+  }
+
+  async get(userId: string): Promise<User | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: { pk: this.pk, sk: userId }, ConsistentRead: true }),
+    );
+    return out.Item ? toUser(out.Item) : undefined;
+  }
+
+  async list(limit: number, afterSk?: string): Promise<{ users: User[]; lastSk?: string }> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': this.pk },
+        Limit: limit,
+        ...(afterSk ? { ExclusiveStartKey: { pk: this.pk, sk: afterSk } } : {}),
+      }),
+    );
+    const last = out.LastEvaluatedKey?.sk;
+    return { users: (out.Items ?? []).map(toUser), ...(typeof last === 'string' ? { lastSk: last } : {}) };
+  }
+
+  async setRole(userId: string, role: TenantRole, now: Date): Promise<User> {
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: this.pk, sk: userId },
+          UpdateExpression: 'SET #role = :role, version = version + :one, updatedAt = :at',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#role': 'role' },
+          ExpressionAttributeValues: { ':role': role, ':one': 1, ':at': now.toISOString() },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toUser(out.Attributes ?? {});
+    } catch (err) {
+      if (isConditionFailed(err)) throw new ApiError('not_found', 'User not found');
+      throw err;
+    }
+  }
+
+  async delete(userId: string): Promise<void> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { pk: this.pk, sk: userId },
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailed(err)) throw new ApiError('not_found', 'User not found');
+      throw err;
+    }
+  }
+}
