@@ -1,4 +1,4 @@
-import { CfnResource, Validations } from 'aws-cdk-lib';
+import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 /** Template metadata key holding Fastish rule acknowledgements (visible in every synthesized template). */
@@ -14,7 +14,7 @@ export interface Acknowledgement {
   readonly reason: string;
 }
 
-const MIN_REASON_LENGTH = 20;
+export const MIN_REASON_LENGTH = 20;
 
 /**
  * The one way Fastish code acknowledges a finding, for the construct and everything below it.
@@ -33,6 +33,13 @@ export function acknowledge(scope: IConstruct, acks: readonly Acknowledgement[])
   if (nag.length > 0) Validations.of(scope).acknowledge(...nag);
   const own = acks.filter((a) => a.id.startsWith('FST-'));
   if (own.length === 0) return;
+  if (Stack.isStack(scope)) {
+    // Template-level findings (quotas, stack name) are acknowledged in the template's own Metadata.
+    scope.templateOptions.metadata = scope.templateOptions.metadata ?? {};
+    const metadata = scope.templateOptions.metadata;
+    const existing = (metadata[ACK_METADATA_KEY] as Acknowledgement[] | undefined) ?? [];
+    metadata[ACK_METADATA_KEY] = [...existing.filter((e) => !own.some((a) => a.id === e.id)), ...own];
+  }
   for (const child of scope.node.findAll()) {
     if (!CfnResource.isCfnResource(child)) continue;
     const existing = (child.getMetadata(ACK_METADATA_KEY) as Acknowledgement[] | undefined) ?? [];
@@ -47,10 +54,24 @@ export function acknowledgeWildcard(scope: IConstruct, reason: string): void {
   acknowledge(scope, [{ id: WILDCARD_RULE_ID, reason }]);
 }
 
-/** Reads Fastish acknowledgements from a synthesized resource's metadata. */
-export function acknowledgementsOf(resource: { Metadata?: Record<string, unknown> }): Acknowledgement[] {
+/**
+ * Reads Fastish acknowledgements from a synthesized resource's (or, for template-level findings, the
+ * template's) metadata. Entries without an id or with a reason shorter than `MIN_REASON_LENGTH` are
+ * ignored, so a hand-edited template cannot acknowledge without a reason.
+ */
+export function acknowledgementsOf(resource: {
+  readonly Metadata?: Record<string, unknown>;
+}): Acknowledgement[] {
   const acks = resource.Metadata?.[ACK_METADATA_KEY];
-  return Array.isArray(acks) ? (acks as Acknowledgement[]) : [];
+  if (!Array.isArray(acks)) return [];
+  return acks.filter(
+    (a): a is Acknowledgement =>
+      typeof a === 'object' &&
+      a !== null &&
+      typeof (a as Acknowledgement).id === 'string' &&
+      typeof (a as Acknowledgement).reason === 'string' &&
+      (a as Acknowledgement).reason.trim().length >= MIN_REASON_LENGTH,
+  );
 }
 
 export interface WildcardScope {
