@@ -20,6 +20,8 @@ export interface PublishedValueProps {
 export class PublishedValue extends Construct {
   readonly parameter: ssm.StringParameter;
   readonly parameterName: string;
+  /** The CloudFormation output (pipelines and health checks read it, e.g. with `useOutputs`). */
+  readonly output: CfnOutput;
 
   constructor(scope: Construct, id: string, props: PublishedValueProps) {
     super(scope, id);
@@ -29,7 +31,7 @@ export class PublishedValue extends Construct {
       stringValue: props.value,
       description: props.description,
     });
-    new CfnOutput(this, 'Output', {
+    this.output = new CfnOutput(this, 'Output', {
       value: props.value,
       description: `${props.description} (SSM: ${this.parameterName})`,
     });

@@ -52,6 +52,44 @@ export const webappSettings = z
       .max(3650)
       .default(30)
       .meta({ description: 'TTL of expiring records (idempotency keys)' }),
+    apiThrottle: z
+      .strictObject({
+        rateLimit: z.number().int().min(1).max(10_000).default(500).meta({
+          description: 'Steady-state requests per second for the whole API stage (all tenants)',
+        }),
+        burstLimit: z.number().int().min(1).max(5_000).default(1_000).meta({
+          description: 'Burst capacity of the whole API stage in requests',
+        }),
+      })
+      .prefault({})
+      .meta({ description: 'Stage-level throttling: the ceiling above every tier usage plan' }),
+    authorizerCacheSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(3600)
+      .default(300)
+      .meta({
+        description: 'Seconds API Gateway (and the authorizer) reuse a verified token; 0 disables the cache',
+      }),
+    consoleCallbackPath: z
+      .string()
+      .regex(/^\/[A-Za-z0-9/_-]*$/)
+      .default('/auth/callback')
+      .meta({ description: 'Path of the console that receives the OAuth authorization code' }),
+    alarmEmails: z
+      .array(z.email())
+      .default([])
+      .meta({ description: 'E-mail addresses subscribed to the webapp alarm topic (default: none)' }),
+    apiReservedConcurrency: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .meta({
+        description:
+          'Reserved concurrency of the API function (default: unreserved; new accounts have a quota of 10)',
+      }),
   })
   .prefault({});
 

@@ -1,0 +1,87 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+
+export interface TenantTableProps {
+  /** Physical table name (from `Naming.name('dynamodbTable', …)`). */
+  readonly tableName: string;
+  /** Partition key attribute (string): every tenant item's value starts with `<tenantId>#`. */
+  readonly partitionKey: string;
+  /** Sort key attribute (string). */
+  readonly sortKey: string;
+  /** Attribute holding the expiry (epoch seconds) DynamoDB TTL deletes by. */
+  readonly timeToLiveAttribute: string;
+  /** Customer-managed key of the table in its home region. */
+  readonly key: kms.IKey;
+  /**
+   * Global-table replicas: region → ARN (or alias ARN) of the customer-managed key in that region.
+   * @default - no replicas
+   */
+  readonly replicas?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The application's single table (on-demand): customer-managed KMS key, point-in-time recovery,
+ * deletion protection, retained on stack deletion, TTL, and a NEW_AND_OLD_IMAGES stream for metering.
+ */
+export class TenantTable extends Construct {
+  readonly table: dynamodb.TableV2;
+  readonly key: kms.IKey;
+
+  constructor(scope: Construct, id: string, props: TenantTableProps) {
+    super(scope, id);
+    this.key = props.key;
+    const replicas = props.replicas ?? {};
+    this.table = new dynamodb.TableV2(this, 'Table', {
+      tableName: props.tableName,
+      partitionKey: { name: props.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: props.sortKey, type: dynamodb.AttributeType.STRING },
+      billing: dynamodb.Billing.onDemand(),
+      encryption: dynamodb.TableEncryptionV2.customerManagedKey(props.key, { ...replicas }),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      timeToLiveAttribute: props.timeToLiveAttribute,
+      dynamoStream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+      replicas: Object.keys(replicas).map((region) => ({ region })),
+    });
+  }
+
+  /**
+   * Lets a principal use the table's key for DynamoDB requests only (`kms:ViaService`), the permission
+   * DynamoDB checks on behalf of callers of a table encrypted with a customer-managed key.
+   */
+  grantKeyViaDynamoDb(grantee: iam.IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'TableKeyViaDynamoDB',
+        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+        resources: [this.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${this.table.env.region}.amazonaws.com` } },
+      }),
+    );
+  }
+
+  /**
+   * Grants `actions` on the table only for items whose partition keys match `leadingKeys`
+   * (`ForAllValues:StringLike` on `dynamodb:LeadingKeys`), plus the key via DynamoDB.
+   */
+  grantOnLeadingKeys(
+    grantee: iam.IGrantable,
+    sid: string,
+    actions: readonly string[],
+    leadingKeys: readonly string[],
+  ): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid,
+        actions: [...actions],
+        resources: [this.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...leadingKeys] } },
+      }),
+    );
+    this.grantKeyViaDynamoDb(grantee);
+  }
+}

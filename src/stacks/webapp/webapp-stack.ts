@@ -1,0 +1,356 @@
+import * as path from 'node:path';
+import { Duration, type CfnOutput } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { acknowledge } from '../../checks/acknowledgements';
+import { EncryptionKey } from '../../constructs/encryption-key';
+import { FastishStack, type FastishStackProps } from '../../constructs/fastish-stack';
+import { PublishedValue } from '../../constructs/published-value';
+import { AlarmTopic } from '../../constructs/webapp/alarm-topic';
+import { ApiFirewall } from '../../constructs/webapp/api-firewall';
+import { ConsoleHosting } from '../../constructs/webapp/console-hosting';
+import { FastishFunction } from '../../constructs/webapp/fastish-function';
+import { TenantApi } from '../../constructs/webapp/tenant-api';
+import { TenantDataRole } from '../../constructs/webapp/tenant-data-role';
+import { TenantTable } from '../../constructs/webapp/tenant-table';
+import { TenantUserPool } from '../../constructs/webapp/tenant-user-pool';
+import { UsageMetering } from '../../constructs/webapp/usage-metering';
+import {
+  ENV,
+  GATEWAY_RESPONSES,
+  ROLES,
+  TABLE_KEYS,
+  TENANT_DATA_ACTIONS,
+  TENANT_SESSION_TAG,
+} from '../../runtime/contract';
+import { apiRoutes } from './routes';
+
+export type WebappStackProps = Omit<FastishStackProps, 'architecture' | 'bootstrapless' | 'team'>;
+
+/** Repository root: bundles are built from here (package-lock.json, node_modules). */
+const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..');
+const runtimeEntry = (file: string) => path.join(PROJECT_ROOT, 'src', 'runtime', file);
+
+/** Tenant id of the platform operators (the runtime's default). */
+export const PLATFORM_TENANT_ID = 'platform';
+/** Directory of the Next.js console in the repository. */
+export const CONSOLE_APP_ROOT = 'web';
+/** Build-time variables the console reads (Amplify branch environment). */
+export const CONSOLE_ENV = {
+  apiUrl: 'NEXT_PUBLIC_API_URL',
+  region: 'NEXT_PUBLIC_AWS_REGION',
+  userPoolId: 'NEXT_PUBLIC_COGNITO_USER_POOL_ID',
+  clientId: 'NEXT_PUBLIC_COGNITO_CLIENT_ID',
+  cognitoDomain: 'NEXT_PUBLIC_COGNITO_DOMAIN',
+  consoleOrigin: 'NEXT_PUBLIC_CONSOLE_ORIGIN',
+} as const;
+
+/** Prefixes Cognito refuses in hosted UI domains. */
+const RESERVED_DOMAIN_WORDS = ['aws', 'amazon', 'cognito'];
+
+/**
+ * The multi-tenant web application: Cognito, the REST API with its authorizer and WAF, the single
+ * DynamoDB table with usage metering, the tenant-scoped data role (token vending machine) and the console
+ * on Amplify Hosting. Handlers are the runtime's (`src/runtime`), bundled by the local esbuild.
+ */
+export class WebappStack extends FastishStack {
+  readonly userPool: TenantUserPool;
+  readonly table: TenantTable;
+  readonly api: TenantApi;
+  readonly tenantRole: TenantDataRole;
+  readonly console: ConsoleHosting;
+  readonly firewall: ApiFirewall;
+  /** Invoke URL of the API stage, ending in `/`. */
+  readonly apiUrl: string;
+  /** Unauthenticated liveness URL for post-deploy health checks (`GET` → 200 `{"status":"ok"}`). */
+  readonly healthUrl: string;
+  /** Console origin (CORS allow-origin and OAuth callback host). */
+  readonly consoleOrigin: string;
+  /** CloudFormation outputs, for pipelines (`useOutputs`) and health checks. */
+  readonly outputs: {
+    readonly apiUrl: CfnOutput;
+    readonly userPoolId: CfnOutput;
+    readonly userPoolClientId: CfnOutput;
+    readonly cognitoDomain: CfnOutput;
+    readonly tableName: CfnOutput;
+    readonly consoleUrl: CfnOutput;
+  };
+  /** SSM parameter names of the published values. */
+  readonly parameterNames: Readonly<Record<keyof WebappStack['outputs'], string>>;
+
+  constructor(scope: Construct, id: string, props: WebappStackProps) {
+    const settings = props.environment.settings.webapp;
+    super(scope, id, { ...props, architecture: 'webapp', team: settings.team });
+    const env = this.fastishEnv;
+    const n = env.naming;
+    const retention = env.settings.logRetentionDays as logs.RetentionDays;
+
+    // Keys: table data, and operations (logs, queues, topic, secret).
+    const tableKey = new EncryptionKey(this, 'TableKey', {
+      alias: n.kmsAlias('webapp-table'),
+      description: `Fastish ${env.name}: webapp table (tenant data)`,
+    }).key;
+    const opsKey = new EncryptionKey(this, 'OpsKey', {
+      alias: n.kmsAlias('webapp'),
+      description: `Fastish ${env.name}: webapp logs, alarm topic, dead letters, cursor key`,
+    }).key;
+    opsKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchLogsOfThisAccount',
+        principals: [new iam.ServicePrincipal(`logs.${env.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${env.region}:${env.account}:log-group:*`,
+          },
+        },
+      }),
+    );
+
+    const alarms = new AlarmTopic(this, 'Alarms', {
+      topicName: n.name('snsTopic', 'webapp-alarms'),
+      key: opsKey,
+      emails: settings.alarmEmails,
+    }).topic;
+
+    // Data.
+    const replicas = Object.fromEntries(
+      settings.tableReplicaRegions.map((region) => [
+        region,
+        `arn:${this.partition}:kms:${region}:${env.account}:${n.kmsAlias('webapp-table')}`,
+      ]),
+    );
+    this.table = new TenantTable(this, 'Data', {
+      tableName: n.name('dynamodbTable', 'webapp'),
+      partitionKey: TABLE_KEYS.partitionKey,
+      sortKey: TABLE_KEYS.sortKey,
+      timeToLiveAttribute: TABLE_KEYS.timeToLive,
+      key: tableKey,
+      replicas,
+    });
+
+    // Console hosting first: its origin feeds CORS and the OAuth callback URLs.
+    const consoleHosting = (environment: Record<string, string>) =>
+      new ConsoleHosting(this, 'Console', {
+        appName: n.name('amplifyApp', 'console'),
+        branch: settings.consoleBranch,
+        appRoot: CONSOLE_APP_ROOT,
+        repository: settings.consoleRepository,
+        accessTokenSecretName: settings.consoleRepository?.includes('codecommit')
+          ? undefined
+          : n.name('secret', 'webapp', 'console-repository-token'),
+        customDomain: settings.consoleDomain,
+        environment,
+      });
+    const branchEnvironment: Record<string, string> = {};
+    this.console = consoleHosting(branchEnvironment);
+    this.consoleOrigin = this.console.origin;
+
+    // Identity.
+    const domainPrefix = n.name('cognitoDomainPrefix', 'auth', env.account);
+    const reserved = RESERVED_DOMAIN_WORDS.find((w) => domainPrefix.includes(w));
+    if (reserved) {
+      throw new Error(
+        `${this.node.path}: Cognito domain prefix "${domainPrefix}" contains "${reserved}", which Cognito refuses; rename the organization or environment`,
+      );
+    }
+    this.userPool = new TenantUserPool(this, 'Identity', {
+      userPoolName: n.name('userPool', 'tenants'),
+      domainPrefix,
+      mfa: settings.mfa,
+      groups: ROLES,
+      callbackUrls: [`${this.consoleOrigin}${settings.consoleCallbackPath}`],
+      logoutUrls: [`${this.consoleOrigin}/`],
+    });
+
+    // Functions.
+    const fn = (id: string, name: string, entry: string, description: string, extra: Partial<FnExtra> = {}) =>
+      new FastishFunction(this, id, {
+        entry: runtimeEntry(entry),
+        projectRoot: PROJECT_ROOT,
+        functionName: n.name('lambdaFunction', `webapp-${name}`),
+        description,
+        serviceName: `fastish-${name}`,
+        logGroupName: n.logGroupName('webapp', name),
+        logKey: opsKey,
+        logRetention: retention,
+        alarmTopic: alarms,
+        ...extra,
+      });
+    const authorizerFn = fn('AuthorizerFunction', 'authorizer', 'authorizer.ts', 'Verifies Cognito ID tokens', {
+      memorySize: 256,
+      timeout: Duration.seconds(5),
+      synchronousInvoker: 'the API Gateway TOKEN authorizer',
+      environment: {
+        [ENV.jwtIssuer]: this.userPool.userPool.userPoolProviderUrl,
+        [ENV.jwtAudience]: this.userPool.client.userPoolClientId,
+        [ENV.authCacheSeconds]: String(settings.authorizerCacheSeconds),
+        [ENV.platformTenantId]: PLATFORM_TENANT_ID,
+      },
+    });
+
+    const cursorKey = new secretsmanager.Secret(this, 'CursorKey', {
+      secretName: n.name('secret', 'webapp', 'cursor-key'),
+      description: 'HMAC key signing pagination cursors (binds a cursor to its tenant)',
+      encryptionKey: opsKey,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    const quotas = Object.fromEntries(Object.entries(settings.tiers).map(([t, l]) => [t, l.quotaPerDay]));
+    const apiFn = fn('ApiFunction', 'api', 'api.ts', 'Multi-tenant REST API', {
+      memorySize: 1024,
+      timeout: Duration.seconds(15),
+      synchronousInvoker: 'API Gateway (Lambda proxy integration)',
+      reservedConcurrentExecutions: settings.apiReservedConcurrency,
+      environment: {
+        [ENV.tableName]: this.table.table.tableName,
+        [ENV.userPoolId]: this.userPool.userPool.userPoolId,
+        [ENV.cursorKeySecretArn]: cursorKey.secretArn,
+        [ENV.tierQuotas]: JSON.stringify(quotas),
+        [ENV.idempotencyTtlSeconds]: String(settings.itemTtlDays * 86_400),
+        [ENV.platformTenantId]: PLATFORM_TENANT_ID,
+      },
+    });
+    cursorKey.grantRead(apiFn.role);
+    apiFn.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ManageTenantUsers',
+        actions: [
+          'cognito-idp:AdminCreateUser',
+          'cognito-idp:AdminUpdateUserAttributes',
+          'cognito-idp:AdminUserGlobalSignOut',
+          'cognito-idp:AdminDeleteUser',
+        ],
+        resources: [this.userPool.userPool.userPoolArn],
+      }),
+    );
+
+    // Token vending machine: the API's only way to the table.
+    this.tenantRole = new TenantDataRole(this, 'TenantData', {
+      roleName: n.roleName('webapp-tenant-data'),
+      assumedBy: apiFn.role,
+      table: this.table,
+      sessionTag: TENANT_SESSION_TAG,
+      actions: TENANT_DATA_ACTIONS,
+    });
+    apiFn.function.addEnvironment(ENV.tenantRoleArn, this.tenantRole.role.roleArn);
+
+    const meteringFn = fn('UsageStreamFunction', 'usage-stream', 'usage-stream.ts', 'Meters item usage per tenant', {
+      memorySize: 256,
+      timeout: Duration.seconds(60),
+      environment: { [ENV.tableName]: this.table.table.tableName },
+    });
+    const metering = new UsageMetering(this, 'Metering', {
+      consumer: meteringFn,
+      table: this.table,
+      queueKey: opsKey,
+      deadLetterQueueName: n.name('sqsQueue', 'webapp-metering-dlq'),
+      writableLeadingKeys: ['*#usage'],
+      alarmTopic: alarms,
+    });
+
+    // API.
+    this.api = new TenantApi(this, 'Api', {
+      restApiName: n.name('apiGateway', 'webapp-api'),
+      handler: apiFn.function,
+      authorizer: authorizerFn.function,
+      routes: apiRoutes(),
+      corsOrigin: this.consoleOrigin,
+      corsAllowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match'],
+      authorizerCacheTtl: Duration.seconds(settings.authorizerCacheSeconds),
+      accessLogGroupName: n.logGroupName('webapp', 'api-access'),
+      logKey: opsKey,
+      logRetention: retention,
+      stageThrottle: settings.apiThrottle,
+      tiers: settings.tiers,
+      gatewayResponses: {
+        ...GATEWAY_RESPONSES,
+        BAD_REQUEST_BODY: {
+          status: 422,
+          body: { error: { code: 'validation_failed', message: 'Request body is invalid' } },
+        },
+        BAD_REQUEST_PARAMETERS: {
+          status: 400,
+          body: { error: { code: 'invalid_parameter', message: 'Request parameters are invalid' } },
+        },
+        MISSING_AUTHENTICATION_TOKEN: {
+          status: 404,
+          body: { error: { code: 'route_not_found', message: 'No such route' } },
+        },
+        WAF_FILTERED: { status: 403, body: { error: { code: 'forbidden', message: 'Request blocked' } } },
+        QUOTA_EXCEEDED: {
+          status: 429,
+          body: { error: { code: 'quota_exceeded', message: 'Daily request quota reached' } },
+        },
+      },
+      alarmTopic: alarms,
+    });
+    this.apiUrl = this.api.url;
+    this.healthUrl = `${this.api.url}health`;
+
+    this.firewall = new ApiFirewall(this, 'Firewall', {
+      name: n.name('wafWebAcl', 'webapp-api'),
+      stageArn: this.api.stage.stageArn,
+      rateLimitPer5Minutes: settings.wafRateLimitPer5Minutes,
+    });
+
+    // Console build environment: public values only (ids and URLs; no secrets).
+    Object.assign(branchEnvironment, {
+      [CONSOLE_ENV.apiUrl]: this.apiUrl,
+      [CONSOLE_ENV.region]: env.region,
+      [CONSOLE_ENV.userPoolId]: this.userPool.userPool.userPoolId,
+      [CONSOLE_ENV.clientId]: this.userPool.client.userPoolClientId,
+      [CONSOLE_ENV.cognitoDomain]: this.userPool.domainUrl,
+      [CONSOLE_ENV.consoleOrigin]: this.consoleOrigin,
+    });
+
+    // Published values.
+    const publish = (id: string, key: string, value: string, description: string) =>
+      new PublishedValue(this, id, { naming: n, architecture: 'webapp', key, value, description });
+    const published = {
+      apiUrl: publish('ApiUrl', 'api/url', this.apiUrl, 'Invoke URL of the tenant API'),
+      userPoolId: publish('UserPoolId', 'user-pool/id', this.userPool.userPool.userPoolId, 'Cognito user pool id'),
+      userPoolClientId: publish(
+        'UserPoolClientId',
+        'user-pool/client-id',
+        this.userPool.client.userPoolClientId,
+        'Cognito app client id of the console',
+      ),
+      cognitoDomain: publish('CognitoDomain', 'user-pool/domain', this.userPool.domainUrl, 'Cognito hosted UI URL'),
+      tableName: publish('TableName', 'table/name', this.table.table.tableName, 'DynamoDB table name'),
+      consoleUrl: publish('ConsoleUrl', 'console/url', this.consoleOrigin, 'URL of the tenant console'),
+    };
+    this.outputs = {
+      apiUrl: published.apiUrl.output,
+      userPoolId: published.userPoolId.output,
+      userPoolClientId: published.userPoolClientId.output,
+      cognitoDomain: published.cognitoDomain.output,
+      tableName: published.tableName.output,
+      consoleUrl: published.consoleUrl.output,
+    };
+    this.parameterNames = {
+      apiUrl: published.apiUrl.parameterName,
+      userPoolId: published.userPoolId.parameterName,
+      userPoolClientId: published.userPoolClientId.parameterName,
+      cognitoDomain: published.cognitoDomain.parameterName,
+      tableName: published.tableName.parameterName,
+      consoleUrl: published.consoleUrl.parameterName,
+    };
+
+    acknowledge(cursorKey, [
+      {
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'The cursor HMAC key is read once per function instance; rotating it would invalidate every open pagination cursor. Rotate by replacing the secret in a release.',
+      },
+    ]);
+    void metering;
+  }
+}
+
+type FnExtra = Pick<
+  import('../../constructs/webapp/fastish-function').FastishFunctionProps,
+  'memorySize' | 'timeout' | 'environment' | 'reservedConcurrentExecutions' | 'synchronousInvoker'
+>;
