@@ -57,7 +57,7 @@ export function buildPlatform(model: PlatformModel, app: App = createApp()): Pla
       if (!factory)
         throw new Error(`architecture "${arch}" is enabled in ${env.name} but not available in this build`);
       const stack = factory({ scope: stage, platform: model, environment: env, bootstrap, built });
-      stack.addDependency(bootstrap, 'workload stacks deploy with the bootstrap roles');
+      stack.addStackDependency(bootstrap, 'workload stacks deploy with the bootstrap roles');
       built.set(arch, stack);
       all.push(stack);
     }

@@ -14,15 +14,12 @@ export const statefulRetained = resourceRule({
     'Stateful resources (per the CloudFormation resource specification) have DeletionPolicy and UpdateReplacePolicy Retain or Snapshot.',
   test(resource) {
     if (!isStatefulType(resource.Type)) return [];
-    const problems: string[] = [];
-    for (const policy of ['DeletionPolicy', 'UpdateReplacePolicy'] as const) {
+    const loose = (['DeletionPolicy', 'UpdateReplacePolicy'] as const).filter((policy) => {
       const value = resource[policy];
-      if (value === undefined || !KEEPING.has(value)) {
-        problems.push(
-          `${resource.Type} holds data but ${policy} is ${value ?? 'Delete (default)'}; use RemovalPolicy.RETAIN or SNAPSHOT`,
-        );
-      }
-    }
-    return problems;
+      return value === undefined || !KEEPING.has(value);
+    });
+    if (loose.length === 0) return [];
+    const got = loose.map((p) => `${p} ${resource[p] ?? 'Delete (default)'}`).join(', ');
+    return [`${resource.Type} holds data but has ${got}; use RemovalPolicy.RETAIN or SNAPSHOT`];
   },
 });

@@ -1,0 +1,20 @@
+import type { Command } from '../command';
+import { checkCommand } from './check';
+import { docsCommand } from './docs';
+import { initCommand } from './init';
+import { planCommand } from './plan';
+import { synthCommand } from './synth';
+import { validateCommand } from './validate';
+
+/**
+ * The command registry: name → command. To add one, create `src/cli/commands/<name>.ts` exporting a
+ * `Command` ({ summary, usage?, run(args, io) → exit code }) and add one line here.
+ */
+export const COMMANDS: Readonly<Record<string, Command>> = {
+  init: initCommand,
+  validate: validateCommand,
+  synth: synthCommand,
+  check: checkCommand,
+  plan: planCommand,
+  docs: docsCommand,
+};

@@ -1,0 +1,43 @@
+import { resolve } from 'node:path';
+import { runChecks } from '../../checks/run';
+import { CONFIG_OPTIONS, type Command, defaultConfigPath, parseOptions, progress } from '../command';
+import { buildFromModel, loadModel } from '../platform';
+import { renderTable } from '../table';
+import { SUMMARY_HEADERS, summaryRows } from './check';
+
+const USAGE = `fastish synth [--config <file>] [--out <dir>] [--json]
+
+Synthesizes every environment's stacks offline (no credentials, no network) into a cloud assembly,
+runs the gates, and prints one line per stack. Deploy the assembly with \`cdk deploy --app <dir>\`.
+
+  -c, --config <file>  config file (default: $FASTISH_CONFIG or fastish.yaml)
+  -o, --out <dir>      cloud assembly directory (default: cdk.out)
+      --json           machine-readable summary on stdout`;
+
+export const synthCommand: Command = {
+  summary: 'Synthesize the platform into a cloud assembly (offline) with a summary per stack',
+  usage: USAGE,
+  async run(args, io) {
+    const { values } = parseOptions(args, { ...CONFIG_OPTIONS, out: { type: 'string', short: 'o' } });
+    const step = progress(io);
+    const path = values.config ?? defaultConfigPath();
+    step(`validating ${path}`);
+    const model = loadModel(path);
+    const outdir = resolve(values.out ?? 'cdk.out');
+    step('building stacks');
+    const platform = buildFromModel(model, { outdir });
+    const report = runChecks(platform, { onProgress: step });
+    step(`wrote ${outdir}`);
+    if (values.json) {
+      io.out(
+        `${JSON.stringify({ outdir, stacks: report.stacks, blocking: report.blocking }, undefined, 2)}\n`,
+      );
+      return 0;
+    }
+    io.out(`${renderTable(SUMMARY_HEADERS, summaryRows(report))}\n\n`);
+    io.out(
+      `${report.stacks.length} stacks synthesized to ${outdir}; ${report.blocking} unacknowledged finding${report.blocking === 1 ? '' : 's'}${report.blocking > 0 ? ' (run `fastish check` for details)' : ''}\n`,
+    );
+    return 0;
+  },
+};

@@ -1,0 +1,83 @@
+import { ConfigError } from '../config';
+import { NameError } from '../naming';
+import { type Command, type CommandIo, processIo, UsageError } from './command';
+import { COMMANDS } from './commands';
+
+function help(commands: Readonly<Record<string, Command>>): string {
+  const width = Math.max(...Object.keys(commands).map((n) => n.length));
+  return [
+    'fastish — one validated config to production AWS infrastructure (CDK v2)',
+    '',
+    'Usage: fastish <command> [options]      fastish <command> --help',
+    '',
+    'Commands:',
+    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Config errors exit 2, failed gates exit 1. FASTISH_DEBUG=1 prints stack traces.',
+    '',
+  ].join('\n');
+}
+
+/** Turns an error into what the user sees and the exit code; stack traces only with FASTISH_DEBUG. */
+export function reportError(err: unknown, io: CommandIo, usage?: string): number {
+  if (err instanceof ConfigError) {
+    io.err(`${err.message}\n`);
+    return 2;
+  }
+  if (err instanceof UsageError) {
+    io.err(`fastish: ${err.message}\n${usage ? `\n${usage}\n` : ''}`);
+    return 2;
+  }
+  if (process.env.FASTISH_DEBUG) {
+    io.err(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 1;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  const [first, ...rest] = message.split('\n');
+  const more = rest.filter((l) => l.trim() !== '').length;
+  io.err(`fastish: error: ${first}${more > 0 ? ` (+${more} more lines)` : ''}\n`);
+  io.err(
+    err instanceof NameError
+      ? 'hint: a derived name breaks an AWS limit; shorten the organization, environment or team name\n'
+      : 'hint: rerun with FASTISH_DEBUG=1 for the full message and stack trace\n',
+  );
+  return 1;
+}
+
+/** Runs the CLI and returns the exit code (never calls process.exit, so it is testable). */
+export async function main(
+  argv: readonly string[],
+  io: CommandIo = processIo,
+  commands: Readonly<Record<string, Command>> = COMMANDS,
+): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(help(commands));
+    return name === undefined ? 2 : 0;
+  }
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!command) {
+    io.err(`fastish: unknown command "${name}"\n\n${help(commands)}`);
+    return 2;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out(`${command.usage ?? command.summary}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (err) {
+    return reportError(err, io, command.usage);
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.exitCode = reportError(err, processIo);
+    },
+  );
+}
