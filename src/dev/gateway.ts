@@ -74,10 +74,10 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_PAYLOAD_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
+    // Keep reading past the limit (and drop it), so the client gets the 413 instead of a reset connection.
+    if (size <= MAX_PAYLOAD_BYTES) chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks);
+  return size > MAX_PAYLOAD_BYTES ? undefined : Buffer.concat(chunks);
 }
 
 function headerMaps(req: IncomingMessage) {

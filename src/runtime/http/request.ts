@@ -16,7 +16,10 @@ export function header(event: APIGatewayProxyEvent, name: string): string | unde
 
 /** Issues without input values: messages never echo what the client sent (it may be huge or hostile). */
 function issues(error: z.ZodError): { path: string; message: string }[] {
-  return error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+  // Record keys are client input too: a path segment that is not a plain name is shown as `*`.
+  const segment = (p: PropertyKey) =>
+    typeof p === 'number' ? String(p) : /^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(String(p)) ? String(p) : '*';
+  return error.issues.slice(0, 20).map((i) => ({ path: i.path.map(segment).join('.'), message: i.message }));
 }
 
 export function parseBody<S extends z.ZodType>(event: APIGatewayProxyEvent, schema: S): z.output<S> {
