@@ -38,9 +38,10 @@ export async function offboardStep(
           ConsistentRead: true,
         }),
       );
-      pages++;
       const keys = page.Items ?? [];
       if (keys.length === 0) break;
+      // Only pages that delete count: a call always makes progress, plus one empty Query per partition.
+      pages++;
       const results = await Promise.allSettled(
         keys.map(async (k) => {
           await beforeDelete?.(entity, String(k.sk));
