@@ -49,14 +49,14 @@ export function validateConfig(input: unknown, source = 'config'): PlatformModel
     throw new ConfigError(source, dedupe(issues));
   }
   const raw = parsed.data;
-  const defaults = parseSettings(raw.defaults, ['defaults'], issues);
+  const defaults = parseSettings(overlay(raw.defaults), ['defaults'], issues);
 
   const environments: EnvironmentModel[] = [];
   for (const [name, env] of Object.entries(raw.environments)) {
     const at = ['environments', name];
-    const overridesOk = parseSettings(env.overrides, [...at, 'overrides'], issues) !== undefined;
+    const overridesOk = parseSettings(overlay(env.overrides), [...at, 'overrides'], issues) !== undefined;
     if (!defaults || !overridesOk) continue;
-    const settings = parseSettings(deepMerge(raw.defaults, env.overrides), [...at, 'overrides'], issues);
+    const settings = parseSettings(overlay(raw.defaults, env.overrides), [...at, 'overrides'], issues);
     if (!settings) continue;
     checkEnvironment(raw, name, settings, issues);
     const qualifier = settings.bootstrap.qualifier ?? defaultQualifier(raw.organization.name, name);
@@ -93,12 +93,24 @@ export function validateConfig(input: unknown, source = 'config'): PlatformModel
 /** When the config as a whole is invalid, still report problems inside `defaults` and `overrides`. */
 function checkOverlaysOfInvalidConfig(input: unknown, issues: ConfigIssue[]): void {
   if (!isRecord(input)) return;
-  if (isRecord(input.defaults)) parseSettings(input.defaults, ['defaults'], issues);
+  if (isRecord(input.defaults)) parseSettings(overlay(input.defaults), ['defaults'], issues);
   if (!isRecord(input.environments)) return;
   for (const [name, env] of Object.entries(input.environments)) {
     if (isRecord(env) && isRecord(env.overrides))
-      parseSettings(env.overrides, ['environments', name, 'overrides'], issues);
+      parseSettings(overlay(env.overrides), ['environments', name, 'overrides'], issues);
   }
+}
+
+let settingsDefaults: EnvironmentSettings | undefined;
+
+/**
+ * Overlays deep-merged over the schema's defaults, so an overlay may set one nested field of an
+ * object whose default is a whole value (e.g. `webapp.tiers.basic.rateLimit` alone): effective
+ * settings = schema defaults ← config `defaults` ← environment `overrides`.
+ */
+function overlay(...overlays: unknown[]): unknown {
+  settingsDefaults ??= environmentSettingsSchema.parse({});
+  return deepMerge(settingsDefaults, ...overlays);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

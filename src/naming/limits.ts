@@ -34,8 +34,9 @@ export const NAME_RULES = {
   logGroup: { maxLength: 512, minLength: 1, pattern: /^[.\-_/#A-Za-z0-9]+$/, lowercase: false },
   ecrRepository: { maxLength: 256, minLength: 2, pattern: /^[a-z0-9]+([._/-][a-z0-9]+)*$/, lowercase: true },
   dynamodbTable: { maxLength: 255, minLength: 3, pattern: /^[a-zA-Z0-9_.-]+$/, lowercase: false },
-  sqsQueue: { maxLength: 80, minLength: 1, pattern: /^[a-zA-Z0-9_-]+$/, lowercase: false },
-  snsTopic: { maxLength: 256, minLength: 1, pattern: /^[a-zA-Z0-9_-]+$/, lowercase: false },
+  /** FIFO queues and topics end in `.fifo` (counted in the limit). */
+  sqsQueue: { maxLength: 80, minLength: 1, pattern: /^[a-zA-Z0-9_-]+(\.fifo)?$/, lowercase: false },
+  snsTopic: { maxLength: 256, minLength: 1, pattern: /^[a-zA-Z0-9_-]+(\.fifo)?$/, lowercase: false },
   kmsAlias: { maxLength: 256, minLength: 7, pattern: /^alias\/[a-zA-Z0-9/_-]+$/, lowercase: false },
   cognitoDomainPrefix: { maxLength: 63, minLength: 1, pattern: dnsLabelish, lowercase: true },
   eksCluster: { maxLength: 100, minLength: 1, pattern: /^[0-9A-Za-z][A-Za-z0-9\-_]*$/, lowercase: false },
