@@ -3,3 +3,4 @@
  * architecture available; the app itself knows only the bootstrap stack.
  */
 import './webapp/register';
+import './druid/register';
