@@ -1,5 +1,6 @@
 import type { Command } from '../command';
 import { checkCommand } from './check';
+import { deployCommand } from './deploy';
 import { docsCommand } from './docs';
 import { initCommand } from './init';
 import { planCommand } from './plan';
@@ -16,5 +17,6 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   synth: synthCommand,
   check: checkCommand,
   plan: planCommand,
+  deploy: deployCommand,
   docs: docsCommand,
 };

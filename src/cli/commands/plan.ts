@@ -1,76 +1,58 @@
 import { spawnSync } from 'node:child_process';
-import { parseArgs } from 'node:util';
-import { ConfigError } from '../../config';
-import { type CommandIo, defaultConfigPath, type FastishCommand, processIo } from '../../release/command';
 import { loadSource, parseSource, planAssemblies, planJson, renderPlan } from '../../release/plan';
 import { PLAN_SYNTH_CONTEXT, synthWorkingTree } from '../../release/synth';
+import { type Command, type CommandIo, defaultConfigPath, parseOptions } from '../command';
 
 const USAGE = `fastish plan [--base <git ref | assembly dir>] [--head <assembly dir>] [--config <file>] [--json] [--allow-replace]
 
 Synthesizes both sides offline and diffs them per stack: resources to create / modify / replace /
 delete, IAM statement and security-group changes. Replacing or deleting a stateful resource (per the
-AWS service specification, or kept by the template's Retain/Snapshot policy) fails the plan (exit 2)
+AWS service specification, or kept by the template's Retain/Snapshot policy) fails the plan (exit 1)
 unless --allow-replace.
 
-  --base <ref|dir>   git ref (synthesized with that commit's own code) or cloud assembly dir (default: HEAD)
-  --head <dir>       cloud assembly dir to compare (default: synthesize the working tree)
-  --config <file>    config file (default: $FASTISH_CONFIG or fastish.yaml)
-  --json             machine-readable plan on stdout
-  --allow-replace    report stateful replacements/deletions but exit 0`;
+  --base <ref|dir>     git ref (synthesized with that commit's own code and config) or cloud
+                       assembly dir (default: HEAD)
+  --head <dir>         cloud assembly dir to compare (default: synthesize the working tree)
+  -c, --config <file>  config file (default: $FASTISH_CONFIG or fastish.yaml)
+  --json               machine-readable plan on stdout
+  --allow-replace      report stateful replacements/deletions but exit 0`;
 
-function repoRoot(): string {
+function gitRoot(): string {
   const r = spawnSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8' });
   return r.status === 0 ? r.stdout.trim() : process.cwd();
 }
 
-/** Runs `fastish plan`; exit 0 = plan ok, 2 = blocked by stateful hazards, 1 = error. */
+/** Runs `fastish plan`: exit 0 = plan ok, 1 = blocked by stateful hazards (config errors throw). */
 export async function runPlanCommand(
   args: readonly string[],
-  io: CommandIo = processIo,
+  io: CommandIo,
   options: { readonly repoRoot?: string } = {},
 ): Promise<number> {
-  let values: { base?: string; head?: string; config?: string; json?: boolean; 'allow-replace'?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      options: {
-        base: { type: 'string' },
-        head: { type: 'string' },
-        config: { type: 'string', short: 'c' },
-        json: { type: 'boolean', default: false },
-        'allow-replace': { type: 'boolean', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    io.err(`${(err as Error).message}\n\n${USAGE}\n`);
-    return 1;
-  }
+  const { values } = parseOptions(args, {
+    base: { type: 'string' },
+    head: { type: 'string' },
+    config: { type: 'string', short: 'c' },
+    json: { type: 'boolean', default: false },
+    'allow-replace': { type: 'boolean', default: false },
+  });
   const ctx = {
-    repoRoot: options.repoRoot ?? repoRoot(),
+    repoRoot: options.repoRoot ?? gitRoot(),
     configPath: values.config ?? defaultConfigPath(),
     synthWorkingTree,
     context: PLAN_SYNTH_CONTEXT,
-    progress: (line: string) => io.err(`${line}\n`),
+    progress: (line: string) => io.err(`› ${line}\n`),
   };
-  try {
-    const base = loadSource(parseSource(values.base, { kind: 'git', ref: 'HEAD' }), ctx);
-    const head = loadSource(
-      values.head ? { kind: 'assembly', dir: values.head } : { kind: 'working-tree' },
-      ctx,
-    );
-    const report = planAssemblies(base, head, { allowReplace: values['allow-replace'] ?? false });
-    io.out(values.json ? planJson(report) : renderPlan(report));
-    return report.blocked ? 2 : 0;
-  } catch (err) {
-    io.err(`${err instanceof ConfigError ? err.message : (err as Error).message}\n`);
-    return 1;
-  }
+  const base = loadSource(parseSource(values.base, { kind: 'git', ref: 'HEAD' }), ctx);
+  const head = loadSource(
+    values.head ? { kind: 'assembly', dir: values.head } : { kind: 'working-tree' },
+    ctx,
+  );
+  const report = planAssemblies(base, head, { allowReplace: values['allow-replace'] ?? false });
+  io.out(values.json ? planJson(report) : renderPlan(report));
+  return report.blocked ? 1 : 0;
 }
 
-export const planCommand: FastishCommand = {
-  name: 'plan',
+export const planCommand: Command = {
   summary: 'Diff two synthesized assemblies offline (create/modify/replace/delete, IAM, security groups)',
   usage: USAGE,
   run: (args, io) => runPlanCommand(args, io),

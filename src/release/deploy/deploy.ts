@@ -1,0 +1,293 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type DeployOptions,
+  type DeployResult,
+  type ICloudAssemblySource,
+  type IIoHost,
+  StackSelectionStrategy,
+  ToolkitError,
+} from '@aws-cdk/toolkit-lib';
+import { buildPlatform, createApp, type Platform } from '../../app/platform';
+import { ConfigError, type EnvironmentModel, loadConfig, type PlatformModel } from '../../config';
+import '../../stacks/register';
+import {
+  databaseAddress,
+  type HealthKind,
+  healthTargetOf,
+  healthUrl,
+  parameterOfOutputDescription,
+} from '../health';
+import { readAssembly } from '../plan/assembly';
+import type { DeployGate, GateResult } from './gates';
+import { DeployIoHost } from './io-host';
+import type { HealthProbes } from './probes';
+
+/** The part of @aws-cdk/toolkit-lib's `Toolkit` that deploy uses (faked in tests). */
+export interface DeployToolkit {
+  fromAssemblyDirectory(directory: string): Promise<ICloudAssemblySource>;
+  deploy(cx: ICloudAssemblySource, options?: DeployOptions): Promise<DeployResult>;
+}
+
+export interface DeployDependencies {
+  /** Creates the toolkit around the IoHost deploy provides (`new Toolkit({ ioHost })` for real). */
+  readonly createToolkit: (ioHost: IIoHost) => DeployToolkit;
+  /** Asks the person to approve a change set (not called with `--yes`). */
+  readonly confirm: (question: string) => Promise<boolean>;
+  readonly probes: HealthProbes;
+  /** Gates after config validation, before anything is deployed. */
+  readonly gates: readonly DeployGate[];
+  readonly progress: (line: string) => void;
+  /** Health probe timeout. @default 10000 */
+  readonly probeTimeoutMs?: number;
+}
+
+export interface DeployRequest {
+  readonly environment: string;
+  readonly configPath: string;
+  /** Approve change sets without asking. @default false */
+  readonly yes?: boolean;
+}
+
+export interface HealthResult {
+  readonly kind: HealthKind;
+  readonly stack: string;
+  readonly target: string;
+  readonly status: 'passed' | 'failed' | 'skipped';
+  readonly detail: string;
+}
+
+export type DeployStatus =
+  | 'succeeded'
+  | 'invalid-config'
+  | 'gates-failed'
+  | 'declined'
+  | 'failed'
+  | 'unhealthy';
+
+export interface DeployReport {
+  readonly environment: string;
+  readonly status: DeployStatus;
+  readonly gates: readonly GateResult[];
+  /** Stacks deployed (or found unchanged), in deployment order. */
+  readonly deployed: readonly string[];
+  /** Stacks whose deployment failed, with CloudFormation's last status (rollback state). */
+  readonly failures: readonly { readonly stack: string; readonly status: string; readonly reason?: string }[];
+  readonly failedResources: readonly string[];
+  readonly health: readonly HealthResult[];
+  readonly message: string;
+}
+
+const ROLLED_BACK = /ROLLBACK_COMPLETE$/;
+
+function selector(env: string): DeployOptions {
+  return {
+    // Every stack of the environment's stage; the toolkit orders them by dependency.
+    stacks: { strategy: StackSelectionStrategy.PATTERN_MUST_MATCH, patterns: [`${env}/*`] },
+    // Change sets: the confirmation shows exactly what CloudFormation will do.
+    deploymentMethod: { method: 'change-set' },
+    // CloudFormation rolls a failed stack back to its last good state.
+    rollback: true,
+    // One stack at a time: readable progress, strict dependency order.
+    concurrency: 1,
+  };
+}
+
+interface TargetOutput {
+  readonly stack: string;
+  readonly kind: HealthKind;
+  readonly parameter: string;
+  readonly outputKey: string;
+}
+
+function healthOutputs(outdir: string, env: string): TargetOutput[] {
+  const targets: TargetOutput[] = [];
+  for (const stack of readAssembly(outdir)) {
+    if (!stack.id.startsWith(`${env}/`)) continue;
+    const outputs = (stack.template.Outputs ?? {}) as Record<string, { Description?: unknown }>;
+    for (const [outputKey, output] of Object.entries(outputs)) {
+      const parameter = parameterOfOutputDescription(output.Description);
+      const target = parameter ? healthTargetOf(parameter) : undefined;
+      if (parameter && target)
+        targets.push({ stack: stack.stackName, kind: target.kind, parameter, outputKey });
+    }
+  }
+  return targets;
+}
+
+async function checkHealth(
+  targets: readonly TargetOutput[],
+  result: DeployResult,
+  env: EnvironmentModel,
+  deps: DeployDependencies,
+): Promise<HealthResult[]> {
+  const timeout = deps.probeTimeoutMs ?? 10_000;
+  const results: HealthResult[] = [];
+  for (const t of targets) {
+    const value = result.stacks.find((s) => s.stackName === t.stack)?.outputs[t.outputKey];
+    const base = { kind: t.kind, stack: t.stack };
+    if (!value) {
+      results.push({
+        ...base,
+        target: t.parameter,
+        status: 'failed',
+        detail: `output ${t.outputKey} missing`,
+      });
+      continue;
+    }
+    try {
+      if (t.kind === 'api') {
+        const url = healthUrl(value);
+        const status = await deps.probes.httpGet(url, timeout);
+        results.push({
+          ...base,
+          target: url,
+          status: status === 200 ? 'passed' : 'failed',
+          detail: `GET returned ${status}`,
+        });
+      } else if (t.kind === 'database') {
+        const { host, port } = databaseAddress(value);
+        await deps.probes.tcpConnect(host, port, timeout);
+        results.push({
+          ...base,
+          target: `${host}:${port}`,
+          status: 'passed',
+          detail: 'accepts TCP connections',
+        });
+      } else if (env.settings.eks.publicEndpointCidrs.length === 0) {
+        results.push({
+          ...base,
+          target: value,
+          status: 'skipped',
+          detail: 'private endpoint (eks.publicEndpointCidrs is empty): not reachable from here',
+        });
+      } else {
+        const status = await deps.probes.httpGet(`${value.replace(/\/$/, '')}/readyz`, timeout);
+        results.push({
+          ...base,
+          target: value,
+          status: 'passed',
+          detail: `API server answered HTTP ${status}`,
+        });
+      }
+    } catch (err) {
+      results.push({ ...base, target: value, status: 'failed', detail: (err as Error).message });
+    }
+  }
+  return results;
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * `fastish deploy <env>`: validate the config, run the gates, synthesize, deploy the environment's
+ * stacks with change-set previews and confirmation, in dependency order with automatic rollback,
+ * then health-check what was deployed. Never throws for expected failures: the report says what
+ * happened and `status` is `succeeded` only when everything did.
+ */
+export async function deployEnvironment(
+  request: DeployRequest,
+  deps: DeployDependencies,
+): Promise<DeployReport> {
+  const env = request.environment;
+  const empty = { environment: env, gates: [], deployed: [], failures: [], failedResources: [], health: [] };
+  let model: PlatformModel;
+  try {
+    model = loadConfig(request.configPath);
+  } catch (err) {
+    if (err instanceof ConfigError) return { ...empty, status: 'invalid-config', message: err.message };
+    throw err;
+  }
+  const envModel = model.environments.find((e) => e.name === env);
+  if (!envModel) {
+    return {
+      ...empty,
+      status: 'invalid-config',
+      message: `unknown environment "${env}"; the config defines: ${model.environments.map((e) => e.name).join(', ')}`,
+    };
+  }
+
+  const outdir = mkdtempSync(join(tmpdir(), 'fastish-deploy-'));
+  try {
+    deps.progress('validate: config ok');
+    const platform: Platform = buildPlatform(model, createApp({ outdir }));
+    const gates: GateResult[] = [];
+    for (const gate of deps.gates) {
+      deps.progress(`gate: ${gate.name}…`);
+      const result = await gate.run(platform);
+      gates.push(result);
+      deps.progress(`gate: ${gate.name} ${result.passed ? 'passed' : 'FAILED'}`);
+      if (!result.passed) {
+        return {
+          ...empty,
+          gates,
+          status: 'gates-failed',
+          message: `gate "${gate.name}" failed: nothing was deployed`,
+        };
+      }
+    }
+    platform.app.synth();
+
+    const io = new DeployIoHost({
+      yes: request.yes ?? false,
+      confirm: deps.confirm,
+      progress: deps.progress,
+    });
+    const toolkit = deps.createToolkit(io);
+    const cx = await toolkit.fromAssemblyDirectory(outdir);
+    let result: DeployResult;
+    try {
+      deps.progress(`deploy: ${env} (${envModel.account}/${envModel.region})`);
+      result = await toolkit.deploy(cx, selector(env));
+    } catch (err) {
+      const failures = [...io.stackStatus.entries()]
+        .filter(([, s]) => /FAILED|ROLLBACK/.test(s.status))
+        .map(([stack, s]) => ({ stack, ...s }));
+      if (io.declined || ToolkitError.isAbortError(err)) {
+        return {
+          ...empty,
+          gates,
+          deployed: io.deployedStacks,
+          failures,
+          status: 'declined',
+          message: `deployment declined: ${io.deployedStacks.length} stack(s) deployed before the declined change set, nothing after it`,
+        };
+      }
+      const rolledBack = failures.filter((f) => ROLLED_BACK.test(f.status)).map((f) => f.stack);
+      return {
+        ...empty,
+        gates,
+        deployed: io.deployedStacks,
+        failures,
+        failedResources: io.failedResources,
+        status: 'failed',
+        message:
+          `deployment failed: ${errorMessage(err)}` +
+          (rolledBack.length > 0
+            ? `\nrolled back automatically to the last good state: ${rolledBack.join(', ')}`
+            : '\nno rollback observed: check the stack events in the CloudFormation console'),
+      };
+    }
+
+    const deployed = result.stacks.map((s) => s.stackName);
+    deps.progress('health: checking deployed endpoints');
+    const health = await checkHealth(healthOutputs(outdir, env), result, envModel, deps);
+    const unhealthy = health.filter((h) => h.status === 'failed');
+    return {
+      ...empty,
+      gates,
+      deployed,
+      health,
+      status: unhealthy.length > 0 ? 'unhealthy' : 'succeeded',
+      message:
+        unhealthy.length > 0
+          ? `deployed, but ${unhealthy.length} health check(s) failed`
+          : `deployed ${deployed.length} stack(s) to ${env}; ${health.filter((h) => h.status === 'passed').length} health check(s) passed`,
+    };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
