@@ -1,0 +1,289 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import autocannon from 'autocannon';
+import { build } from 'esbuild';
+import { ensureTable, startDynalite } from '../src/dev/dynalite';
+import { type DevServer, startDevServer } from '../src/dev/server';
+
+/** One row of the benchmark table. */
+export interface BenchRow {
+  metric: string;
+  value: number | string;
+  unit: string;
+  note?: string;
+}
+
+export interface WebappBenchOptions {
+  /** Seconds of API load (writers and readers together). Default 10. */
+  durationSeconds?: number;
+  /** Seconds of the raw dynalite baseline. Default 3. */
+  baselineSeconds?: number;
+  tenants?: number;
+  writerConnections?: number;
+  readerConnections?: number;
+}
+
+/** The Lambda entry points the stack bundles. */
+export const HANDLER_ENTRIES = {
+  authorizer: 'src/runtime/authorizer.ts',
+  api: 'src/runtime/api.ts',
+  'usage-stream': 'src/runtime/usage-stream.ts',
+} as const;
+
+const ROOT = join(__dirname, '..');
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+async function countItems(server: DevServer, tenantId: string): Promise<number> {
+  let count = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await server.db.send(
+      new QueryCommand({
+        TableName: server.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `${tenantId}#item` },
+        Select: 'COUNT',
+        ConsistentRead: true,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    count += page.Count ?? 0;
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return count;
+}
+
+/** Raw dynalite throughput with the same SDK: half PutItem, half GetItem, `connections` in flight. */
+async function rawBaseline(seconds: number, connections: number): Promise<number> {
+  const dynamo = await startDynalite();
+  const client = dynamo.client();
+  await ensureTable(client, 'bench-raw');
+  let ops = 0;
+  const until = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: connections }, async (_, worker) => {
+      for (let i = 0; Date.now() < until; i++) {
+        const key = { pk: { S: `t${worker % 10}#item` }, sk: { S: `w${worker}-${i}` } };
+        await client.send(new PutItemCommand({ TableName: 'bench-raw', Item: { ...key, name: { S: 'x' } } }));
+        await client.send(new GetItemCommand({ TableName: 'bench-raw', Key: key }));
+        ops += 2;
+      }
+    }),
+  );
+  await dynamo.stop();
+  return ops / seconds;
+}
+
+/** Minified esbuild bundle per handler, as the stack builds it (AWS SDK v3 external: the runtime has it). */
+async function bundles(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const outDir = join(ROOT, 'node_modules', '.cache', 'fastish-bench');
+  mkdirSync(outDir, { recursive: true });
+  for (const [name, entry] of Object.entries(HANDLER_ENTRIES)) {
+    for (const external of [true, false]) {
+      const outfile = join(outDir, `${name}${external ? '' : '-all'}.js`);
+      const result = await build({
+        entryPoints: [join(ROOT, entry)],
+        bundle: true,
+        minify: true,
+        platform: 'node',
+        target: 'node22',
+        format: 'cjs',
+        outfile,
+        metafile: true,
+        logLevel: 'silent',
+        ...(external ? { external: ['@aws-sdk/*'] } : {}),
+      });
+      const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
+      rows.push({
+        metric: `bundle ${name}${external ? '' : ' (SDK bundled)'}`,
+        value: round(bytes / 1024),
+        unit: 'KiB',
+        note: external
+          ? 'minified, @aws-sdk/* external (Node.js 22 runtime provides it)'
+          : 'minified, everything bundled',
+      });
+      if (!external) continue;
+      // Module init: a fresh process requires the bundle (the handler's cold-start import cost).
+      const script = `const t=process.hrtime.bigint();require(${JSON.stringify(outfile)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
+      const times = [0, 1, 2].map(() =>
+        Number(execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' })),
+      );
+      times.sort((a, b) => a - b);
+      rows.push({
+        metric: `init ${name}`,
+        value: round(times[1] as number),
+        unit: 'ms',
+        note: 'median of 3 fresh processes',
+      });
+    }
+  }
+  return rows;
+}
+
+/**
+ * Local API under load: N tenants, writers (POST /items, admin tokens) and readers (GET /items, viewer
+ * tokens) at the same time through the API Gateway emulation, authorizer and API, for a bounded time.
+ * Then: acknowledged creates (201s counted per tenant) must equal the items a Query finds per tenant, and
+ * the usage consumer's stored-item count must agree too.
+ */
+export async function benchWebappApi(options: WebappBenchOptions = {}): Promise<BenchRow[]> {
+  const duration = options.durationSeconds ?? 10;
+  const tenantCount = options.tenants ?? 10;
+  const writers = options.writerConnections ?? 10;
+  const readers = options.readerConnections ?? 10;
+  const server = await startDevServer({
+    logLevel: 'SILENT',
+    quotas: { basic: 1e9, standard: 1e9, premium: 1e9 },
+    tenantCacheSeconds: 30,
+  });
+  const rows: BenchRow[] = [];
+  try {
+    const operator = await server.mintToken({ tenantId: server.platformTenantId, role: 'operator' });
+    const tenants: { id: string; admin: string; viewer: string }[] = [];
+    for (let i = 0; i < tenantCount; i++) {
+      const id = `bench-${String(i).padStart(2, '0')}`;
+      const res = await fetch(`${server.url}/tenants`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${operator}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ tenantId: id, name: id, tier: 'premium', adminEmail: `admin@${id}.test` }),
+      });
+      if (res.status !== 201) throw new Error(`onboarding ${id}: ${res.status}`);
+      tenants.push({
+        id,
+        admin: await server.mintToken({ tenantId: id, role: 'admin', tier: 'premium' }),
+        viewer: await server.mintToken({ tenantId: id, role: 'viewer', tier: 'premium' }),
+      });
+    }
+    const acknowledged = new Map(tenants.map((t) => [t.id, 0]));
+    const writeRun = autocannon({
+      url: server.url,
+      connections: writers,
+      duration,
+      requests: tenants.map((t) => ({
+        method: 'POST' as const,
+        path: '/items',
+        headers: { authorization: `Bearer ${t.admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'bench item', attributes: { load: true } }),
+        onResponse: (status: number) => {
+          if (status === 201) acknowledged.set(t.id, (acknowledged.get(t.id) ?? 0) + 1);
+        },
+      })),
+    });
+    const readRun = autocannon({
+      url: server.url,
+      connections: readers,
+      duration,
+      requests: tenants.map((t) => ({
+        method: 'GET' as const,
+        path: '/items?limit=20',
+        headers: { authorization: `Bearer ${t.viewer}` },
+      })),
+    });
+    const [w, r] = await Promise.all([writeRun, readRun]);
+    await server.flushStream();
+
+    let stored = 0;
+    let metered = 0;
+    let lost = 0;
+    for (const t of tenants) {
+      const count = await countItems(server, t.id);
+      const usage = await server.db.send(
+        new GetCommand({
+          TableName: server.tableName,
+          Key: { pk: `${t.id}#usage`, sk: 'total' },
+          ConsistentRead: true,
+        }),
+      );
+      stored += count;
+      metered += Number(usage.Item?.storedItems ?? 0);
+      lost += Math.max(0, (acknowledged.get(t.id) ?? 0) - count);
+    }
+    const acked = [...acknowledged.values()].reduce((a, b) => a + b, 0);
+    const total = w.requests.total + r.requests.total;
+    const throughput = total / duration;
+    const baseline = await rawBaseline(options.baselineSeconds ?? 3, writers + readers);
+
+    rows.push(
+      {
+        metric: 'API throughput (all)',
+        value: round(throughput),
+        unit: 'req/s',
+        note: `${tenantCount} tenants, ${writers}+${readers} connections, ${duration} s`,
+      },
+      { metric: 'writes POST /items', value: round(w.requests.average), unit: 'req/s' },
+      { metric: 'writes p50 / p99', value: `${w.latency.p50} / ${w.latency.p99}`, unit: 'ms' },
+      { metric: 'reads GET /items', value: round(r.requests.average), unit: 'req/s' },
+      { metric: 'reads p50 / p99', value: `${r.latency.p50} / ${r.latency.p99}`, unit: 'ms' },
+      {
+        metric: '5xx responses',
+        value: w['5xx'] + r['5xx'],
+        unit: 'count',
+        note: `non-2xx: ${w.non2xx + r.non2xx}, errors: ${w.errors + r.errors}`,
+      },
+      { metric: 'acknowledged creates', value: acked, unit: 'items' },
+      { metric: 'stored items (Query per tenant)', value: stored, unit: 'items' },
+      {
+        metric: 'lost writes',
+        value: lost,
+        unit: 'items',
+        // autocannon stops counting at the deadline; requests in flight then (≤ one per writer) may have stored.
+        note:
+          lost === 0 && stored - acked <= writers
+            ? `counts reconcile (${stored - acked} stored by requests in flight at the deadline)`
+            : 'MISMATCH',
+      },
+      {
+        metric: 'metered stored items (stream)',
+        value: metered,
+        unit: 'items',
+        note: metered === stored ? 'matches table' : 'MISMATCH',
+      },
+      {
+        metric: 'raw dynalite Put+Get',
+        value: round(baseline),
+        unit: 'ops/s',
+        note: 'same SDK, same concurrency',
+      },
+      {
+        metric: 'API / raw dynalite',
+        value: round(throughput / baseline, 3),
+        unit: 'ratio',
+        note: 'each API request is 3-6 table ops',
+      },
+    );
+  } finally {
+    await server.stop();
+  }
+  rows.push(...(await bundles()));
+  return rows;
+}
+
+export function markdownTable(rows: BenchRow[]): string {
+  const lines = ['| metric | value | unit | note |', '| --- | ---: | --- | --- |'];
+  for (const r of rows) lines.push(`| ${r.metric} | ${r.value} | ${r.unit} | ${r.note ?? ''} |`);
+  return lines.join('\n');
+}
+
+if (require.main === module) {
+  benchWebappApi()
+    .then((rows) => {
+      console.log(markdownTable(rows));
+      const failed = rows.some(
+        (r) => (r.metric === '5xx responses' || r.metric === 'lost writes') && r.value !== 0,
+      );
+      process.exitCode = failed ? 1 : 0;
+    })
+    .catch((err) => {
+      console.error(err);
+      process.exitCode = 1;
+    });
+}
+
+// Written so bench/run.ts can also record the raw rows next to its own output.
+export function writeRows(path: string, rows: BenchRow[]): void {
+  writeFileSync(path, `${JSON.stringify(rows, null, 2)}\n`);
+}
