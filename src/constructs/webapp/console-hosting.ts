@@ -1,4 +1,4 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Lazy, Stack } from 'aws-cdk-lib';
 import * as amplify from 'aws-cdk-lib/aws-amplify';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -27,8 +27,11 @@ export interface ConsoleHostingProps {
    * @default - the Amplify default domain `https://<branch>.<appId>.amplifyapp.com`
    */
   readonly customDomain?: string;
-  /** Build-time environment values of the production branch. Never secrets. */
-  readonly environment: Readonly<Record<string, string>>;
+  /**
+   * Build-time environment values of the production branch (more with `addEnvironment`). Never secrets.
+   * @default - none
+   */
+  readonly environment?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -43,6 +46,7 @@ export class ConsoleHosting extends Construct {
   readonly serviceRole: iam.Role;
   /** `https://<custom domain>` or `https://<branch>.<appId>.amplifyapp.com`. */
   readonly origin: string;
+  private readonly environment = new Map<string, string>();
 
   constructor(scope: Construct, id: string, props: ConsoleHostingProps) {
     super(scope, id);
@@ -59,7 +63,12 @@ export class ConsoleHosting extends Construct {
     });
     this.serviceRole.addToPolicy(
       new iam.PolicyStatement({
-        actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogGroups'],
+        actions: [
+          'logs:CreateLogGroup',
+          'logs:CreateLogStream',
+          'logs:PutLogEvents',
+          'logs:DescribeLogGroups',
+        ],
         resources: [amplifyLogs],
       }),
     );
@@ -124,7 +133,15 @@ export class ConsoleHosting extends Construct {
       framework: 'Next.js - SSR',
       enableAutoBuild: connected,
       enablePullRequestPreview: connected,
-      environmentVariables: Object.entries(props.environment).map(([name, value]) => ({ name, value })),
+      environmentVariables: Lazy.any(
+        {
+          produce: () =>
+            [...this.environment.entries()]
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([name, value]) => ({ name, value })),
+        },
+        { omitEmptyArray: true },
+      ),
     });
 
     if (props.customDomain) {
@@ -140,11 +157,23 @@ export class ConsoleHosting extends Construct {
       this.origin = `https://${amplifyBranchLabel(props.branch)}.${this.app.attrDefaultDomain}`;
     }
 
+    for (const [name, value] of Object.entries(props.environment ?? {})) this.addEnvironment(name, value);
+
     acknowledgeIamWildcards(
       this.serviceRole,
       { resources: [amplifyLogs] },
       'Amplify names SSR log groups /aws/amplify/<appId>; the app id is not known before the app exists',
     );
+  }
+
+  /**
+   * Adds a build-time environment value of the production branch (values that exist only after the
+   * console's origin was used, such as the API URL). Never a secret: branch variables are visible in the console.
+   */
+  addEnvironment(name: string, value: string): void {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+      throw new Error(`${this.node.path}: invalid variable name ${name}`);
+    this.environment.set(name, value);
   }
 }
 

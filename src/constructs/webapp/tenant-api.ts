@@ -175,7 +175,8 @@ export class TenantApi extends Construct {
       const pathParams = [...route.path.matchAll(/\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1] as string);
       let requestModels: Record<string, apigw.IModel> | undefined;
       if (route.bodySchema) {
-        if (!route.bodyModelName) throw new Error(`${route.method} ${route.path}: bodySchema needs bodyModelName`);
+        if (!route.bodyModelName)
+          throw new Error(`${route.method} ${route.path}: bodySchema needs bodyModelName`);
         let model = models.get(route.bodyModelName);
         if (!model) {
           model = this.api.addModel(`Model${route.bodyModelName}`, {

@@ -29,6 +29,13 @@ export const FORBIDDEN_TENANT_ACTIONS = [
 ] as const;
 
 /**
+ * Tag values refused in the trust policy: IAM wildcards (`${*}`, `${?}` and `${$}` are IAM's escapes for a
+ * literal `*`, `?` and `$`) and `#`, the separator between the tenant id and the rest of the key.
+ */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: IAM escape sequences, not JavaScript placeholders
+const UNSAFE_TAG_PATTERNS = ['*${*}*', '*${?}*', '*${$}*', '*#*'];
+
+/**
  * The token vending machine's tenant role. The API assumes it per request tenant with the session tag
  * `tenant=<id>`; the permissions policy allows the listed item actions only where every partition key
  * touched matches `${aws:PrincipalTag/tenant}#*`, so the credentials physically cannot read or write
@@ -43,7 +50,9 @@ export class TenantDataRole extends Construct {
 
   constructor(scope: Construct, id: string, props: TenantDataRoleProps) {
     super(scope, id);
-    const forbidden = props.actions.filter((a) => (FORBIDDEN_TENANT_ACTIONS as readonly string[]).includes(a));
+    const forbidden = props.actions.filter((a) =>
+      (FORBIDDEN_TENANT_ACTIONS as readonly string[]).includes(a),
+    );
     if (forbidden.length > 0 || props.actions.some((a) => a.includes('*'))) {
       throw new Error(`${this.node.path}: tenant role must not allow ${[...forbidden, '*'].join(', ')}`);
     }
@@ -54,7 +63,7 @@ export class TenantDataRole extends Construct {
       assumedBy: new iam.PrincipalWithConditions(new iam.ArnPrincipal(props.assumedBy.roleArn), {
         Null: { [`aws:RequestTag/${tag}`]: 'false' },
         'ForAllValues:StringEquals': { 'aws:TagKeys': [tag] },
-        StringNotLike: { [`aws:RequestTag/${tag}`]: ['*${*}*', '*${?}*', '*#*', '*${$}*'] },
+        StringNotLike: { [`aws:RequestTag/${tag}`]: UNSAFE_TAG_PATTERNS },
       }),
       maxSessionDuration: Duration.hours(1),
     });

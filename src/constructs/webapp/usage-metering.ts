@@ -90,7 +90,8 @@ export class UsageMetering extends Construct {
       },
       {
         id: 'Serverless-SQSRedrivePolicy',
-        reason: 'This queue is the last stop for failed stream batches; nothing consumes it automatically to redrive from.',
+        reason:
+          'This queue is the last stop for failed stream batches; nothing consumes it automatically to redrive from.',
       },
     ]);
     acknowledge(props.consumer.function, [

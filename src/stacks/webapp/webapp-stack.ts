@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration, type CfnOutput } from 'aws-cdk-lib';
+import { type CfnOutput, Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -100,7 +100,14 @@ export class WebappStack extends FastishStack {
       new iam.PolicyStatement({
         sid: 'CloudWatchLogsOfThisAccount',
         principals: [new iam.ServicePrincipal(`logs.${env.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+        actions: [
+          'kms:Encrypt',
+          'kms:Decrypt',
+          'kms:ReEncryptFrom',
+          'kms:ReEncryptTo',
+          'kms:GenerateDataKey',
+          'kms:DescribeKey',
+        ],
         resources: ['*'],
         conditions: {
           ArnLike: {
@@ -133,20 +140,16 @@ export class WebappStack extends FastishStack {
     });
 
     // Console hosting first: its origin feeds CORS and the OAuth callback URLs.
-    const consoleHosting = (environment: Record<string, string>) =>
-      new ConsoleHosting(this, 'Console', {
-        appName: n.name('amplifyApp', 'console'),
-        branch: settings.consoleBranch,
-        appRoot: CONSOLE_APP_ROOT,
-        repository: settings.consoleRepository,
-        accessTokenSecretName: settings.consoleRepository?.includes('codecommit')
-          ? undefined
-          : n.name('secret', 'webapp', 'console-repository-token'),
-        customDomain: settings.consoleDomain,
-        environment,
-      });
-    const branchEnvironment: Record<string, string> = {};
-    this.console = consoleHosting(branchEnvironment);
+    this.console = new ConsoleHosting(this, 'Console', {
+      appName: n.name('amplifyApp', 'console'),
+      branch: settings.consoleBranch,
+      appRoot: CONSOLE_APP_ROOT,
+      repository: settings.consoleRepository,
+      accessTokenSecretName: settings.consoleRepository?.includes('codecommit')
+        ? undefined
+        : n.name('secret', 'webapp', 'console-repository-token'),
+      customDomain: settings.consoleDomain,
+    });
     this.consoleOrigin = this.console.origin;
 
     // Identity.
@@ -180,17 +183,23 @@ export class WebappStack extends FastishStack {
         alarmTopic: alarms,
         ...extra,
       });
-    const authorizerFn = fn('AuthorizerFunction', 'authorizer', 'authorizer.ts', 'Verifies Cognito ID tokens', {
-      memorySize: 256,
-      timeout: Duration.seconds(5),
-      synchronousInvoker: 'the API Gateway TOKEN authorizer',
-      environment: {
-        [ENV.jwtIssuer]: this.userPool.userPool.userPoolProviderUrl,
-        [ENV.jwtAudience]: this.userPool.client.userPoolClientId,
-        [ENV.authCacheSeconds]: String(settings.authorizerCacheSeconds),
-        [ENV.platformTenantId]: PLATFORM_TENANT_ID,
+    const authorizerFn = fn(
+      'AuthorizerFunction',
+      'authorizer',
+      'authorizer.ts',
+      'Verifies Cognito ID tokens',
+      {
+        memorySize: 256,
+        timeout: Duration.seconds(5),
+        synchronousInvoker: 'the API Gateway TOKEN authorizer',
+        environment: {
+          [ENV.jwtIssuer]: this.userPool.userPool.userPoolProviderUrl,
+          [ENV.jwtAudience]: this.userPool.client.userPoolClientId,
+          [ENV.authCacheSeconds]: String(settings.authorizerCacheSeconds),
+          [ENV.platformTenantId]: PLATFORM_TENANT_ID,
+        },
       },
-    });
+    );
 
     const cursorKey = new secretsmanager.Secret(this, 'CursorKey', {
       secretName: n.name('secret', 'webapp', 'cursor-key'),
@@ -237,11 +246,17 @@ export class WebappStack extends FastishStack {
     });
     apiFn.function.addEnvironment(ENV.tenantRoleArn, this.tenantRole.role.roleArn);
 
-    const meteringFn = fn('UsageStreamFunction', 'usage-stream', 'usage-stream.ts', 'Meters item usage per tenant', {
-      memorySize: 256,
-      timeout: Duration.seconds(60),
-      environment: { [ENV.tableName]: this.table.table.tableName },
-    });
+    const meteringFn = fn(
+      'UsageStreamFunction',
+      'usage-stream',
+      'usage-stream.ts',
+      'Meters item usage per tenant',
+      {
+        memorySize: 256,
+        timeout: Duration.seconds(60),
+        environment: { [ENV.tableName]: this.table.table.tableName },
+      },
+    );
     const metering = new UsageMetering(this, 'Metering', {
       consumer: meteringFn,
       table: this.table,
@@ -297,28 +312,41 @@ export class WebappStack extends FastishStack {
     });
 
     // Console build environment: public values only (ids and URLs; no secrets).
-    Object.assign(branchEnvironment, {
-      [CONSOLE_ENV.apiUrl]: this.apiUrl,
-      [CONSOLE_ENV.region]: env.region,
-      [CONSOLE_ENV.userPoolId]: this.userPool.userPool.userPoolId,
-      [CONSOLE_ENV.clientId]: this.userPool.client.userPoolClientId,
-      [CONSOLE_ENV.cognitoDomain]: this.userPool.domainUrl,
-      [CONSOLE_ENV.consoleOrigin]: this.consoleOrigin,
-    });
+    const consoleEnv: Record<keyof typeof CONSOLE_ENV, string> = {
+      apiUrl: this.apiUrl,
+      region: env.region,
+      userPoolId: this.userPool.userPool.userPoolId,
+      clientId: this.userPool.client.userPoolClientId,
+      cognitoDomain: this.userPool.domainUrl,
+      consoleOrigin: this.consoleOrigin,
+    };
+    for (const [key, value] of Object.entries(consoleEnv)) {
+      this.console.addEnvironment(CONSOLE_ENV[key as keyof typeof CONSOLE_ENV], value);
+    }
 
     // Published values.
     const publish = (id: string, key: string, value: string, description: string) =>
       new PublishedValue(this, id, { naming: n, architecture: 'webapp', key, value, description });
     const published = {
       apiUrl: publish('ApiUrl', 'api/url', this.apiUrl, 'Invoke URL of the tenant API'),
-      userPoolId: publish('UserPoolId', 'user-pool/id', this.userPool.userPool.userPoolId, 'Cognito user pool id'),
+      userPoolId: publish(
+        'UserPoolId',
+        'user-pool/id',
+        this.userPool.userPool.userPoolId,
+        'Cognito user pool id',
+      ),
       userPoolClientId: publish(
         'UserPoolClientId',
         'user-pool/client-id',
         this.userPool.client.userPoolClientId,
         'Cognito app client id of the console',
       ),
-      cognitoDomain: publish('CognitoDomain', 'user-pool/domain', this.userPool.domainUrl, 'Cognito hosted UI URL'),
+      cognitoDomain: publish(
+        'CognitoDomain',
+        'user-pool/domain',
+        this.userPool.domainUrl,
+        'Cognito hosted UI URL',
+      ),
       tableName: publish('TableName', 'table/name', this.table.table.tableName, 'DynamoDB table name'),
       consoleUrl: publish('ConsoleUrl', 'console/url', this.consoleOrigin, 'URL of the tenant console'),
     };

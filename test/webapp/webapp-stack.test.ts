@@ -1,0 +1,469 @@
+/* biome-ignore-all lint/suspicious/noExplicitAny: synthesized CloudFormation templates are untyped JSON */
+/* biome-ignore-all lint/suspicious/noTemplateCurlyInString: IAM policy variables, not JavaScript placeholders */
+import type { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES } from '../../src/runtime/api/routes';
+import { TENANT_DATA_ACTIONS } from '../../src/runtime/contract';
+import { actionsOf, exampleConfig, policyDocuments, type SynthesizedWebapp, synthWebapp } from './fixture';
+
+const ofType = (json: any, type: string): [string, any][] =>
+  Object.entries<any>(json.Resources).filter(([, r]) => r.Type === type);
+const onlyOne = (json: any, type: string): [string, any] => {
+  const all = ofType(json, type);
+  expect(all, type).toHaveLength(1);
+  return all[0] as [string, any];
+};
+
+let example: SynthesizedWebapp;
+let dev: any;
+let prod: any;
+let devT: Template;
+
+beforeAll(() => {
+  example = synthWebapp(exampleConfig());
+  dev = example.json.get('dev');
+  prod = example.json.get('prod');
+  devT = example.templates.get('dev') as Template;
+});
+
+describe('tenant isolation (token vending machine role)', () => {
+  it('allows exactly the tenant data actions, only on partition keys under the session tag', () => {
+    for (const json of [dev, prod]) {
+      const [roleId] = ofType(json, 'AWS::IAM::Role').find(([id]) => id.startsWith('TenantDataRole')) ?? [];
+      expect(roleId).toBeDefined();
+      const policy = ofType(json, 'AWS::IAM::Policy').find(([, p]) =>
+        p.Properties.Roles.some((r: any) => r.Ref === roleId),
+      )?.[1];
+      const statements = policy.Properties.PolicyDocument.Statement as any[];
+      const data = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+      expect(data).toHaveLength(1);
+      expect([...actionsOf(data[0])].sort()).toEqual([...TENANT_DATA_ACTIONS].sort());
+      expect(data[0].Condition).toEqual({
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['${aws:PrincipalTag/tenant}#*'] },
+      });
+      const [tableId] = onlyOne(json, 'AWS::DynamoDB::GlobalTable');
+      expect(data[0].Resource).toEqual({ 'Fn::GetAtt': [tableId, 'Arn'] });
+    }
+  });
+
+  it('is assumable only by the API role, with the tenant session tag required', () => {
+    const [, role] = ofType(dev, 'AWS::IAM::Role').find(([id]) => id.startsWith('TenantDataRole')) ?? [];
+    const apiRole = ofType(dev, 'AWS::IAM::Role').find(([id]) => id.startsWith('ApiFunctionRole'))?.[0];
+    const trust = role.Properties.AssumeRolePolicyDocument.Statement as any[];
+    expect(trust.map((s) => s.Action).sort()).toEqual(['sts:AssumeRole', 'sts:TagSession']);
+    for (const s of trust) {
+      expect(s.Principal).toEqual({ AWS: { 'Fn::GetAtt': [apiRole, 'Arn'] } });
+      expect(s.Condition.Null).toEqual({ 'aws:RequestTag/tenant': 'false' });
+      expect(s.Condition['ForAllValues:StringEquals']).toEqual({ 'aws:TagKeys': ['tenant'] });
+    }
+    const assume = trust.find((s) => s.Action === 'sts:AssumeRole');
+    // A tag of `*` would widen `${aws:PrincipalTag/tenant}#*` to every tenant.
+    expect(assume.Condition.StringNotLike['aws:RequestTag/tenant']).toEqual(
+      expect.arrayContaining(['*${*}*', '*#*']),
+    );
+  });
+
+  it('passes the tenant role ARN to the API function in TENANT_ROLE_ARN', () => {
+    const roleId = ofType(dev, 'AWS::IAM::Role').find(([id]) => id.startsWith('TenantDataRole'))?.[0];
+    const api = ofType(dev, 'AWS::Lambda::Function').find(([id]) => id.startsWith('ApiFunction'))?.[1];
+    expect(api.Properties.Environment.Variables.TENANT_ROLE_ARN).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
+  });
+
+  it('grants no Scan, no PartiQL and no dynamodb wildcard to anyone', () => {
+    const banned = /^dynamodb:(Scan|PartiQL.*|ExecuteStatement|BatchExecuteStatement|ExecuteTransaction|\*)$/;
+    for (const json of [dev, prod]) {
+      const docs = policyDocuments(json);
+      expect(docs.length).toBeGreaterThan(3);
+      for (const { id, doc } of docs) {
+        for (const s of doc.Statement) {
+          for (const a of actionsOf(s)) expect(banned.test(a), `${id}: ${a}`).toBe(false);
+          expect(actionsOf(s), id).not.toContain('*');
+        }
+      }
+    }
+  });
+
+  it('lets the API reach the table only through the tenant role', () => {
+    const apiRole = ofType(dev, 'AWS::IAM::Role').find(([id]) => id.startsWith('ApiFunctionRole'))?.[0];
+    const apiPolicies = ofType(dev, 'AWS::IAM::Policy').filter(([, p]) =>
+      p.Properties.Roles.some((r: any) => r.Ref === apiRole),
+    );
+    const actions = apiPolicies.flatMap(([, p]) => p.Properties.PolicyDocument.Statement.flatMap(actionsOf));
+    expect(actions).toContain('sts:AssumeRole');
+    expect(actions.filter((a: string) => a.startsWith('dynamodb:'))).toEqual([]);
+  });
+
+  it('confines the metering consumer to usage partitions', () => {
+    const role = ofType(dev, 'AWS::IAM::Role').find(([id]) => id.startsWith('UsageStreamFunctionRole'))?.[0];
+    const statements = ofType(dev, 'AWS::IAM::Policy')
+      .filter(([, p]) => p.Properties.Roles.some((r: any) => r.Ref === role))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as any[]);
+    const writes = statements.filter((s) => actionsOf(s).some((a) => /Item$/.test(a)));
+    expect(writes).toHaveLength(1);
+    expect(actionsOf(writes[0]).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(writes[0].Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['*#usage'] },
+    });
+  });
+});
+
+describe('table', () => {
+  it('is encrypted with the customer-managed key, PITR, deletion protection, retained, TTL, stream', () => {
+    const [, table] = onlyOne(dev, 'AWS::DynamoDB::GlobalTable');
+    const keyId = ofType(dev, 'AWS::KMS::Key').find(([id]) => id.startsWith('TableKey'))?.[0];
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.UpdateReplacePolicy).toBe('Retain');
+    expect(table.Properties.SSESpecification).toEqual({ SSEEnabled: true, SSEType: 'KMS' });
+    expect(table.Properties.KeySchema).toEqual([
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
+    expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    expect(table.Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
+    expect(table.Properties.Replicas).toHaveLength(1);
+    const home = table.Properties.Replicas[0];
+    expect(home.Region).toBe('eu-west-1');
+    expect(home.SSESpecification).toEqual({ KMSMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+    expect(home.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(home.DeletionProtectionEnabled).toBe(true);
+    devT.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('adds configured replicas with their own regional key, PITR and deletion protection', () => {
+    const [, table] = onlyOne(prod, 'AWS::DynamoDB::GlobalTable');
+    const replica = table.Properties.Replicas.find((r: any) => r.Region === 'eu-central-1');
+    expect(replica.SSESpecification.KMSMasterKeyId).toBe(
+      'arn:aws:kms:eu-central-1:333333333333:alias/fastish/acme/prod/webapp-table',
+    );
+    expect(replica.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(replica.DeletionProtectionEnabled).toBe(true);
+  });
+
+  it('streams to the metering consumer with bisect, bounded retries and an encrypted SQS on-failure queue', () => {
+    const [, esm] = onlyOne(dev, 'AWS::Lambda::EventSourceMapping');
+    const [queueId, queue] = onlyOne(dev, 'AWS::SQS::Queue');
+    const opsKey = ofType(dev, 'AWS::KMS::Key').find(([id]) => id.startsWith('OpsKey'))?.[0];
+    const consumer = ofType(dev, 'AWS::Lambda::Function').find(([id]) =>
+      id.startsWith('UsageStreamFunction'),
+    )?.[0];
+    expect(esm.Properties.FunctionName).toEqual({ Ref: consumer });
+    expect(esm.Properties.EventSourceArn).toEqual({
+      'Fn::GetAtt': [onlyOne(dev, 'AWS::DynamoDB::GlobalTable')[0], 'StreamArn'],
+    });
+    expect(esm.Properties.BisectBatchOnFunctionError).toBe(true);
+    expect(esm.Properties.MaximumRetryAttempts).toBe(5);
+    expect(esm.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    expect(esm.Properties.DestinationConfig).toEqual({
+      OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+    });
+    expect(queue.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [opsKey, 'Arn'] });
+  });
+});
+
+describe('API', () => {
+  it('puts the authorizer on every method except CORS preflights and public routes', () => {
+    const [authorizerId, authorizer] = onlyOne(dev, 'AWS::ApiGateway::Authorizer');
+    expect(authorizer.Properties.Type).toBe('TOKEN');
+    expect(authorizer.Properties.IdentitySource).toBe('method.request.header.Authorization');
+    expect(authorizer.Properties.AuthorizerResultTtlInSeconds).toBe(300);
+    const methods = ofType(dev, 'AWS::ApiGateway::Method').map(([, m]) => m.Properties);
+    const publicCount = ROUTES.filter((r) => r.access === 'public').length;
+    expect(publicCount).toBeGreaterThan(0);
+    const nonOptions = methods.filter((m) => m.HttpMethod !== 'OPTIONS');
+    expect(nonOptions).toHaveLength(ROUTES.length);
+    const open = nonOptions.filter((m) => m.AuthorizationType !== 'CUSTOM');
+    expect(open).toHaveLength(publicCount);
+    for (const m of open) expect(m.AuthorizationType).toBe('NONE');
+    for (const m of nonOptions.filter((x) => x.AuthorizationType === 'CUSTOM')) {
+      expect(m.AuthorizerId).toEqual({ Ref: authorizerId });
+    }
+    // The public ones are exactly the routes the runtime marks public (GET /health among them).
+    const resources = Object.fromEntries(
+      ofType(dev, 'AWS::ApiGateway::Resource').map(([id, r]) => [id, r.Properties.PathPart]),
+    );
+    const openParts = open.map((m) => `${m.HttpMethod} ${resources[m.ResourceId.Ref]}`).sort();
+    expect(openParts).toEqual(
+      ROUTES.filter((r) => r.access === 'public')
+        .map((r) => `${r.method} ${r.path.split('/').pop()}`)
+        .sort(),
+    );
+  });
+
+  it('validates JSON bodies against models generated from the runtime schemas', () => {
+    const models = ofType(dev, 'AWS::ApiGateway::Model').map(([, m]) => m.Properties);
+    const item = models.find((m) => m.Name === 'ItemInput');
+    expect(item.Schema.$schema).toBe('http://json-schema.org/draft-04/schema#');
+    expect(item.Schema.required).toEqual(['name']);
+    expect(item.Schema.additionalProperties).toBe(false);
+    const post = ofType(dev, 'AWS::ApiGateway::Method')
+      .map(([, m]) => m.Properties)
+      .filter((m) => m.HttpMethod === 'POST' && m.RequestModels);
+    expect(post.length).toBeGreaterThan(0);
+    devT.hasResourceProperties('AWS::ApiGateway::RequestValidator', {
+      ValidateRequestBody: true,
+      ValidateRequestParameters: true,
+    });
+  });
+
+  it('writes JSON access logs to a KMS-encrypted log group and traces with X-Ray', () => {
+    const [, stage] = onlyOne(dev, 'AWS::ApiGateway::Stage');
+    expect(stage.Properties.TracingEnabled).toBe(true);
+    const format = JSON.parse(stage.Properties.AccessLogSetting.Format);
+    expect(format.tenantId).toBe('$context.authorizer.tenantId');
+    const groupId = JSON.stringify(stage.Properties.AccessLogSetting.DestinationArn).match(
+      /"Ref":"(ApiAccessLogs\w+)"/,
+    )?.[1] as string;
+    const group = dev.Resources[groupId];
+    expect(group.Properties.KmsKeyId).toBeDefined();
+    expect(group.Properties.RetentionInDays).toBe(30);
+    expect(prod.Resources[groupId].Properties.RetentionInDays).toBe(365);
+    expect(stage.Properties.MethodSettings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000, HttpMethod: '*' }),
+      ]),
+    );
+  });
+
+  it('has one usage plan per tier with the configured throttle and daily quota', () => {
+    const plans = ofType(dev, 'AWS::ApiGateway::UsagePlan').map(([, p]) => p.Properties);
+    expect(plans).toHaveLength(3);
+    const byTier = Object.fromEntries(plans.map((p) => [p.UsagePlanName.split('-').pop(), p]));
+    expect(byTier.basic.Throttle).toEqual({ RateLimit: 10, BurstLimit: 20 });
+    expect(byTier.basic.Quota).toEqual({ Limit: 10_000, Period: 'DAY' });
+    expect(byTier.premium.Throttle).toEqual({ RateLimit: 200, BurstLimit: 400 });
+    expect(byTier.premium.Quota).toEqual({ Limit: 1_000_000, Period: 'DAY' });
+  });
+
+  it('protects the stage with the WAF web ACL (managed groups + configured rate limit)', () => {
+    const [aclId, acl] = onlyOne(dev, 'AWS::WAFv2::WebACL');
+    const [, assoc] = onlyOne(dev, 'AWS::WAFv2::WebACLAssociation');
+    const [stageId] = onlyOne(dev, 'AWS::ApiGateway::Stage');
+    expect(assoc.Properties.WebACLArn).toEqual({ 'Fn::GetAtt': [aclId, 'Arn'] });
+    expect(JSON.stringify(assoc.Properties.ResourceArn)).toContain(stageId);
+    expect(acl.Properties.Scope).toBe('REGIONAL');
+    const groups = acl.Properties.Rules.map((r: any) => r.Statement.ManagedRuleGroupStatement?.Name).filter(
+      Boolean,
+    );
+    expect(groups).toEqual([
+      'AWSManagedRulesCommonRuleSet',
+      'AWSManagedRulesKnownBadInputsRuleSet',
+      'AWSManagedRulesAmazonIpReputationList',
+    ]);
+    const rate = acl.Properties.Rules.find((r: any) => r.Statement.RateBasedStatement);
+    expect(rate.Statement.RateBasedStatement).toEqual({ Limit: 2000, AggregateKeyType: 'IP' });
+    expect(rate.Action).toEqual({ Block: {} });
+  });
+
+  it('allows CORS only from the console origin (Amplify default domain)', () => {
+    const [appId] = onlyOne(dev, 'AWS::Amplify::App');
+    const expected = {
+      'Fn::Join': ['', ["'https://main.", { 'Fn::GetAtt': [appId, 'DefaultDomain'] }, "'"]],
+    };
+    const options = ofType(dev, 'AWS::ApiGateway::Method')
+      .map(([, m]) => m.Properties)
+      .filter((m) => m.HttpMethod === 'OPTIONS');
+    expect(options.length).toBeGreaterThan(0);
+    for (const m of options) {
+      const headers = m.Integration.IntegrationResponses[0].ResponseParameters;
+      expect(headers['method.response.header.Access-Control-Allow-Origin']).toEqual(expected);
+    }
+    const responses = ofType(dev, 'AWS::ApiGateway::GatewayResponse').map(([, r]) => r.Properties);
+    const unauthorized = responses.find((r) => r.ResponseType === 'UNAUTHORIZED');
+    expect(unauthorized.StatusCode).toBe('401');
+    expect(unauthorized.ResponseParameters['gatewayresponse.header.Access-Control-Allow-Origin']).toEqual(
+      expected,
+    );
+    expect(JSON.stringify(dev)).not.toContain("'*'");
+  });
+});
+
+describe('Cognito', () => {
+  it('keeps tenant_id, role and tier readable but not writable by the app client', () => {
+    const [, client] = onlyOne(dev, 'AWS::Cognito::UserPoolClient');
+    expect(client.Properties.ReadAttributes).toEqual(
+      expect.arrayContaining(['custom:tenant_id', 'custom:role', 'custom:tier']),
+    );
+    expect(client.Properties.WriteAttributes.filter((a: string) => a.startsWith('custom:'))).toEqual([]);
+    expect(client.Properties.GenerateSecret).toBe(false);
+    expect(client.Properties.AllowedOAuthFlows).toEqual(['code']);
+    const [, pool] = onlyOne(dev, 'AWS::Cognito::UserPool');
+    const tenant = pool.Properties.Schema.find((a: any) => a.Name === 'tenant_id');
+    expect(tenant.Mutable).toBe(false);
+    expect(pool.Properties.AdminCreateUserConfig.AllowAdminCreateUserOnly).toBe(true);
+  });
+
+  it('follows the MFA setting per environment, with threat protection enforced', () => {
+    const devPool = onlyOne(dev, 'AWS::Cognito::UserPool')[1].Properties;
+    const prodPool = onlyOne(prod, 'AWS::Cognito::UserPool')[1].Properties;
+    expect(devPool.MfaConfiguration).toBe('OPTIONAL'); // dev overrides mfa: optional
+    expect(prodPool.MfaConfiguration).toBe('ON');
+    for (const p of [devPool, prodPool]) {
+      expect(p.UserPoolTier).toBe('PLUS');
+      expect(p.UserPoolAddOns).toEqual({ AdvancedSecurityMode: 'ENFORCED' });
+      expect(p.DeletionProtection).toBe('ACTIVE');
+      expect(p.Policies.PasswordPolicy.MinimumLength).toBeGreaterThanOrEqual(14);
+    }
+    expect(onlyOne(prod, 'AWS::Cognito::UserPool')[1].DeletionPolicy).toBe('Retain');
+  });
+});
+
+describe('functions', () => {
+  it('run Node.js 22 on arm64 with X-Ray and a KMS-encrypted log group with the configured retention', () => {
+    const fns = ofType(dev, 'AWS::Lambda::Function');
+    expect(fns).toHaveLength(3);
+    for (const [id, fn] of fns) {
+      expect(fn.Properties.Runtime, id).toBe('nodejs22.x');
+      expect(fn.Properties.Architectures, id).toEqual(['arm64']);
+      expect(fn.Properties.TracingConfig, id).toEqual({ Mode: 'Active' });
+      const groupId = fn.Properties.LoggingConfig.LogGroup.Ref;
+      expect(dev.Resources[groupId].Properties.RetentionInDays).toBe(30);
+      expect(dev.Resources[groupId].Properties.KmsKeyId).toBeDefined();
+    }
+  });
+
+  it('alarm on errors and throttles of every function into the encrypted topic', () => {
+    const [topicId, topic] = onlyOne(dev, 'AWS::SNS::Topic');
+    expect(topic.Properties.KmsMasterKeyId).toBeDefined();
+    const alarms = ofType(dev, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    for (const metric of ['Errors', 'Throttles']) {
+      const these = alarms.filter((a) => a.MetricName === metric && a.Namespace === 'AWS/Lambda');
+      expect(these, metric).toHaveLength(3);
+      for (const a of these) expect(a.AlarmActions).toEqual([{ Ref: topicId }]);
+    }
+  });
+
+  it('use no AWS managed policies', () => {
+    for (const [id, role] of ofType(dev, 'AWS::IAM::Role')) {
+      if (id.startsWith('ApiCloudWatchRole')) continue;
+      expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
+    }
+  });
+});
+
+describe('console hosting and published values', () => {
+  it('hosts the Next.js console as an SSR app without a repository (manual deploys)', () => {
+    const [appId, app] = onlyOne(dev, 'AWS::Amplify::App');
+    expect(app.Properties.Platform).toBe('WEB_COMPUTE');
+    expect(app.Properties.Repository).toBeUndefined();
+    expect(app.Properties.BuildSpec).toContain('appRoot: web');
+    const [, branch] = onlyOne(dev, 'AWS::Amplify::Branch');
+    expect(branch.Properties.AppId).toEqual({ 'Fn::GetAtt': [appId, 'AppId'] });
+    expect(branch.Properties.BranchName).toBe('main');
+    expect(branch.Properties.Stage).toBe('PRODUCTION');
+    const env = Object.fromEntries(branch.Properties.EnvironmentVariables.map((v: any) => [v.Name, v.Value]));
+    expect(Object.keys(env).sort()).toEqual([
+      'NEXT_PUBLIC_API_URL',
+      'NEXT_PUBLIC_AWS_REGION',
+      'NEXT_PUBLIC_COGNITO_CLIENT_ID',
+      'NEXT_PUBLIC_COGNITO_DOMAIN',
+      'NEXT_PUBLIC_COGNITO_USER_POOL_ID',
+      'NEXT_PUBLIC_CONSOLE_ORIGIN',
+    ]);
+    expect(JSON.stringify(env.NEXT_PUBLIC_API_URL)).toContain(onlyOne(dev, 'AWS::ApiGateway::RestApi')[0]);
+  });
+
+  it('publishes API URL, user pool, client, domain, table and console URL under /fastish/<env>/webapp', () => {
+    const names = ofType(dev, 'AWS::SSM::Parameter')
+      .map(([, p]) => p.Properties.Name)
+      .sort();
+    expect(names).toEqual([
+      '/fastish/dev/webapp/api/url',
+      '/fastish/dev/webapp/console/url',
+      '/fastish/dev/webapp/table/name',
+      '/fastish/dev/webapp/user-pool/client-id',
+      '/fastish/dev/webapp/user-pool/domain',
+      '/fastish/dev/webapp/user-pool/id',
+    ]);
+    const stack = example.stacks.get('dev');
+    const outputId = stack?.resolve(stack.outputs.apiUrl.logicalId);
+    expect(dev.Outputs[outputId].Value).toEqual(expect.objectContaining({ 'Fn::Join': expect.any(Array) }));
+  });
+});
+
+describe('cdk-nag', () => {
+  it.each(['dev', 'prod'])('%s: zero unacknowledged AwsSolutions and Serverless findings', (env) => {
+    const stack = example.stacks.get(env);
+    for (const pack of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
+      const { violations } = (pack as any).validateScope(stack);
+      expect(
+        violations.map((v: any) => `${v.ruleName}: ${v.violatingResources.map((r: any) => r.constructPath)}`),
+      ).toEqual([]);
+    }
+  });
+});
+
+describe('configuration variants', () => {
+  let variant: SynthesizedWebapp;
+  beforeAll(() => {
+    variant = synthWebapp(
+      exampleConfig((raw) => {
+        raw.environments = { dev: raw.environments.dev };
+        raw.release.pipelineEnvironment = 'dev';
+        raw.environments.dev.overrides.webapp = {
+          mfa: 'off',
+          consoleDomain: 'console.acme.example.com',
+          consoleRepository: 'https://github.com/acme/platform',
+          consoleBranch: 'release/main',
+          wafRateLimitPer5Minutes: 500,
+          tiers: {
+            basic: { rateLimit: 5, burstLimit: 7, quotaPerDay: 123 },
+            standard: { rateLimit: 50, burstLimit: 100, quotaPerDay: 100_000 },
+            premium: { rateLimit: 200, burstLimit: 400, quotaPerDay: 1_000_000 },
+          },
+        };
+      }),
+    );
+  });
+
+  it('turns MFA off when configured, acknowledging COG2 with the reason', () => {
+    const json = variant.json.get('dev');
+    expect(onlyOne(json, 'AWS::Cognito::UserPool')[1].Properties.MfaConfiguration).toBe('OFF');
+    const { violations } = new AwsSolutionsChecks().validateScope(variant.stacks.get('dev') as never) as any;
+    expect(violations).toEqual([]);
+  });
+
+  it('uses the custom console domain as the only CORS origin and callback host', () => {
+    const json = variant.json.get('dev');
+    const options = ofType(json, 'AWS::ApiGateway::Method')
+      .map(([, m]) => m.Properties)
+      .filter((m) => m.HttpMethod === 'OPTIONS');
+    for (const m of options) {
+      expect(
+        m.Integration.IntegrationResponses[0].ResponseParameters[
+          'method.response.header.Access-Control-Allow-Origin'
+        ],
+      ).toBe("'https://console.acme.example.com'");
+    }
+    expect(onlyOne(json, 'AWS::Cognito::UserPoolClient')[1].Properties.CallbackURLs).toEqual([
+      'https://console.acme.example.com/auth/callback',
+    ]);
+    const [, domain] = onlyOne(json, 'AWS::Amplify::Domain');
+    expect(domain.Properties.DomainName).toBe('console.acme.example.com');
+  });
+
+  it('connects the repository with PR previews and the token from Secrets Manager (never inline)', () => {
+    const json = variant.json.get('dev');
+    const app = onlyOne(json, 'AWS::Amplify::App')[1].Properties;
+    expect(app.Repository).toBe('https://github.com/acme/platform');
+    expect(app.AccessToken).toMatch(/^\{\{resolve:secretsmanager:[^:]+:SecretString\}\}$/);
+    const branch = onlyOne(json, 'AWS::Amplify::Branch')[1].Properties;
+    expect(branch.EnablePullRequestPreview).toBe(true);
+    expect(branch.BranchName).toBe('release/main');
+  });
+
+  it('takes tier limits and the WAF rate limit from the configuration', () => {
+    const json = variant.json.get('dev');
+    const basic = ofType(json, 'AWS::ApiGateway::UsagePlan')
+      .map(([, p]) => p.Properties)
+      .find((p) => p.UsagePlanName.endsWith('-basic'));
+    expect(basic.Throttle).toEqual({ RateLimit: 5, BurstLimit: 7 });
+    expect(basic.Quota).toEqual({ Limit: 123, Period: 'DAY' });
+    const acl = onlyOne(json, 'AWS::WAFv2::WebACL')[1];
+    const rate = acl.Properties.Rules.find((r: any) => r.Statement.RateBasedStatement);
+    expect(rate.Statement.RateBasedStatement.Limit).toBe(500);
+    const api = ofType(json, 'AWS::Lambda::Function').find(([id]) => id.startsWith('ApiFunction'))?.[1];
+    expect(JSON.parse(api.Properties.Environment.Variables.TIER_QUOTAS).basic).toBe(123);
+    expect(onlyOne(json, 'AWS::DynamoDB::GlobalTable')[1].Properties.Replicas).toHaveLength(1);
+  });
+});
