@@ -3,4 +3,5 @@
  * architecture available; the app itself knows only the bootstrap stack.
  */
 import './webapp/register';
+import './eks/register';
 import './druid/register';
