@@ -1,20 +1,58 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import { createApiHandler } from '../runtime/api/app';
 import { createTokenVerifier, verifierConfigFromEnv } from '../runtime/auth/verifier';
 import { createAuthorizerHandler } from '../runtime/authorizer';
-import { DEFAULT_TIER_QUOTAS, ENV, type Tier } from '../runtime/contract';
+import { DEFAULT_TIER_QUOTAS, ENV, ROLES, TENANT_ID_PATTERN, TIERS, type Tier } from '../runtime/contract';
 import { TRANSLATE_CONFIG } from '../runtime/data/tenant-clients';
 import { observability } from '../runtime/observability';
 import { createUsageStreamHandler } from '../runtime/usage-stream';
+import { applyCors } from './cors';
 import { ensureTable, startDynalite } from './dynalite';
 import { FakeDirectory } from './fake-directory';
 import { createGateway } from './gateway';
 import { LocalIssuer, type MintOptions } from './issuer';
 import { LocalTenantClients } from './local-tenant-clients';
+import { LocalAuthorizationServer } from './oauth';
 import { StreamEmulator } from './stream-emulator';
+
+const DevTokenRequest = z.strictObject({
+  tenantId: z.string().regex(TENANT_ID_PATTERN),
+  role: z.enum(ROLES),
+  tier: z.enum(TIERS).optional(),
+  userId: z.string().min(1).max(128).optional(),
+  email: z.email().optional(),
+  expiresInSeconds: z.number().int().min(-86_400).max(86_400).optional(),
+});
+
+function serveDevToken(req: IncomingMessage, res: ServerResponse, issuer: LocalIssuer): void {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    let parsed: ReturnType<typeof DevTokenRequest.safeParse>;
+    try {
+      parsed = DevTokenRequest.safeParse(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+    } catch {
+      parsed = DevTokenRequest.safeParse(undefined);
+    }
+    if (!parsed.success) {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          error: { code: 'validation_failed', message: 'Expected {tenantId, role, tier?, userId?}' },
+        }),
+      );
+      return;
+    }
+    issuer.mint(parsed.data).then((token) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ token }));
+    });
+  });
+}
 
 export interface DevServerOptions {
   /** Default 0: any free port. */
@@ -30,8 +68,21 @@ export interface DevServerOptions {
   tenantCacheSeconds?: number;
   quotas?: Partial<Record<Tier, number>>;
   platformTenantId?: string;
+  /**
+   * Serve `POST /_dev/token` (mint a token for the body's {tenantId, role, tier?, userId?}) so another
+   * process (`fastish dev token`) can get tokens from this issuer. Loopback only; never exists in AWS.
+   * Default true.
+   */
+  devTokenEndpoint?: boolean;
   /** Handler log level; default WARN. */
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /**
+   * Origins of the web console (e.g. `http://127.0.0.1:3000`): allowed by CORS and as OAuth redirect and
+   * logout targets of the local sign-in (`/oauth2/authorize`, `/oauth2/token`). Default none.
+   */
+  consoleOrigins?: readonly string[];
+  /** Lifetime of tokens from the local sign-in, seconds. Default 3600. */
+  consoleTokenLifetimeSeconds?: number;
 }
 
 export interface DevServer {
@@ -91,10 +142,21 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 
   let issuer: LocalIssuer | undefined;
   let gateway: ReturnType<typeof createGateway> | undefined;
+  let oauth: LocalAuthorizationServer | undefined;
+  const consoleOrigins = new Set(options.consoleOrigins ?? []);
   const server = createServer((req, res) => {
+    if (applyCors(req, res, consoleOrigins)) return;
+    if (oauth?.handles(req)) {
+      oauth.handle(req, res).catch(() => res.destroy());
+      return;
+    }
     if (req.method === 'GET' && req.url === '/.well-known/jwks.json' && issuer) {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(issuer.jwks));
+      return;
+    }
+    if (req.method === 'POST' && req.url === '/_dev/token' && issuer && options.devTokenEndpoint !== false) {
+      serveDevToken(req, res, issuer);
       return;
     }
     if (!gateway) {
@@ -114,6 +176,15 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
   issuer = await LocalIssuer.create(url);
+  oauth = new LocalAuthorizationServer({
+    issuer,
+    directory,
+    platformTenantId,
+    origins: consoleOrigins,
+    ...(options.consoleTokenLifetimeSeconds
+      ? { tokenLifetimeSeconds: options.consoleTokenLifetimeSeconds }
+      : {}),
+  });
 
   // The same configuration path as the Lambda: environment-shaped values into verifierConfigFromEnv.
   const verifierConfig = verifierConfigFromEnv({

@@ -214,6 +214,20 @@ describe('gateway', () => {
     expect(doc.json.openapi).toBe('3.1.0');
   });
 
+  it('mints tokens for other processes on /_dev/token, and validates the request', async () => {
+    const ok = await fetch(`${server.url}/_dev/token`, {
+      method: 'POST',
+      body: JSON.stringify({ tenantId: 'shop', role: 'viewer' }),
+    });
+    const { token } = (await ok.json()) as { token: string };
+    expect((await call(server, 'GET', '/items?limit=1', { token })).status).toBe(200);
+    const bad = await fetch(`${server.url}/_dev/token`, {
+      method: 'POST',
+      body: JSON.stringify({ tenantId: 'shop', role: 'root' }),
+    });
+    expect(bad.status).toBe(400);
+  });
+
   it('answers unknown methods with 405 and an Allow header', async () => {
     const res = await call(server, 'PATCH', '/items', { token: operator });
     expect(res.status).toBe(405);
