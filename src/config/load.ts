@@ -234,6 +234,19 @@ function checkPlatform(raw: RawConfig, environments: EnvironmentModel[], issues:
     }
     qualifiers.set(`${env.account}/${env.region}/${env.qualifier}`, env.name);
   }
+  // Physical names are `<org>-<env>-<purpose>`: with environments "prod" and "prod-eu" in one account and
+  // region, "prod" + purpose "eu-api" and "prod-eu" + purpose "api" derive the same name.
+  for (const a of environments) {
+    for (const b of environments) {
+      if (a !== b && a.account === b.account && a.region === b.region && b.name.startsWith(`${a.name}-`)) {
+        issues.push({
+          path: `environments.${b.name}`,
+          value: b.name,
+          message: `extends the name of environment "${a.name}" in the same account and region, so derived names (<org>-${a.name}-<purpose>) could collide; rename one or use another account or region`,
+        });
+      }
+    }
+  }
   if (raw.release && !(raw.release.pipelineEnvironment in raw.environments)) {
     issues.push({
       path: 'release.pipelineEnvironment',

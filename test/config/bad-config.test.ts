@@ -272,6 +272,13 @@ const CASES: BadCase[] = [
     says: /also used by environment "dev"/,
   },
   {
+    name: 'environment name extending another in the same account and region',
+    mutate: (c) => (c.environments['dev-team'] = { ...c.environments.dev, overrides: {} }),
+    path: 'environments.dev-team',
+    value: 'dev-team',
+    says: /extends the name of environment "dev"/,
+  },
+  {
     name: 'trusted account malformed',
     mutate: (c) => (c.defaults.bootstrap = { trustedAccounts: ['abc'] }),
     path: 'defaults.bootstrap.trustedAccounts[0]',
