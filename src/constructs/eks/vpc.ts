@@ -118,6 +118,7 @@ export class EksVpc extends Construct {
         subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
         securityGroups: [this.endpointSecurityGroup],
         privateDnsEnabled: true,
+        open: false,
       });
     }
 

@@ -5,6 +5,7 @@ import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { acknowledge } from '../../checks/acknowledgements';
 import type { TeamRole } from '../../config';
 import { AlbController } from '../../constructs/eks/addons/alb-controller';
 import { CertManager } from '../../constructs/eks/addons/cert-manager';
@@ -113,6 +114,13 @@ export class EksStack extends FastishStack {
       flowLogGroupName: n.logGroupName('eks', 'vpc-flow-logs'),
     });
     this.vpc = network.vpc;
+    acknowledge(network, [
+      {
+        id: 'CloudFormation-Validate::W3010',
+        reason:
+          'Availability zones come from the environment config on purpose: synth is hermetic (no AZ lookups) and subnets must stay in the zones the config names.',
+      },
+    ]);
 
     const eksCluster = new EksCluster(this, 'Cluster', {
       clusterName,
@@ -125,6 +133,13 @@ export class EksStack extends FastishStack {
       systemNodeRoleName: n.roleName('eks-system-node'),
     });
     this.cluster = eksCluster.cluster;
+    acknowledge(this.cluster, [
+      {
+        id: 'CloudFormation-Validate::W9009',
+        reason:
+          "aws-cdk-lib's eks-v2 Cluster writes EncryptionConfig.Resources ['secrets'], the only value EKS accepts; the deprecation notice is about the property shape, not the behaviour.",
+      },
+    ]);
 
     this.addons = new CoreAddons(this, 'Addons', {
       cluster: this.cluster,
