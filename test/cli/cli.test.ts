@@ -91,7 +91,6 @@ describe('fastish (CLI)', () => {
     expect(r.err).toContain('  organization.name: "Acme" organization name must be lowercase');
     expect(r.err).toContain('  environments.prod.account: 12 must be a 12-digit AWS account id');
     expect(r.err).toContain('  environments.prod.region: "us-east-9" is not an AWS region');
-    expect(r.err).toContain('  environments.prod.availabilityZones[0]: "us-east-1a"');
     expect(r.err).not.toMatch(/\n\s+at /);
     const json = await run('validate', '--config', bad, '--json');
     expect(json.code).toBe(2);
@@ -103,9 +102,7 @@ describe('fastish (CLI)', () => {
   it('validate: a missing file is a config error naming the file', async () => {
     const r = await run('validate', '--config', join(dir, 'nope.yaml'));
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(
-      /nope\.yaml: "?.*nope\.yaml"? cannot be read: does not exist|cannot be read: does not exist/,
-    );
+    expect(r.err).toContain(`  (file): "${join(dir, 'nope.yaml')}" cannot be read: does not exist`);
   });
 
   it('init: writes a commented starter that validates, and refuses to overwrite without --force', async () => {
