@@ -1,6 +1,7 @@
 import type { Command } from '../command';
 import { checkCommand } from './check';
 import { deployCommand } from './deploy';
+import { devCommand } from './dev';
 import { docsCommand } from './docs';
 import { initCommand } from './init';
 import { planCommand } from './plan';
@@ -18,5 +19,6 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   check: checkCommand,
   plan: planCommand,
   deploy: deployCommand,
+  dev: devCommand,
   docs: docsCommand,
 };
