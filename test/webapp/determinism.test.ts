@@ -18,7 +18,7 @@ describe('webapp synth', () => {
     AssetStaging.clearAssetHashCache();
     const a = synthWebapp(devOnly(), first);
     AssetStaging.clearAssetHashCache();
-    const b = synthWebapp(devOnly(), second);
+    synthWebapp(devOnly(), second);
     const templateFile = (dir: string) =>
       readFileSync(join(dir, 'assembly-dev', `${a.stacks.get('dev')?.artifactId}.template.json`), 'utf8');
     const ta = templateFile(first);

@@ -3,6 +3,7 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { applyRules } from '../../src/checks';
 import { ROUTES } from '../../src/runtime/api/routes';
 import { TENANT_DATA_ACTIONS } from '../../src/runtime/contract';
 import { actionsOf, exampleConfig, policyDocuments, type SynthesizedWebapp, synthWebapp } from './fixture';
@@ -268,6 +269,10 @@ describe('API', () => {
       const headers = m.Integration.IntegrationResponses[0].ResponseParameters;
       expect(headers['method.response.header.Access-Control-Allow-Origin']).toEqual(expected);
     }
+    const api = ofType(dev, 'AWS::Lambda::Function').find(([id]) => id.startsWith('ApiFunction'))?.[1];
+    expect(api.Properties.Environment.Variables.CORS_ALLOW_ORIGIN).toEqual({
+      'Fn::Join': ['', ['https://main.', { 'Fn::GetAtt': [appId, 'DefaultDomain'] }]],
+    });
     const responses = ofType(dev, 'AWS::ApiGateway::GatewayResponse').map(([, r]) => r.Properties);
     const unauthorized = responses.find((r) => r.ResponseType === 'UNAUTHORIZED');
     expect(unauthorized.StatusCode).toBe('401');
@@ -391,6 +396,27 @@ describe('cdk-nag', () => {
       ).toEqual([]);
     }
   });
+});
+
+describe('Fastish rules', () => {
+  it.each(['dev', 'prod'])(
+    '%s: no unacknowledged errors (encryption, retention, names, wildcards)',
+    (env) => {
+      const stack = example.stacks.get(env);
+      const template = example.json.get(env);
+      const findings = applyRules({
+        stackName: stack?.stackName as string,
+        template,
+        templateBytes: JSON.stringify(template).length,
+      });
+      const blocking = findings.filter((f) => f.severity === 'error' && !f.acknowledged);
+      expect(blocking.map((f) => `${f.ruleId} ${f.logicalId}: ${f.message}`)).toEqual([]);
+      // The acknowledged ones carry their reasons into the template.
+      expect(
+        findings.filter((f) => f.acknowledged).every((f) => (f.acknowledged?.reason.length ?? 0) >= 20),
+      ).toBe(true);
+    },
+  );
 });
 
 describe('configuration variants', () => {

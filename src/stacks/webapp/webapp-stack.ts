@@ -47,6 +47,9 @@ export const CONSOLE_ENV = {
   consoleOrigin: 'NEXT_PUBLIC_CONSOLE_ORIGIN',
 } as const;
 
+/** Environment variable of the API function holding the console origin (the only CORS origin). */
+export const CORS_ALLOW_ORIGIN_ENV = 'CORS_ALLOW_ORIGIN';
+
 /** Prefixes Cognito refuses in hosted UI domains. */
 const RESERVED_DOMAIN_WORDS = ['aws', 'amazon', 'cognito'];
 
@@ -220,6 +223,9 @@ export class WebappStack extends FastishStack {
         [ENV.tierQuotas]: JSON.stringify(quotas),
         [ENV.idempotencyTtlSeconds]: String(settings.itemTtlDays * 86_400),
         [ENV.platformTenantId]: PLATFORM_TENANT_ID,
+        // The console origin, for `Access-Control-Allow-Origin` on Lambda proxy responses (API Gateway's
+        // CORS covers only preflights and its own gateway responses).
+        [CORS_ALLOW_ORIGIN_ENV]: this.consoleOrigin,
       },
     });
     cursorKey.grantRead(apiFn.role);
@@ -372,6 +378,11 @@ export class WebappStack extends FastishStack {
         id: 'AwsSolutions-SMG4',
         reason:
           'The cursor HMAC key is read once per function instance; rotating it would invalidate every open pagination cursor. Rotate by replacing the secret in a release.',
+      },
+      {
+        id: 'FST-DATA1',
+        reason:
+          'The cursor HMAC key is regenerable, not data: losing it only invalidates open pagination cursors (clients restart at page one); retaining it would block redeploying the fixed secret name.',
       },
     ]);
     void metering;
