@@ -63,15 +63,9 @@ export const webappSettings = z
       })
       .prefault({})
       .meta({ description: 'Stage-level throttling: the ceiling above every tier usage plan' }),
-    authorizerCacheSeconds: z
-      .number()
-      .int()
-      .min(0)
-      .max(3600)
-      .default(300)
-      .meta({
-        description: 'Seconds API Gateway (and the authorizer) reuse a verified token; 0 disables the cache',
-      }),
+    authorizerCacheSeconds: z.number().int().min(0).max(3600).default(300).meta({
+      description: 'Seconds API Gateway (and the authorizer) reuse a verified token; 0 disables the cache',
+    }),
     consoleCallbackPath: z
       .string()
       .regex(/^\/[A-Za-z0-9/_-]*$/)
@@ -81,15 +75,10 @@ export const webappSettings = z
       .array(z.email())
       .default([])
       .meta({ description: 'E-mail addresses subscribed to the webapp alarm topic (default: none)' }),
-    apiReservedConcurrency: z
-      .number()
-      .int()
-      .min(1)
-      .optional()
-      .meta({
-        description:
-          'Reserved concurrency of the API function (default: unreserved; new accounts have a quota of 10)',
-      }),
+    apiReservedConcurrency: z.number().int().min(1).optional().meta({
+      description:
+        'Reserved concurrency of the API function (default: unreserved; new accounts have a quota of 10)',
+    }),
   })
   .prefault({});
 
