@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { App, Stage } from 'aws-cdk-lib';
 import { parse } from 'yaml';
-import { buildPlatform, createApp } from '../../src/app/platform';
+import { FEATURE_FLAGS } from '../../src/app/feature-flags';
 import { validateConfig } from '../../src/config';
-import '../../src/stacks/register';
-import type { DruidStack } from '../../src/stacks/druid/druid-stack';
+import { DruidStack, hostFromEksStack } from '../../src/stacks/druid/druid-stack';
+import { EksStack } from '../../src/stacks/eks/eks-stack';
 
 /** Datasources used by the Druid tests: Kafka with HLL/theta rollups + MSQ batch, Kinesis + native batch. */
 export const DATASOURCES = [
@@ -59,12 +60,19 @@ export function loadExample(mutate: (config: Record<string, unknown>) => void = 
   return validateConfig(raw, 'test');
 }
 
+/** Builds dev's eks + druid stacks (the app's factories do the same) and synthesizes them. */
 export function synthDruid(mutate?: (config: Record<string, unknown>) => void) {
   const model = loadExample(mutate);
-  const platform = buildPlatform(model, createApp());
-  const dev = platform.environments.get('dev');
-  const stack = dev?.stacks.get('druid') as DruidStack | undefined;
-  if (!stack) throw new Error('no druid stack in dev');
-  const assembly = platform.app.synth();
-  return { platform, stack, assembly, model };
+  const env = model.environments.find((e) => e.name === 'dev');
+  if (!env) throw new Error('no dev environment');
+  const app = new App({ context: { ...FEATURE_FLAGS }, analyticsReporting: false });
+  const stage = new Stage(app, env.name, { env: { account: env.account, region: env.region } });
+  const eksStack = new EksStack(stage, 'eks', { platform: model, environment: env });
+  const stack = new DruidStack(stage, 'druid', {
+    platform: model,
+    environment: env,
+    host: hostFromEksStack(eksStack),
+  });
+  const assembly = app.synth();
+  return { app, stack, eksStack, assembly, model };
 }

@@ -7,11 +7,9 @@ import { cidr, dnsName } from '../primitives';
  * load/drop rules and compaction configs by `src/constructs/druid/specs.ts`.
  */
 
-const k8sName = z
-  .string()
-  .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
-    message: 'is not a Kubernetes name (lowercase DNS label)',
-  });
+const k8sName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
+  message: 'is not a Kubernetes name (lowercase DNS label)',
+});
 
 const isoPeriod = z.string().regex(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/, {
   message: 'is not an ISO-8601 period (e.g. PT1H, P1D, P90D)',
@@ -75,14 +73,9 @@ const historicalTier = z.strictObject({
     .meta({ description: 'Druid tier name (`druid.server.tier`); `_default_tier` is the default tier' }),
   ...nodeFields({ replicas: 2, cpu: 7, memoryMiB: 28_672, heapMiB: 8_192, directMemoryMiB: 6_144 }),
   processing: processing({ numThreads: 6, numMergeBuffers: 2, bufferSizeMiB: 500 }),
-  segmentCacheGiB: z
-    .number()
-    .int()
-    .min(10)
-    .default(300)
-    .meta({
-      description: 'Segment cache per historical on local NVMe (`druid.segmentCache.locations` maxSize)',
-    }),
+  segmentCacheGiB: z.number().int().min(10).default(300).meta({
+    description: 'Segment cache per historical on local NVMe (`druid.segmentCache.locations` maxSize)',
+  }),
   instanceFamilies: z
     .array(z.string().regex(/^[a-z][a-z0-9-]*$/))
     .min(1)
@@ -201,11 +194,9 @@ export const datasourceSchema = z.strictObject({
     .meta({ description: 'How long a reading task reads before publishing' }),
   retention: z
     .strictObject({
-      loadPeriod: isoPeriod
-        .default('P90D')
-        .meta({
-          description: 'Recent data kept loaded on historicals (older data stays in deep storage only)',
-        }),
+      loadPeriod: isoPeriod.default('P90D').meta({
+        description: 'Recent data kept loaded on historicals (older data stays in deep storage only)',
+      }),
       replicants: z
         .record(z.string(), z.number().int().min(0))
         .default({ _default_tier: 2 })
@@ -260,14 +251,9 @@ export const druidSettings = z
       .meta({ description: 'Name of the `Druid` resource and discovery cluster identifier' }),
     deepStorage: z
       .strictObject({
-        noncurrentVersionDays: z
-          .number()
-          .int()
-          .min(1)
-          .default(30)
-          .meta({
-            description: 'Days a replaced/deleted segment version is kept (current segments never expire)',
-          }),
+        noncurrentVersionDays: z.number().int().min(1).default(30).meta({
+          description: 'Days a replaced/deleted segment version is kept (current segments never expire)',
+        }),
       })
       .prefault({}),
     indexLogsRetentionDays: z
@@ -336,11 +322,9 @@ export const druidSettings = z
       .prefault({}),
     router: z
       .strictObject({
-        hostname: dnsName
-          .optional()
-          .meta({
-            description: 'Router host name on the internal ALB (default: druid.<env>.<organization domain>)',
-          }),
+        hostname: dnsName.optional().meta({
+          description: 'Router host name on the internal ALB (default: druid.<env>.<organization domain>)',
+        }),
         certificateArn: z
           .string()
           .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/)
@@ -386,12 +370,9 @@ export const druidSettings = z
         peonProcessing: processing({ numThreads: 2, numMergeBuffers: 2, bufferSizeMiB: 256 }),
       })
       .prefault({}),
-    datasources: z
-      .array(datasourceSchema)
-      .default([])
-      .meta({
-        description: 'Datasources: stream source, schema, rollup, retention, compaction, batch backfill',
-      }),
+    datasources: z.array(datasourceSchema).default([]).meta({
+      description: 'Datasources: stream source, schema, rollup, retention, compaction, batch backfill',
+    }),
   })
   .prefault({});
 

@@ -77,6 +77,13 @@ export class DruidMetadataStore extends Construct {
         performanceInsightEncryptionKey: props.key,
       }),
     );
+    // The log group RDS exports to, created first so it has retention and the CMK (no LogRetention Lambda).
+    const logGroup = new logs.LogGroup(this, 'PostgresqlLogs', {
+      logGroupName: `/aws/rds/cluster/${props.clusterIdentifier}/postgresql`,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      encryptionKey: props.key,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
       clusterIdentifier: props.clusterIdentifier,
       engine,
@@ -102,11 +109,11 @@ export class DruidMetadataStore extends Construct {
       iamAuthentication: props.iamAuthentication ?? false,
       parameterGroup,
       cloudwatchLogsExports: ['postgresql'],
-      cloudwatchLogsRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
       enablePerformanceInsights: true,
       performanceInsightEncryptionKey: props.key,
       copyTagsToSnapshot: true,
     });
+    this.cluster.node.addDependency(logGroup);
     if (!this.cluster.secret) throw new Error(`${this.node.path}: generated credentials secret missing`);
     this.secret = this.cluster.secret;
     acknowledge(this.cluster, [

@@ -99,12 +99,20 @@ export class DruidStreams extends Construct {
           removalPolicy: RemovalPolicy.RETAIN,
         }),
       );
+      acknowledge(this.streams.get(s.name) as kinesis.Stream, [
+        {
+          id: 'AwsSolutions-KDS3',
+          reason:
+            'The stream is encrypted with the Druid stack’s customer-managed KMS key (rotation on), which Fastish requires instead of the AWS-managed aws/kinesis key.',
+        },
+      ]);
     }
   }
 
   /**
-   * Kafka consumer rights for Druid's ingestion tasks: connect to this cluster, read the configured topics
-   * and use consumer groups (Druid assigns partitions itself but the client still describes groups).
+   * Kafka consumer rights for Druid's ingestion tasks: connect to this cluster and read the configured
+   * topics. Druid assigns partitions itself (`assign`, offsets kept in its metadata store), so no consumer
+   * group rights are granted.
    */
   grantConsume(grantee: iam.IGrantable): void {
     if (!this.msk || !this.mskClusterName) return;
@@ -131,12 +139,6 @@ export class DruidStreams extends Construct {
       new iam.PolicyStatement({
         actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'],
         resources: this.topics.map((t) => kafkaArn('topic', t)),
-      }),
-    );
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'],
-        resources: [kafkaArn('group', 'kafka-supervisor-*')],
       }),
     );
   }

@@ -259,9 +259,12 @@ export class DruidStack extends FastishStack {
           );
         }
         acknowledgeIamWildcards(
-          this.roles.middlemanager,
+          this.roles.middlemanager.role,
+          // cdk-nag reports imported bucket ARNs with the literal partition of the region.
           {
-            resources: prefixes.map((p) => `arn:<AWS::Partition>:s3:::${settings.dataLake.bucketName}/${p}*`),
+            resources: prefixes.map(
+              (p) => `arn:${partitionOf(env.region)}:s3:::${settings.dataLake.bucketName}/${p}*`,
+            ),
           },
           'Batch ingestion reads every object below the datasource prefixes configured in druid.datasources[].batch.prefix of the data lake, and nothing else.',
         );
@@ -392,4 +395,10 @@ export class DruidStack extends FastishStack {
       );
     }
   }
+}
+
+function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
 }
