@@ -1,8 +1,10 @@
 import { App, type AppProps, Stage } from 'aws-cdk-lib';
-import type { Architecture, PlatformModel } from '../config';
+import type { Construct } from 'constructs';
+import type { Architecture, EnvironmentModel, PlatformModel } from '../config';
 import { ARCHITECTURE_NEEDS, ARCHITECTURES } from '../config/architectures';
 import type { FastishStack } from '../constructs/fastish-stack';
 import { BootstrapStack } from '../stacks/bootstrap/bootstrap-stack';
+import { ReleaseStack } from '../stacks/release/release-stack';
 import { ARCHITECTURE_FACTORIES } from './architectures';
 import { FEATURE_FLAGS } from './feature-flags';
 
@@ -15,8 +17,10 @@ export interface EnvironmentStacks {
 export interface Platform {
   readonly app: App;
   readonly environments: ReadonlyMap<string, EnvironmentStacks>;
-  /** Every stack, bootstrap first per environment. */
+  /** Every stack, bootstrap first per environment, then the release stack. */
   readonly stacks: readonly FastishStack[];
+  /** The delivery pipeline, when `release` is configured. */
+  readonly release?: ReleaseStack;
 }
 
 /** A CDK app with Fastish's feature flags and nothing that varies between runs. */
@@ -40,28 +44,60 @@ export function buildOrder(enabled: readonly Architecture[]): Architecture[] {
   return order;
 }
 
+export interface BuildEnvironmentOptions {
+  /**
+   * Where the bootstrap stack is built. The release pipeline passes a scope outside its stage: the
+   * bootstrap stack is deployed with the operator's own credentials, never by the pipeline.
+   * @default the stage (and every workload stack depends on it)
+   */
+  readonly bootstrapScope?: Construct;
+}
+
+/**
+ * Builds one environment into a stage: the bootstrap stack and a stack per enabled architecture,
+ * each named `<org>-<env>-<arch>`. The app's stages and the release pipeline's stages both use it.
+ */
+export function buildEnvironment(
+  stage: Stage,
+  model: PlatformModel,
+  env: EnvironmentModel,
+  options: BuildEnvironmentOptions = {},
+): EnvironmentStacks {
+  const inStage = options.bootstrapScope === undefined;
+  const bootstrap = new BootstrapStack(options.bootstrapScope ?? stage, 'bootstrap', {
+    platform: model,
+    environment: env,
+  });
+  const built = new Map<Architecture, FastishStack>();
+  for (const arch of buildOrder(env.architectures)) {
+    const factory = ARCHITECTURE_FACTORIES[arch];
+    if (!factory)
+      throw new Error(`architecture "${arch}" is enabled in ${env.name} but not available in this build`);
+    const stack = factory({ scope: stage, platform: model, environment: env, bootstrap, built });
+    if (inStage) stack.addStackDependency(bootstrap, 'workload stacks deploy with the bootstrap roles');
+    built.set(arch, stack);
+  }
+  return { stage, bootstrap, stacks: built };
+}
+
 /**
  * Builds the whole platform into an app: one stage per environment (named after it), holding the
- * bootstrap stack and a stack per enabled architecture, each named `<org>-<env>-<arch>`.
+ * bootstrap stack and a stack per enabled architecture, each named `<org>-<env>-<arch>`; and, when
+ * `release` is configured, the delivery pipeline stack (`release`, in the pipeline environment).
  */
 export function buildPlatform(model: PlatformModel, app: App = createApp()): Platform {
   const environments = new Map<string, EnvironmentStacks>();
   const all: FastishStack[] = [];
   for (const env of model.environments) {
     const stage = new Stage(app, env.name, { env: { account: env.account, region: env.region } });
-    const bootstrap = new BootstrapStack(stage, 'bootstrap', { platform: model, environment: env });
-    all.push(bootstrap);
-    const built = new Map<Architecture, FastishStack>();
-    for (const arch of buildOrder(env.architectures)) {
-      const factory = ARCHITECTURE_FACTORIES[arch];
-      if (!factory)
-        throw new Error(`architecture "${arch}" is enabled in ${env.name} but not available in this build`);
-      const stack = factory({ scope: stage, platform: model, environment: env, bootstrap, built });
-      stack.addStackDependency(bootstrap, 'workload stacks deploy with the bootstrap roles');
-      built.set(arch, stack);
-      all.push(stack);
-    }
-    environments.set(env.name, { stage, bootstrap, stacks: built });
+    const built = buildEnvironment(stage, model, env);
+    all.push(built.bootstrap, ...built.stacks.values());
+    environments.set(env.name, built);
   }
-  return { app, environments, stacks: all };
+  let release: ReleaseStack | undefined;
+  if (model.release) {
+    release = new ReleaseStack(app, 'release', { platform: model, buildEnvironment });
+    all.push(release);
+  }
+  return { app, environments, stacks: all, ...(release ? { release } : {}) };
 }

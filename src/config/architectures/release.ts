@@ -19,6 +19,15 @@ export const releaseSettings = z.strictObject({
     .regex(/^[\w.-]+\/[\w.-]+$/, { message: 'must be "owner/name"' })
     .meta({ description: 'Source repository as owner/name' }),
   branch: z.string().min(1).default('main').meta({ description: 'Branch the pipeline releases' }),
+  configPath: z
+    .string()
+    .min(1)
+    .default('fastish.yaml')
+    .meta({ description: 'Config file path in the repository that the pipeline checks and synthesizes' }),
+  healthChecks: z
+    .boolean()
+    .default(true)
+    .meta({ description: 'Run post-deploy health checks (API /health) after each environment' }),
   notificationEmails: z
     .array(z.email({ message: 'is not an email address' }))
     .default([])

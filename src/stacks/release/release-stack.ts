@@ -1,0 +1,210 @@
+import { App, Duration, Stage } from 'aws-cdk-lib';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as pipelines from 'aws-cdk-lib/pipelines';
+import type { Construct } from 'constructs';
+import { FEATURE_FLAGS } from '../../app/feature-flags';
+import type { EnvironmentModel, PlatformModel } from '../../config';
+import type { ReleaseSettings } from '../../config/architectures/release';
+import { EncryptionKey } from '../../constructs/encryption-key';
+import { FastishStack } from '../../constructs/fastish-stack';
+import { PublishedValue } from '../../constructs/published-value';
+import { SecureBucket } from '../../constructs/secure-bucket';
+import { healthShellCommands, healthTargetOf } from '../../release/health';
+import { VERSIONS } from '../../versions';
+import { acknowledgeReleaseFindings } from './acknowledgements';
+
+/** What the pipeline needs of the app: the per-environment construction (`buildEnvironment`). */
+export type EnvironmentBuilder = (
+  stage: Stage,
+  model: PlatformModel,
+  env: EnvironmentModel,
+  options: { readonly bootstrapScope?: Construct },
+) => { readonly stacks: ReadonlyMap<string, FastishStack>; readonly bootstrap: FastishStack };
+
+export interface ReleaseStackProps {
+  /** The validated platform; `platform.release` must be set. */
+  readonly platform: PlatformModel;
+  /** Builds one environment's stacks into a stage (the app's own per-environment construction). */
+  readonly buildEnvironment: EnvironmentBuilder;
+}
+
+/** One pipeline stage per environment, in config (promotion) order. */
+export interface ReleaseWave {
+  readonly environment: string;
+  readonly stage: Stage;
+  readonly approval: boolean;
+  readonly healthChecks: readonly string[];
+}
+
+/**
+ * The delivery pipeline (`release`): a self-mutating CDK Pipelines CodePipeline (V2) in the pipeline
+ * environment, sourced from a CodeConnections repository. Synth runs `npm ci`, `fastish check` and
+ * `fastish synth`; then one stage per environment in config order, each guarded by a permissions-
+ * broadening check and (when the environment requires it) a manual approval, followed by health
+ * checks read from stack outputs. Artifacts are KMS-encrypted; failures notify an encrypted SNS topic.
+ */
+export class ReleaseStack extends FastishStack {
+  readonly pipeline: pipelines.CodePipeline;
+  readonly topic: sns.Topic;
+  readonly waves: readonly ReleaseWave[];
+
+  constructor(scope: Construct, id: string, props: ReleaseStackProps) {
+    const release = props.platform.release;
+    if (!release) throw new Error('ReleaseStack needs `release` settings in the config');
+    const home = props.platform.environments.find((e) => e.name === release.pipelineEnvironment);
+    if (!home) {
+      throw new Error(`release.pipelineEnvironment "${release.pipelineEnvironment}" is not an environment`);
+    }
+    super(scope, id, { platform: props.platform, environment: home, architecture: 'release' });
+    const n = home.naming;
+
+    const key = new EncryptionKey(this, 'ArtifactsKey', {
+      alias: n.kmsAlias('release'),
+      description: `Fastish ${home.name}: release pipeline artifacts and notifications`,
+    }).key;
+    const accessLogs = new SecureBucket(this, 'AccessLogs', {
+      bucketName: n.bucketName('release-access-logs'),
+      accessLogsTarget: true,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(365) }],
+    }).bucket;
+    const artifacts = new SecureBucket(this, 'Artifacts', {
+      bucketName: n.bucketName('release-artifacts'),
+      encryptionKey: key,
+      serverAccessLogsBucket: accessLogs,
+      lifecycleRules: [{ id: 'expire-artifacts', expiration: Duration.days(90) }],
+      noncurrentVersionExpirationDays: 30,
+    }).bucket;
+
+    this.topic = new sns.Topic(this, 'Failures', {
+      topicName: n.name('snsTopic', 'release-failures'),
+      displayName: `Fastish ${props.platform.organization.name} release failures`,
+      masterKey: key,
+      enforceSSL: true,
+    });
+    for (const email of release.notificationEmails) {
+      this.topic.addSubscription(new subscriptions.EmailSubscription(email));
+    }
+    // CodeStar Notifications publishes to the encrypted topic.
+    key.grant(
+      new iam.ServicePrincipal('codestar-notifications.amazonaws.com'),
+      'kms:GenerateDataKey*',
+      'kms:Decrypt',
+    );
+
+    const source = pipelines.CodePipelineSource.connection(release.repository, release.branch, {
+      connectionArn: release.connectionArn,
+      triggerOnPush: true,
+      codeBuildCloneOutput: false,
+    });
+    const config = release.configPath;
+    const synth = new pipelines.ShellStep('Synth', {
+      input: source,
+      installCommands: ['npm ci'],
+      commands: [
+        `npx fastish check --config ${config}`,
+        `npx fastish synth --config ${config} --out cdk.out`,
+      ],
+      primaryOutputDirectory: 'cdk.out',
+    });
+
+    this.pipeline = new pipelines.CodePipeline(this, 'Pipeline', {
+      pipelineName: n.name('codePipeline', 'release'),
+      pipelineType: codepipeline.PipelineType.V2,
+      synth,
+      selfMutation: true,
+      crossAccountKeys: true,
+      enableKeyRotation: true,
+      artifactBucket: artifacts,
+      cliVersion: VERSIONS.release.cdkCli,
+      publishAssetsInParallel: false,
+      codeBuildDefaults: {
+        buildEnvironment: {
+          buildImage: codebuild.LinuxBuildImage.fromCodeBuildImageId(VERSIONS.release.codeBuildImage),
+          computeType: codebuild.ComputeType.MEDIUM,
+          privileged: false,
+        },
+        partialBuildSpec: codebuild.BuildSpec.fromObject({
+          phases: { install: { 'runtime-versions': { nodejs: VERSIONS.release.nodejs } } },
+        }),
+        timeout: Duration.minutes(60),
+      },
+    });
+
+    const waves: ReleaseWave[] = [];
+    for (const env of props.platform.environments) {
+      // An environment with only the bootstrap stack has nothing for the pipeline to deploy.
+      if (env.architectures.length === 0) continue;
+      waves.push(this.addEnvironment(props, release, env));
+    }
+    this.waves = waves;
+
+    this.pipeline.buildPipeline();
+    this.pipeline.pipeline.notifyOn('FailureNotifications', this.topic, {
+      events: [
+        codepipeline.PipelineNotificationEvents.PIPELINE_EXECUTION_FAILED,
+        codepipeline.PipelineNotificationEvents.ACTION_EXECUTION_FAILED,
+        codepipeline.PipelineNotificationEvents.MANUAL_APPROVAL_FAILED,
+      ],
+    });
+    acknowledgeReleaseFindings(this.pipeline, artifacts, accessLogs);
+  }
+
+  private addEnvironment(
+    props: ReleaseStackProps,
+    release: ReleaseSettings,
+    env: EnvironmentModel,
+  ): ReleaseWave {
+    // Stage ids differ from the app's (`dev`): these stacks live in the pipeline's nested assemblies.
+    const stage = new Stage(this, `Deploy-${env.name}`, {
+      env: { account: env.account, region: env.region },
+    });
+    // The bootstrap stack is deployed by an operator with their own credentials (it creates the roles
+    // the pipeline deploys with), so it is built outside the pipeline: in a detached, never-synthesized app.
+    const detached = new Stage(
+      new App({ autoSynth: false, analyticsReporting: false, context: { ...FEATURE_FLAGS } }),
+      env.name,
+    );
+    const built = props.buildEnvironment(stage, props.platform, env, { bootstrapScope: detached });
+
+    const pre: pipelines.Step[] = [];
+    const broadening = new pipelines.ConfirmPermissionsBroadening(`PermissionsBroadening-${env.name}`, {
+      stage,
+      notificationTopic: this.topic,
+    });
+    pre.push(broadening);
+    const approval = env.approval === 'required';
+    if (approval) {
+      const step = new pipelines.ManualApprovalStep(`Approve-${env.name}`, {
+        comment: `Release to ${env.name} (${env.account}/${env.region}): review the change sets and approve.`,
+      });
+      step.addStepDependency(broadening);
+      pre.push(step);
+    }
+
+    const post: pipelines.Step[] = [];
+    const checks: string[] = [];
+    if (release.healthChecks) {
+      for (const stack of built.stacks.values()) {
+        for (const published of stack.node.findAll().filter((c) => c instanceof PublishedValue)) {
+          const target = healthTargetOf(published.parameterName);
+          // Only the API is reachable from CodeBuild; database and private EKS checks run in
+          // `fastish deploy` from inside the network (see docs/release.md).
+          if (target?.kind !== 'api') continue;
+          checks.push(published.parameterName);
+          post.push(
+            new pipelines.ShellStep(`HealthCheck-${env.name}-${stack.architecture}`, {
+              envFromCfnOutputs: { TARGET_URL: published.output },
+              commands: healthShellCommands('api', 'TARGET_URL'),
+            }),
+          );
+        }
+      }
+    }
+    this.pipeline.addStage(stage, { pre, post });
+    return { environment: env.name, stage, approval, healthChecks: checks };
+  }
+}
