@@ -46,14 +46,24 @@ export function Denied({ title, children }: { title: string; children: ReactNode
   );
 }
 
-/** Page title that receives focus after client-side navigation, so screen readers announce the page. */
-export function PageTitle({ children }: { children: ReactNode }) {
+/** True until the first page has rendered: a fresh page load keeps the browser's own focus order. */
+let initialLoad = true;
+
+/**
+ * Page title that receives focus after client-side navigation, so screen readers announce the new page
+ * (on a full page load focus stays at the top, where the skip link is).
+ */
+export function PageTitle({ children, id }: { children: ReactNode; id?: string }) {
   const ref = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
+    if (initialLoad) {
+      initialLoad = false;
+      return;
+    }
     if (document.activeElement === document.body || document.activeElement === null) ref.current?.focus();
   }, []);
   return (
-    <h1 ref={ref} tabIndex={-1}>
+    <h1 ref={ref} tabIndex={-1} id={id}>
       {children}
     </h1>
   );

@@ -1,8 +1,9 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useConsole } from '@/components/ConsoleProvider';
+import { PageTitle } from '@/components/ui';
 import { beginSignIn, safeReturnTo } from '@/lib/session';
 
 export default function SignInPage() {
@@ -11,11 +12,9 @@ export default function SignInPage() {
   const [params, setParams] = useState<URLSearchParams | undefined>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
-  const heading = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
     setParams(new URLSearchParams(window.location.search));
-    heading.current?.focus();
   }, []);
 
   useEffect(() => {
@@ -37,9 +36,7 @@ export default function SignInPage() {
 
   return (
     <section className="signin card" aria-labelledby="signin-title">
-      <h1 id="signin-title" ref={heading} tabIndex={-1}>
-        Sign in
-      </h1>
+      <PageTitle id="signin-title">Sign in</PageTitle>
       {expired ? (
         <p className="notice" role="status">
           Your session has expired. Sign in again to continue.
