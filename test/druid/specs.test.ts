@@ -23,6 +23,7 @@ const endpoints = {
   region: 'eu-west-1',
   kinesisStreamNames: { orders: 'acme-dev-druid-orders' },
 };
+// biome-ignore lint/suspicious/noExplicitAny: tests read untyped JSON and manifests
 type Any = Record<string, any>;
 
 describe('Kafka supervisor spec (MSK IAM)', () => {

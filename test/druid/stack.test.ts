@@ -20,6 +20,7 @@ import { parseRuntimeProperties } from '../../src/constructs/druid/runtime-prope
 import type { DruidStack } from '../../src/stacks/druid/druid-stack';
 import { synthDruid } from './fixture';
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read untyped JSON and manifests
 type Any = Record<string, any>;
 let stack: DruidStack;
 let template: Template;
@@ -159,6 +160,7 @@ describe('Pod Identity scoping', () => {
 });
 
 describe('Kubernetes manifests', () => {
+  // biome-ignore lint/suspicious/noExplicitAny: tests read untyped JSON and manifests
   const MODELS: Record<string, new (data: any) => { validate(): void }> = {
     Namespace,
     ServiceAccount,
@@ -201,9 +203,11 @@ describe('Kubernetes manifests', () => {
     expect([...kinds].sort()).toEqual(Object.keys(MODELS).concat('Druid').sort());
   });
   it('validation catches a broken Druid resource', () => {
+    // biome-ignore lint/suspicious/noExplicitAny: tests read untyped JSON and manifests
     const bad = structuredClone(stack.kubernetes.resource) as any;
     bad.spec.nodes.brokers.nodeType = 'querier';
     expect(() => validateDruidResource(bad, 'x')).toThrow(/nodeType/);
+    // biome-ignore lint/suspicious/noExplicitAny: tests read untyped JSON and manifests
     const badMount = structuredClone(stack.kubernetes.resource) as any;
     badMount.spec.volumeMounts.push({ name: 'missing', mountPath: '/x' });
     expect(() => validateDruidResource(badMount, 'x')).toThrow(/volumeMount "missing" has no volume/);

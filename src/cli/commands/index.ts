@@ -3,6 +3,7 @@ import { checkCommand } from './check';
 import { deployCommand } from './deploy';
 import { devCommand } from './dev';
 import { docsCommand } from './docs';
+import { druidCommand } from './druid';
 import { initCommand } from './init';
 import { planCommand } from './plan';
 import { synthCommand } from './synth';
@@ -21,4 +22,5 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   deploy: deployCommand,
   dev: devCommand,
   docs: docsCommand,
+  druid: druidCommand,
 };
