@@ -68,8 +68,10 @@ class FakeToolkit implements DeployToolkit {
 
   async deploy(_cx: ICloudAssemblySource, options?: DeployOptions): Promise<DeployResult> {
     this.options = options;
-    const env = options?.stacks?.patterns?.[0]?.replace('/*', '') ?? '';
-    const stacks = readAssembly(this.dir).filter((s) => s.id.startsWith(`${env}/`));
+    const pattern = options?.stacks?.patterns?.[0] ?? '';
+    const stacks = readAssembly(this.dir).filter((s) =>
+      pattern.endsWith('/*') ? s.id.startsWith(pattern.slice(0, -1)) : s.id === pattern,
+    );
     const deployed: DeployResult['stacks'][number][] = [];
     const msg = (code: string, data: unknown, message = '') => ({
       time: new Date(),
@@ -292,6 +294,13 @@ describe('fastish deploy (AWS boundary faked)', () => {
     const h = await deploy(['prod', '--yes', '--config', CONFIG]);
     expect(h.code).toBe(0);
     expect(h.out).toMatch(/kubernetes .*skipped\s+private endpoint/);
+  });
+
+  it('`deploy release` deploys only the pipeline stack, in the pipeline environment', async () => {
+    const h = await deploy(['release', '--yes', '--config', resolve('test/release/fixtures/release.yaml')]);
+    expect(h.code, h.out).toBe(0);
+    expect(h.toolkit?.options?.stacks?.patterns).toEqual(['release']);
+    expect(h.out).toContain('Deployed: acme-dev-release');
   });
 
   it('--json reports machine-readably', async () => {

@@ -81,10 +81,10 @@ export interface DeployReport {
 
 const ROLLED_BACK = /ROLLBACK_COMPLETE$/;
 
-function selector(env: string): DeployOptions {
+function selector(pattern: string): DeployOptions {
   return {
-    // Every stack of the environment's stage; the toolkit orders them by dependency.
-    stacks: { strategy: StackSelectionStrategy.PATTERN_MUST_MATCH, patterns: [`${env}/*`] },
+    // Every stack of the environment's stage (or the release stack); the toolkit orders them by dependency.
+    stacks: { strategy: StackSelectionStrategy.PATTERN_MUST_MATCH, patterns: [pattern] },
     // Change sets: the confirmation shows exactly what CloudFormation will do.
     deploymentMethod: { method: 'change-set' },
     // CloudFormation rolls a failed stack back to its last good state.
@@ -201,12 +201,17 @@ export async function deployEnvironment(
     if (err instanceof ConfigError) return { ...empty, status: 'invalid-config', message: err.message };
     throw err;
   }
-  const envModel = model.environments.find((e) => e.name === env);
+  // `release` deploys the pipeline stack (top level, in the pipeline environment): the first deploy of
+  // the pipeline is by hand, after which it updates itself.
+  const isRelease = env === 'release' && model.release !== undefined;
+  const envName = isRelease ? model.release?.pipelineEnvironment : env;
+  const envModel = model.environments.find((e) => e.name === envName);
   if (!envModel) {
+    const known = [...model.environments.map((e) => e.name), ...(model.release ? ['release'] : [])];
     return {
       ...empty,
       status: 'invalid-config',
-      message: `unknown environment "${env}"; the config defines: ${model.environments.map((e) => e.name).join(', ')}`,
+      message: `unknown environment "${env}"; the config defines: ${known.join(', ')}`,
     };
   }
 
@@ -241,7 +246,7 @@ export async function deployEnvironment(
     let result: DeployResult;
     try {
       deps.progress(`deploy: ${env} (${envModel.account}/${envModel.region})`);
-      result = await toolkit.deploy(cx, selector(env));
+      result = await toolkit.deploy(cx, selector(isRelease ? 'release' : `${env}/*`));
     } catch (err) {
       const failures = [...io.stackStatus.entries()]
         .filter(([, s]) => /FAILED|ROLLBACK/.test(s.status))
