@@ -9,9 +9,11 @@ import { validateConfig } from '../../src/config';
 import type { WebappStack } from '../../src/stacks/webapp/webapp-stack';
 import '../../src/stacks/register';
 
-/** The example config with only the webapp enabled (plus bootstrap), optionally edited. */
+/** The example config with only the webapp enabled (plus bootstrap, no release pipeline), optionally edited. */
 export function exampleConfig(edit: (raw: Record<string, any>) => void = () => {}): Record<string, any> {
   const raw = parse(readFileSync(join(__dirname, '..', '..', 'examples', 'fastish.yaml'), 'utf8'));
+  // The release pipeline is another stack's concern; these tests build only bootstrap + webapp.
+  delete raw.release;
   for (const env of Object.values(raw.environments) as { architectures: string[] }[]) {
     env.architectures = ['webapp'];
   }

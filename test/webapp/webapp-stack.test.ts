@@ -425,7 +425,6 @@ describe('configuration variants', () => {
     variant = synthWebapp(
       exampleConfig((raw) => {
         raw.environments = { dev: raw.environments.dev };
-        raw.release.pipelineEnvironment = 'dev';
         raw.environments.dev.overrides.webapp = {
           mfa: 'off',
           consoleDomain: 'console.acme.example.com',
