@@ -4,10 +4,11 @@ const W = 720;
 const H = 260;
 const PAD = { top: 16, right: 48, bottom: 36, left: 48 };
 
+/** Axis maximum of 1, 2 or 5 × a power of ten, at least 5, so the five grid steps are whole numbers. */
 function niceMax(value: number): number {
-  if (value <= 0) return 1;
+  if (value <= 5) return 5;
   const pow = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 2.5, 5, 10]) if (value <= step * pow) return step * pow;
+  for (const step of [1, 2, 5, 10]) if (value <= step * pow) return step * pow;
   return 10 * pow;
 }
 
@@ -44,7 +45,7 @@ export function UsageChart({ days, titleId }: { days: UsageDay[]; titleId: strin
         <desc id={`${titleId}-desc`}>
           {`${total} requests over ${days.length} days; ${last ? last.storedItems : 0} items stored on ${last?.date ?? 'the last day'}.`}
         </desc>
-        {[0, 0.25, 0.5, 0.75, 1].map((f) => {
+        {[0, 0.2, 0.4, 0.6, 0.8, 1].map((f) => {
           const y = PAD.top + innerH - f * innerH;
           return (
             <g key={f}>

@@ -1,7 +1,7 @@
 import type { Role, Tier } from '../../runtime/contract';
 import { type Command, type CommandIo, parseOptions, UsageError } from '../command';
 
-const USAGE = `fastish dev [--port <n>] [--data-dir <dir>] [--seed]
+const USAGE = `fastish dev [--port <n>] [--data-dir <dir>] [--seed] [--console] [--console-port <n>]
 fastish dev token --tenant <id> --role <operator|admin|member|viewer> [--tier <t>] [--user <sub>] [--url <url>]
 fastish dev seed [--url <url>]
 
@@ -14,6 +14,9 @@ API Gateway emulation, on dynalite (in memory, or on disk with --data-dir), with
 
   -p, --port <n>        port (default 4280)
       --data-dir <dir>  keep data on disk
+      --console         also serve the web console (web/, next start; built when its sources changed;
+                        needs \`npm --prefix web ci\` once), signing in through the local sign-in page
+      --console-port <n>  console port (default 3000)
       --url <url>       the running dev server (default http://127.0.0.1:4280)`;
 
 const DEFAULT_URL = 'http://127.0.0.1:4280';
@@ -71,7 +74,15 @@ async function serve(args: readonly string[], io: CommandIo): Promise<number> {
     port: { type: 'string', short: 'p', default: '4280' },
     'data-dir': { type: 'string' },
     seed: { type: 'boolean', default: false },
+    console: { type: 'boolean', default: false },
+    'console-port': { type: 'string', default: '3000' },
   });
+  const consolePort = Number(values['console-port']);
+  if (!Number.isInteger(consolePort) || consolePort < 1 || consolePort > 65535)
+    throw new UsageError(`--console-port: not a port: ${values['console-port']}`);
+  const consoleOrigins = values.console
+    ? [`http://127.0.0.1:${consolePort}`, `http://localhost:${consolePort}`]
+    : [];
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port: not a port: ${values.port}`);
@@ -79,6 +90,7 @@ async function serve(args: readonly string[], io: CommandIo): Promise<number> {
   const server = await startDevServer({
     port,
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+    consoleOrigins,
   });
   io.err(
     `› dev server on ${server.url} (table ${server.tableName}, ${values['data-dir'] ? `data in ${values['data-dir']}` : 'in memory'})\n`,
@@ -92,10 +104,17 @@ async function serve(args: readonly string[], io: CommandIo): Promise<number> {
     `API       ${server.url}\nOpenAPI   ${server.url}/openapi.json\nJWKS      ${server.url}/.well-known/jwks.json\n`,
   );
   io.out(`operator  ${await server.mintToken({ tenantId: 'platform', role: 'operator' })}\n`);
+  let web: { url: string; stop(): Promise<void> } | undefined;
+  if (values.console) {
+    const { startConsole } = await import('../../dev/console');
+    web = await startConsole({ apiUrl: server.url, port: consolePort, log: (l) => io.err(`› ${l}\n`) });
+    io.out(`Console   ${web.url}  (sign in: pick a user on the local sign-in page)\n`);
+  }
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  await web?.stop();
   await server.stop();
   return 0;
 }
