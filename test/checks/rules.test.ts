@@ -1,4 +1,4 @@
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -140,6 +140,12 @@ describe('FST-TAG1 tag-coverage', () => {
     const ctx = synth((s) => {
       tagged(s);
       new sqs.Queue(s, 'Queue');
+      // plain CfnResources (as CDK's custom-resource providers create) have no tag manager
+      new CfnResource(s, 'RawQueue', { type: 'AWS::SQS::Queue' });
+      new CfnResource(s, 'RawParameter', {
+        type: 'AWS::SSM::Parameter',
+        properties: { Type: 'String', Value: 'x' },
+      });
       new iam.Role(s, 'Role', { assumedBy: new iam.AccountRootPrincipal() }).addToPolicy(
         new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: ['*'] }),
       );
