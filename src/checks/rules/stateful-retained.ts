@@ -14,6 +14,7 @@ export const statefulRetained = resourceRule({
     'Stateful resources (per the CloudFormation resource specification) have DeletionPolicy and UpdateReplacePolicy Retain or Snapshot.',
   test(resource) {
     if (!isStatefulType(resource.Type)) return [];
+    if (isAuroraMember(resource)) return [];
     const loose = (['DeletionPolicy', 'UpdateReplacePolicy'] as const).filter((policy) => {
       const value = resource[policy];
       return value === undefined || !KEEPING.has(value);
@@ -23,3 +24,11 @@ export const statefulRetained = resourceRule({
     return [`${resource.Type} holds data but has ${got}; use RemovalPolicy.RETAIN or SNAPSHOT`];
   },
 });
+
+/**
+ * An Aurora DB instance stores no data of its own: the cluster volume does, and the cluster carries
+ * the retention policy (CloudFormation rejects Snapshot on Aurora member instances).
+ */
+function isAuroraMember(resource: { Type: string; Properties?: Record<string, unknown> }): boolean {
+  return resource.Type === 'AWS::RDS::DBInstance' && resource.Properties?.DBClusterIdentifier !== undefined;
+}

@@ -135,6 +135,8 @@ export class DruidStreams extends Construct {
         resources: [this.msk.attrArn],
       }),
     );
+    // No datasource reads Kafka yet: a statement without resources would be invalid IAM.
+    if (this.topics.length === 0) return;
     grantee.grantPrincipal.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'],

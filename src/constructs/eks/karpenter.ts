@@ -112,6 +112,11 @@ export class Karpenter extends Construct {
           'Karpenter interruption queue: messages are time-critical EC2/Health notices that expire with the 5-minute retention Karpenter expects; a dead-letter queue would only hold stale notices nobody acts on.',
       },
       {
+        id: 'FST-DATA1',
+        reason:
+          'Karpenter interruption queue: it holds only EC2 interruption notices for 5 minutes; retaining it after the cluster is deleted would keep an orphan queue with nothing of value.',
+      },
+      {
         id: 'Serverless-SQSRedrivePolicy',
         reason:
           'Karpenter interruption queue: Karpenter deletes every notice it handles; a redrive target would collect only expired interruption notices that no process could act on.',

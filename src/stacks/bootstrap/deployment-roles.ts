@@ -1,4 +1,4 @@
-import { type CfnElement, Stack } from 'aws-cdk-lib';
+import { type CfnElement, Stack, Tags } from 'aws-cdk-lib';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -77,8 +77,15 @@ export class DeploymentRoles extends Construct {
     const region = env.region;
     const partition = Stack.of(this).partition;
     const stackPrefix = `${props.organization}-${env.name}-`;
+    // Trusted accounts (e.g. the pipeline's) assume these roles directly, as CDK Pipelines does; people
+    // and other tools come through the handshake role with its ExternalId.
+    const trustedAccounts = env.settings.bootstrap.trustedAccounts.filter((a) => a !== account);
     const trust = () =>
-      new iam.CompositePrincipal(new iam.AccountPrincipal(account), ...props.trustedPrincipals);
+      new iam.CompositePrincipal(
+        new iam.AccountPrincipal(account),
+        ...trustedAccounts.map((a) => new iam.AccountPrincipal(a)),
+        ...props.trustedPrincipals,
+      );
 
     this.filePublishing = new iam.Role(this, 'FilePublishing', {
       roleName: n.bootstrapRoleName('file-publishing'),
@@ -281,6 +288,21 @@ export class DeploymentRoles extends Construct {
         'Object keys are content hashes chosen at publish time; access is limited to the one assets bucket.',
       );
     }
+    this.tagBootstrapRoles();
+  }
+
+  /**
+   * The tag CDK tooling uses to recognize bootstrap roles (CDK Pipelines' self-mutation and asset
+   * publishing assume roles by this tag).
+   */
+  private tagBootstrapRoles(): void {
+    const roles: [iam.Role, string][] = [
+      [this.deploy, 'deploy'],
+      [this.filePublishing, 'file-publishing'],
+      [this.imagePublishing, 'image-publishing'],
+      [this.lookup, 'lookup'],
+    ];
+    for (const [role, kind] of roles) Tags.of(role).add('aws-cdk:bootstrap-role', kind);
   }
 
   /** Roles the handshake role may assume. */

@@ -18,6 +18,7 @@ import { GrafanaCloudObservability } from '../../constructs/eks/observability';
 import { PodIdentityRole, type PodIdentityRoleProps } from '../../constructs/eks/pod-identity';
 import { TeamNamespaces } from '../../constructs/eks/teams';
 import { EksVpc } from '../../constructs/eks/vpc';
+import { encryptLogGroups } from '../../constructs/encrypt-log-groups';
 import { EncryptionKey } from '../../constructs/encryption-key';
 import { FastishStack, type FastishStackProps } from '../../constructs/fastish-stack';
 import { PublishedValue } from '../../constructs/published-value';
@@ -133,6 +134,8 @@ export class EksStack extends FastishStack {
       systemNodeRoleName: n.roleName('eks-system-node'),
     });
     this.cluster = eksCluster.cluster;
+    // aws-eks-v2's kubectl provider creates its log groups without a key option.
+    encryptLogGroups(eksCluster, logsKey);
     acknowledge(this.cluster, [
       {
         id: 'CloudFormation-Validate::W9009',

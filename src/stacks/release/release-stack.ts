@@ -4,11 +4,14 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import type { Construct } from 'constructs';
 import { FEATURE_FLAGS } from '../../app/feature-flags';
+import { acknowledge } from '../../checks/acknowledgements';
 import type { EnvironmentModel, PlatformModel } from '../../config';
 import type { ReleaseSettings } from '../../config/architectures/release';
+import { encryptLogGroups } from '../../constructs/encrypt-log-groups';
 import { EncryptionKey } from '../../constructs/encryption-key';
 import { FastishStack } from '../../constructs/fastish-stack';
 import { PublishedValue } from '../../constructs/published-value';
@@ -85,8 +88,36 @@ export class ReleaseStack extends FastishStack {
       masterKey: key,
       enforceSSL: true,
     });
-    for (const email of release.notificationEmails) {
-      this.topic.addSubscription(new subscriptions.EmailSubscription(email));
+    if (release.notificationEmails.length > 0) {
+      // Notifications SNS cannot deliver (e.g. an address that bounces) wait here instead of vanishing.
+      const undelivered = new sqs.Queue(this, 'UndeliveredNotifications', {
+        queueName: n.name('sqsQueue', 'release-undelivered'),
+        encryption: sqs.QueueEncryption.KMS,
+        encryptionMasterKey: key,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      acknowledge(undelivered, [
+        {
+          id: 'AwsSolutions-SQS3',
+          reason:
+            'This queue is itself the dead-letter queue of the failure-notification e-mail subscriptions.',
+        },
+        {
+          id: 'Serverless-SQSRedrivePolicy',
+          reason:
+            'This queue is itself the dead-letter queue of the failure-notification e-mail subscriptions.',
+        },
+        {
+          id: 'FST-DATA1',
+          reason: 'Undelivered pipeline notifications are of no use once the pipeline stack is deleted.',
+        },
+      ]);
+      for (const email of release.notificationEmails) {
+        this.topic.addSubscription(
+          new subscriptions.EmailSubscription(email, { deadLetterQueue: undelivered }),
+        );
+      }
     }
     // CodeStar Notifications publishes to the encrypted topic.
     key.grant(
@@ -150,6 +181,8 @@ export class ReleaseStack extends FastishStack {
         codepipeline.PipelineNotificationEvents.MANUAL_APPROVAL_FAILED,
       ],
     });
+    // CDK Pipelines' permissions-check function gets a log group without a key option.
+    encryptLogGroups(this.pipeline, key);
     acknowledgeReleaseFindings(this.pipeline, artifacts, accessLogs);
   }
 
