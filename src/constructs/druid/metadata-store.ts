@@ -117,7 +117,7 @@ export class DruidMetadataStore extends Construct {
     if (!this.cluster.secret) throw new Error(`${this.node.path}: generated credentials secret missing`);
     this.secret = this.cluster.secret;
     // The snapshot is useless without the password it was written with: keep the secret too.
-    this.secret.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    (this.cluster.node.findChild('Secret') as secretsmanager.Secret).applyRemovalPolicy(RemovalPolicy.RETAIN);
     acknowledge(this.cluster, [
       {
         id: 'AwsSolutions-SMG4',
