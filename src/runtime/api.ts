@@ -48,6 +48,7 @@ export function depsFromEnv(env: NodeJS.ProcessEnv = process.env): ApiDeps {
     idempotencyTtlSeconds: Number(env[ENV.idempotencyTtlSeconds] ?? 86_400) || 86_400,
     tenantCacheSeconds: Number(env[ENV.tenantCacheSeconds] ?? 30),
     platformTenantId: env[ENV.platformTenantId] ?? 'platform',
+    corsAllowOrigin: env[ENV.corsAllowOrigin],
     obs,
   };
 }

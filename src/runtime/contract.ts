@@ -84,6 +84,8 @@ export const ENV = {
   cursorKeySecretArn: 'CURSOR_KEY_SECRET_ARN',
   /** Cursor HMAC key itself, base64 (API, local development only). */
   cursorKey: 'CURSOR_KEY',
+  /** The console origin, the only origin CORS allows (API, cloud; the stack sets it). */
+  corsAllowOrigin: 'CORS_ALLOW_ORIGIN',
   /** Cognito user pool id, for the user directory adapter (API, cloud). */
   userPoolId: 'USER_POOL_ID',
   /** JSON `{"basic":10000,...}`: requests per tenant per day, from the tier config (API). */

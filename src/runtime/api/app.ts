@@ -8,7 +8,7 @@ import { TenantStore } from '../data/tenants';
 import { UsageStore } from '../data/usage';
 import type { UserDirectory } from '../directory';
 import { ApiError } from '../errors';
-import { parseParam } from '../http/request';
+import { header, parseParam } from '../http/request';
 import { errorResponse } from '../http/response';
 import { type Observability, observability } from '../observability';
 import type { Tenant } from '../schemas';
@@ -28,6 +28,12 @@ export interface ApiDeps {
   /** How long a tenant's status is reused before reading it again (0: every request). */
   tenantCacheSeconds: number;
   platformTenantId: string;
+  /**
+   * The console origin. Responses to requests from it carry `Access-Control-Allow-Origin` (API Gateway's
+   * CORS answers only preflights and its own error responses; proxy responses are the function's job).
+   * @default no CORS headers
+   */
+  corsAllowOrigin?: string;
   now?: () => Date;
   obs?: Observability;
 }
@@ -127,7 +133,25 @@ export function createApiHandler(deps: ApiDeps) {
     );
     obs.metrics.addMetric('Latency', MetricUnit.Milliseconds, Date.now() - started);
     obs.metrics.publishStoredMetrics();
-    return result;
+    return withCors(result, header(event, 'origin'), deps.corsAllowOrigin);
+  };
+}
+
+/** Adds CORS response headers when the request comes from the allowed origin (and only then). */
+export function withCors(
+  result: APIGatewayProxyResult,
+  origin: string | undefined,
+  allowed: string | undefined,
+): APIGatewayProxyResult {
+  if (!allowed || origin !== allowed) return result;
+  return {
+    ...result,
+    headers: {
+      ...result.headers,
+      'access-control-allow-origin': allowed,
+      'access-control-expose-headers': 'ETag, Location',
+      vary: 'Origin',
+    },
   };
 }
 

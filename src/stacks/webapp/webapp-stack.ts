@@ -48,7 +48,7 @@ export const CONSOLE_ENV = {
 } as const;
 
 /** Environment variable of the API function holding the console origin (the only CORS origin). */
-export const CORS_ALLOW_ORIGIN_ENV = 'CORS_ALLOW_ORIGIN';
+export const CORS_ALLOW_ORIGIN_ENV = ENV.corsAllowOrigin;
 
 /** Prefixes Cognito refuses in hosted UI domains. */
 const RESERVED_DOMAIN_WORDS = ['aws', 'amazon', 'cognito'];

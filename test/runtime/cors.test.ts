@@ -1,0 +1,59 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { depsFromEnv } from '../../src/runtime/api';
+import { withCors } from '../../src/runtime/api/app';
+
+const console = 'https://main.d1234.amplifyapp.com';
+const ok = { statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{}' };
+
+describe('CORS on API responses', () => {
+  it('allows exactly the console origin, varying on Origin', () => {
+    const out = withCors(ok, console, console);
+    expect(out.headers?.['access-control-allow-origin']).toBe(console);
+    expect(out.headers?.vary).toBe('Origin');
+    expect(out.headers?.['content-type']).toBe('application/json');
+    expect(out.body).toBe('{}');
+  });
+
+  it('adds nothing for another origin, no origin, or when no console origin is configured', () => {
+    expect(withCors(ok, 'https://evil.example', console).headers).not.toHaveProperty(
+      'access-control-allow-origin',
+    );
+    expect(withCors(ok, undefined, console).headers).not.toHaveProperty('access-control-allow-origin');
+    expect(withCors(ok, console, undefined).headers).not.toHaveProperty('access-control-allow-origin');
+  });
+
+  it('reads the origin the stack sets from CORS_ALLOW_ORIGIN', () => {
+    const deps = depsFromEnv({
+      TABLE_NAME: 't',
+      TENANT_ROLE_ARN: 'arn:aws:iam::111111111111:role/tenant',
+      USER_POOL_ID: 'eu-west-1_abc',
+      CURSOR_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:cursor',
+      CORS_ALLOW_ORIGIN: console,
+    });
+    expect(deps.corsAllowOrigin).toBe(console);
+  });
+
+  it('is applied by the handler to error responses too', async () => {
+    const { createApiHandler } = await import('../../src/runtime/api/app');
+    const handler = createApiHandler({
+      ...depsFromEnv({
+        TABLE_NAME: 't',
+        TENANT_ROLE_ARN: 'arn:aws:iam::111111111111:role/tenant',
+        USER_POOL_ID: 'eu-west-1_abc',
+        CURSOR_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:cursor',
+        CORS_ALLOW_ORIGIN: console,
+      }),
+      cursorKey: async () => Buffer.alloc(32, 1),
+    });
+    const event = {
+      httpMethod: 'GET',
+      path: '/no-such-route',
+      headers: { Origin: console },
+      requestContext: { requestId: 'r1' },
+    } as unknown as APIGatewayProxyEvent;
+    const res = await handler(event);
+    expect(res.statusCode).toBe(404);
+    expect(res.headers?.['access-control-allow-origin']).toBe(console);
+  });
+});
