@@ -51,3 +51,22 @@ export function statefulTypes(): string[] {
     .map(([type]) => type)
     .sort();
 }
+
+/**
+ * Instances of a database cluster keep no data of their own: the cluster volume holds it, and the
+ * (checked) cluster is what must be retained and encrypted. Deleting or replacing an instance loses nothing.
+ */
+export function isClusterMember(resource: {
+  readonly Type: string;
+  readonly Properties?: Record<string, unknown>;
+}): boolean {
+  switch (resource.Type) {
+    case 'AWS::DocDB::DBInstance':
+    case 'AWS::Neptune::DBInstance':
+      return true;
+    case 'AWS::RDS::DBInstance':
+      return resource.Properties?.DBClusterIdentifier !== undefined;
+    default:
+      return false;
+  }
+}

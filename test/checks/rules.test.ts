@@ -176,6 +176,16 @@ describe('FST-DATA1 stateful-retained', () => {
     });
     expect(ids(statefulRetained, ctx)).toEqual([]);
   });
+
+  it('exempts Aurora cluster instances (their data lives in the retained cluster), not standalone instances', () => {
+    const ctx = contextOf({
+      Resources: {
+        Member: { Type: 'AWS::RDS::DBInstance', Properties: { DBClusterIdentifier: { Ref: 'Cluster' } } },
+        Standalone: { Type: 'AWS::RDS::DBInstance', Properties: { StorageEncrypted: true } },
+      },
+    });
+    expect(ids(statefulRetained, ctx).map((f) => f.logicalId)).toEqual(['Standalone']);
+  });
 });
 
 describe('FST-DATA2 stateful-encrypted', () => {

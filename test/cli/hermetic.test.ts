@@ -21,18 +21,28 @@ function credentialFreeEnv(home: string): NodeJS.ProcessEnv {
   };
 }
 
-function synthInChild(outdir: string, home: string): Promise<{ code: number | null; stderr: string }> {
+interface ChildResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function synthInChild(outdir: string, home: string): Promise<ChildResult> {
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
       [join(ROOT, 'bin', 'fastish.js'), 'synth', '--config', EXAMPLE_CONFIG, '--out', outdir, '--json'],
-      { cwd: ROOT, env: credentialFreeEnv(home), stdio: ['ignore', 'ignore', 'pipe'] },
+      { cwd: ROOT, env: credentialFreeEnv(home), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';
+    let stdout = '';
+    child.stdout.on('data', (d) => {
+      stdout += String(d);
+    });
     child.stderr.on('data', (d) => {
       stderr += String(d);
     });
-    child.on('close', (code) => resolve({ code, stderr }));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
 
@@ -51,7 +61,7 @@ function filesOf(dir: string): string[] {
 
 let first: string;
 let second: string;
-let results: { code: number | null; stderr: string }[];
+let results: ChildResult[];
 beforeAll(async () => {
   const base = mkdtempSync(join(tmpdir(), 'fastish-hermetic-'));
   first = join(base, 'one');
@@ -67,8 +77,16 @@ describe('hermetic synth of the example platform', () => {
 
   it('writes a template for every stack of every environment', () => {
     const model = loadConfig(EXAMPLE_CONFIG);
-    const stacks = model.environments.reduce((n, e) => n + 1 + e.architectures.length, 0);
-    expect(filesOf(first).filter((f) => f.endsWith('.template.json'))).toHaveLength(stacks);
+    const expected = model.environments.flatMap((e) =>
+      ['bootstrap', ...e.architectures].map((a) => e.naming.stackName(a)),
+    );
+    const summary = JSON.parse(results[0]?.stdout ?? '{}') as {
+      stacks: { stack: string; templateFile: string }[];
+    };
+    expect(summary.stacks.map((s) => s.stack)).toEqual(expect.arrayContaining(expected));
+    const templates = new Set(filesOf(first).filter((f) => f.endsWith('.template.json')));
+    for (const s of summary.stacks)
+      expect(templates.has(relative(first, s.templateFile)), s.stack).toBe(true);
   });
 
   it('two synths are byte-identical (templates, asset manifests, assets, cloud assembly manifest)', () => {

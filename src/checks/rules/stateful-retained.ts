@@ -1,11 +1,12 @@
-import { isStatefulType } from '../spec';
+import { isClusterMember, isStatefulType } from '../spec';
 import { resourceRule } from '../types';
 
 const KEEPING = new Set(['Retain', 'Snapshot', 'RetainExceptOnCreate']);
 
 /**
  * FST-DATA1: resources the CloudFormation specification marks stateful (buckets, tables, keys,
- * databases, log groups, queues, …) survive stack deletion and replacement.
+ * databases, log groups, queues, …) survive stack deletion and replacement. Instances of a database
+ * cluster are exempt: their data lives in the cluster.
  */
 export const statefulRetained = resourceRule({
   id: 'FST-DATA1',
@@ -13,7 +14,7 @@ export const statefulRetained = resourceRule({
   description:
     'Stateful resources (per the CloudFormation resource specification) have DeletionPolicy and UpdateReplacePolicy Retain or Snapshot.',
   test(resource) {
-    if (!isStatefulType(resource.Type)) return [];
+    if (!isStatefulType(resource.Type) || isClusterMember(resource)) return [];
     if (isAuroraMember(resource)) return [];
     const loose = (['DeletionPolicy', 'UpdateReplacePolicy'] as const).filter((policy) => {
       const value = resource[policy];
