@@ -4,11 +4,11 @@ import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeIamWildcards } from '../../checks/acknowledgements';
+import { bundleHandler } from './handler-bundle';
 
 export interface FastishFunctionProps {
   /** Absolute path of the TypeScript entry file (exports `handler`). */
@@ -63,16 +63,17 @@ export interface FastishFunctionProps {
 }
 
 /**
- * A Node.js 22 Lambda on ARM64, bundled by the local esbuild (never Docker), with its own role
+ * A Node.js 22 Lambda on ARM64, bundled once per process by the local esbuild (never Docker; see
+ * `bundleHandler`), with its own role
  * (no managed policies), a KMS-encrypted log group with retention, X-Ray active tracing, Powertools
  * configuration, and alarms on errors and throttles.
  *
  * Bundling is deterministic and offline: esbuild is resolved from `node_modules`, the AWS SDK is
- * bundled at the locked version (not whatever the Lambda runtime ships), and the source map's paths are
- * rewritten relative to the project root, so the asset hash does not depend on where `cdk.out` lives.
+ * bundled at the locked version (not whatever the Lambda runtime ships), and the asset hash depends only
+ * on the bundle's content.
  */
 export class FastishFunction extends Construct {
-  readonly function: nodejs.NodejsFunction;
+  readonly function: lambda.Function;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
   readonly errorsAlarm?: cloudwatch.Alarm;
@@ -92,11 +93,9 @@ export class FastishFunction extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: props.entry,
-      projectRoot: props.projectRoot,
-      depsLockFilePath: `${props.projectRoot}/package-lock.json`,
-      handler: 'handler',
+    this.function = new lambda.Function(this, 'Function', {
+      code: lambda.Code.fromAsset(bundleHandler({ entry: props.entry, projectRoot: props.projectRoot })),
+      handler: 'index.handler',
       functionName: props.functionName,
       description: props.description,
       runtime: lambda.Runtime.NODEJS_22_X,
@@ -117,22 +116,6 @@ export class FastishFunction extends Construct {
         POWERTOOLS_LOG_LEVEL: 'INFO',
         POWERTOOLS_LOGGER_LOG_EVENT: 'false',
         ...props.environment,
-      },
-      bundling: {
-        forceDockerBundling: false,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        target: 'node22',
-        format: nodejs.OutputFormat.CJS,
-        bundleAwsSDK: true,
-        externalModules: [],
-        logLevel: nodejs.LogLevel.WARNING,
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (inputDir, outputDir) => [normalizeSourceMapCommand(inputDir, outputDir)],
-        },
       },
     });
 
@@ -188,22 +171,4 @@ export class FastishFunction extends Construct {
       },
     ]);
   }
-}
-
-/**
- * A shell command that rewrites `index.js.map` so its `sources` are relative to the project root instead of
- * to the bundling directory inside `cdk.out` (esbuild's default), making the asset hash location-independent.
- */
-function normalizeSourceMapCommand(inputDir: string, outputDir: string): string {
-  const script = [
-    "const f=require('fs'),p=require('path');",
-    'const [o,i]=process.argv.slice(1);',
-    "const m=p.join(o,'index.js.map');",
-    'if(f.existsSync(m)){',
-    "const j=JSON.parse(f.readFileSync(m,'utf8'));",
-    "j.sources=j.sources.map(s=>p.relative(i,p.resolve(o,s)).split(p.sep).join('/'));",
-    'delete j.sourceRoot;',
-    'f.writeFileSync(m,JSON.stringify(j));}',
-  ].join('');
-  return `node -e "${script}" "${outputDir}" "${inputDir}"`;
 }
