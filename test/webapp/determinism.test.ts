@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AssetStaging } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
+import { clearHandlerBundleCache } from '../../src/constructs/webapp/handler-bundle';
 import { exampleConfig, synthWebapp } from './fixture';
 
 const devOnly = () =>
@@ -16,8 +17,10 @@ describe('webapp synth', () => {
     const first = join(base, 'a');
     const second = join(base, 'deeper', 'path', 'b');
     AssetStaging.clearAssetHashCache();
+    clearHandlerBundleCache();
     const a = synthWebapp(devOnly(), first);
     AssetStaging.clearAssetHashCache();
+    clearHandlerBundleCache();
     synthWebapp(devOnly(), second);
     const templateFile = (dir: string) =>
       readFileSync(join(dir, 'assembly-dev', `${a.stacks.get('dev')?.artifactId}.template.json`), 'utf8');

@@ -74,3 +74,8 @@ function relativeSourceMap(text: string, outDir: string, projectRoot: string): s
   delete map.sourceRoot;
   return JSON.stringify(map);
 }
+
+/** Forgets the bundles built in this process, so the next synth bundles again (tests of determinism). */
+export function clearHandlerBundleCache(): void {
+  bundles.clear();
+}
