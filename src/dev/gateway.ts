@@ -20,11 +20,27 @@ export const TOKEN_VALIDATION = /^Bearer [-0-9A-Za-z._]+$/;
 /** Routes without the authorizer (the stack leaves them open too). */
 const PUBLIC = new Set(['GET /health', 'GET /openapi.json']);
 
+/** The usage plans behind the API keys (the fake registry); decides each keyed request's fate. */
+export interface UsagePlanEnforcer {
+  admit(usageIdentifierKey: string | undefined): 'ok' | 'invalid_key' | 'throttled' | 'quota_exceeded';
+}
+
+const ADMISSION_RESPONSES: Record<Exclude<ReturnType<UsagePlanEnforcer['admit']>, 'ok'>, GatewayResponse> = {
+  invalid_key: GATEWAY_RESPONSES.INVALID_API_KEY,
+  throttled: GATEWAY_RESPONSES.THROTTLED,
+  quota_exceeded: GATEWAY_RESPONSES.QUOTA_EXCEEDED,
+};
+
 export interface GatewayOptions {
   authorizer: (event: APIGatewayTokenAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
   api: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
   /** API Gateway's authorizer result cache TTL (seconds); 0 disables it. */
   authorizerTtlSeconds: number;
+  /**
+   * Every authorized method requires an API key (`apiKeyRequired`, key source AUTHORIZER): the key is the
+   * authorizer's `usageIdentifierKey`, checked and throttled here after the policy allowed the request.
+   */
+  usagePlans: UsagePlanEnforcer;
 }
 
 type GatewayResponse = { status: number; body: unknown };
@@ -103,7 +119,8 @@ function queryMaps(url: URL) {
 /**
  * Reproduces API Gateway REST in front of the handlers: payload limit, the TOKEN authorizer (identity
  * source `Authorization`, validation expression, result cache keyed by the token, policy evaluated against
- * each request's method ARN, context propagated into `requestContext.authorizer` as strings), the Lambda
+ * each request's method ARN, context propagated into `requestContext.authorizer` as strings), the API key
+ * from the authorizer (`usageIdentifierKey`) with its usage plan's throttle and daily quota, the Lambda
  * proxy event v1, and gateway responses in the API's error shape.
  */
 export function createGateway(options: GatewayOptions) {
@@ -127,6 +144,8 @@ export function createGateway(options: GatewayOptions) {
         cache.set(raw, result, Date.now() + options.authorizerTtlSeconds * 1000);
     }
     if (!policyAllows(result, methodArn)) return GATEWAY_RESPONSES.ACCESS_DENIED;
+    const admission = options.usagePlans.admit(result.usageIdentifierKey ?? undefined);
+    if (admission !== 'ok') return ADMISSION_RESPONSES[admission];
     const context: Record<string, string> = { principalId: result.principalId };
     for (const [k, v] of Object.entries(result.context ?? {})) {
       if (v !== null && v !== undefined) context[k] = String(v);

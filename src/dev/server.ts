@@ -1,18 +1,30 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { createApiHandler } from '../runtime/api/app';
 import { createTokenVerifier, verifierConfigFromEnv } from '../runtime/auth/verifier';
 import { createAuthorizerHandler } from '../runtime/authorizer';
-import { DEFAULT_TIER_QUOTAS, ENV, ROLES, TENANT_ID_PATTERN, TIERS, type Tier } from '../runtime/contract';
+import {
+  DEFAULT_TIER_LIMITS,
+  ENV,
+  PLATFORM_USAGE_TIER,
+  ROLES,
+  TENANT_ID_PATTERN,
+  TIERS,
+  type Tier,
+  type TierLimits,
+} from '../runtime/contract';
+import { ENTITIES, TENANT_PROFILE_SK } from '../runtime/data/keys';
 import { TRANSLATE_CONFIG } from '../runtime/data/tenant-clients';
 import { observability } from '../runtime/observability';
+import { usageKeyResolver } from '../runtime/usage-plans/usage-key';
 import { createUsageStreamHandler } from '../runtime/usage-stream';
 import { applyCors } from './cors';
 import { ensureTable, startDynalite } from './dynalite';
 import { FakeDirectory } from './fake-directory';
+import { FakeUsagePlanRegistry } from './fake-usage-plans';
 import { createGateway } from './gateway';
 import { LocalIssuer, type MintOptions } from './issuer';
 import { LocalTenantClients } from './local-tenant-clients';
@@ -66,7 +78,14 @@ export interface DevServerOptions {
   authCacheSeconds?: number;
   /** How long the API reuses a tenant's status. Default 0, so suspensions apply at once. */
   tenantCacheSeconds?: number;
+  /** Daily request quota per tier (usage plans and the API's own count). Default: the tier limits. */
   quotas?: Partial<Record<Tier, number>>;
+  /**
+   * Usage plan limits per tier, enforced per tenant API key by the gateway emulation (rate/burst token
+   * bucket → 429 `throttled`, daily quota → 429 `quota_exceeded`).
+   * @default the configuration's defaults (`DEFAULT_TIER_LIMITS`), quotas from `quotas` when given
+   */
+  tiers?: Partial<Record<Tier, Partial<TierLimits>>>;
   platformTenantId?: string;
   /**
    * Serve `POST /_dev/token` (mint a token for the body's {tenantId, role, tier?, userId?}) so another
@@ -91,6 +110,8 @@ export interface DevServer {
   platformTenantId: string;
   issuer: LocalIssuer;
   directory: FakeDirectory;
+  /** The tenants' API keys and the usage plans the gateway enforces. */
+  usagePlans: FakeUsagePlanRegistry;
   /** Unguarded document client on the same dynalite (tests use it to check what is stored). */
   db: DynamoDBDocumentClient;
   mintToken(options: MintOptions): Promise<string>;
@@ -103,7 +124,8 @@ export interface DevServer {
  * `fastish dev`: the shipped handlers (authorizer, API, usage stream consumer) behind a local API Gateway
  * emulation, on dynalite, with a local token issuer. Only the dependency wiring differs from AWS: tenant
  * clients (policy-guarded dynalite instead of STS), the user directory (in memory instead of Cognito), the
- * cursor key (random per start instead of Secrets Manager), and the issuer/JWKS configuration.
+ * cursor key (random per start instead of Secrets Manager), API keys and usage plans (in memory, enforced
+ * by the gateway emulation, instead of API Gateway), and the issuer/JWKS configuration.
  */
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   // Metrics would print EMF documents to stdout for every request; CloudWatch is not here to read them.
@@ -128,12 +150,31 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     ? Buffer.from(process.env[ENV.cursorKey] as string, 'base64')
     : randomBytes(32);
 
+  const limits = Object.fromEntries(
+    TIERS.map((t) => [
+      t,
+      {
+        ...DEFAULT_TIER_LIMITS[t],
+        ...(options.quotas?.[t] ? { quotaPerDay: options.quotas[t] } : {}),
+        ...options.tiers?.[t],
+      },
+    ]),
+  ) as Record<Tier, TierLimits>;
+  // The same derivation as in AWS, with a key that lives as long as the server (keys are rebuilt below).
+  const usageKeySecret = randomBytes(32);
+  const usageKey = usageKeyResolver({ secret: async () => usageKeySecret });
+  const usagePlans = new FakeUsagePlanRegistry(limits, usageKey);
+  // The operators' key: in AWS the stack creates it; tenants' keys come from onboarding.
+  await usagePlans.ensureKey(platformTenantId, { tier: PLATFORM_USAGE_TIER, enabled: true });
+  if (options.dataDir) await restoreKeys(db, tableName, usagePlans);
+
   const api = createApiHandler({
     tableName,
     clients: new LocalTenantClients(dynamo, stream),
     directory,
+    usagePlans,
     cursorKey: async () => cursorKey,
-    quotas: { ...DEFAULT_TIER_QUOTAS, ...options.quotas },
+    quotas: Object.fromEntries(TIERS.map((t) => [t, limits[t].quotaPerDay])) as Record<Tier, number>,
     idempotencyTtlSeconds: 86_400,
     tenantCacheSeconds: options.tenantCacheSeconds ?? 0,
     platformTenantId,
@@ -197,8 +238,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     platformTenantId,
     cacheSeconds: authCacheSeconds,
     obs: observability('fastish-authorizer', logLevel),
+    usageKey,
   });
-  gateway = createGateway({ authorizer, api, authorizerTtlSeconds: authCacheSeconds });
+  gateway = createGateway({ authorizer, api, authorizerTtlSeconds: authCacheSeconds, usagePlans });
   const localIssuer = issuer;
 
   return {
@@ -207,6 +249,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     platformTenantId,
     issuer: localIssuer,
     directory,
+    usagePlans,
     db,
     mintToken: (o) => localIssuer.mint(o),
     flushStream: () => stream.drain(),
@@ -219,4 +262,31 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       await dynamo.stop();
     },
   };
+}
+
+/**
+ * With data on disk, tenants outlive the in-memory key registry: give every active or suspended tenant its
+ * key again (the dev server's own table, read with a Scan that the runtime never makes).
+ */
+async function restoreKeys(db: DynamoDBDocumentClient, tableName: string, registry: FakeUsagePlanRegistry) {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: 'sk = :sk',
+        ExpressionAttributeValues: { ':sk': TENANT_PROFILE_SK },
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      if (!String(item.pk).endsWith(`#${ENTITIES.tenant}`)) continue;
+      if (item.status !== 'active' && item.status !== 'suspended') continue;
+      await registry.ensureKey(String(item.tenantId), {
+        tier: item.tier as Tier,
+        enabled: item.status === 'active',
+      });
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
 }

@@ -1,11 +1,16 @@
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { type ApiDeps, createApiHandler } from './api/app';
 import { DEFAULT_TIER_QUOTAS, ENV, TIERS, type Tier } from './contract';
 import { StsTenantClients } from './data/sts-tenant-clients';
 import { CognitoDirectory } from './directory';
 import { observability } from './observability';
+import { secretString } from './secrets';
+import { ApiGatewayUsagePlanRegistry } from './usage-plans/api-gateway-registry';
+import { usageKeyResolver } from './usage-plans/usage-key';
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
@@ -24,10 +29,32 @@ export function tierQuotas(raw: string | undefined): Record<Tier, number> {
   return out;
 }
 
-/** AWS wiring: STS tenant credentials, Cognito directory, cursor key from Secrets Manager. */
+/** The usage plan ids parameter's JSON (tier → usage plan id); every tier must have one. */
+export function usagePlanIds(raw: string | undefined): Record<Tier, string> {
+  const parsed = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+  const out = {} as Record<Tier, string>;
+  for (const tier of TIERS) {
+    const id = parsed[tier];
+    if (typeof id !== 'string' || id.length === 0) throw new Error(`usage plan ids: no plan for ${tier}`);
+    out[tier] = id;
+  }
+  return out;
+}
+
+/**
+ * AWS wiring: STS tenant credentials, Cognito directory, cursor key from Secrets Manager, API keys in the
+ * tier usage plans (API Gateway).
+ */
 export function depsFromEnv(env: NodeJS.ProcessEnv = process.env): ApiDeps {
   const obs = observability('fastish-api');
   const secretArn = required(env, ENV.cursorKeySecretArn);
+  const usageKeySecretArn = required(env, ENV.usageKeySecretArn);
+  const planIdsParameter = required(env, ENV.usagePlanIdsParameter);
+  let planIds: Promise<Record<Tier, string>> | undefined;
+  const loadPlanIds = async () => {
+    const out = await new SSMClient({}).send(new GetParameterCommand({ Name: planIdsParameter }));
+    return usagePlanIds(out.Parameter?.Value);
+  };
   return {
     tableName: required(env, ENV.tableName),
     clients: new StsTenantClients({
@@ -44,6 +71,19 @@ export function depsFromEnv(env: NodeJS.ProcessEnv = process.env): ApiDeps {
       // Generated secrets are random strings; hash-free use is fine because HMAC accepts any key bytes.
       return Buffer.from(out.SecretString, 'utf8');
     },
+    usagePlans: new ApiGatewayUsagePlanRegistry({
+      client: obs.tracer.captureAWSv3Client(new APIGatewayClient({})),
+      planIds: () => {
+        planIds ??= loadPlanIds().catch((err) => {
+          planIds = undefined;
+          throw err;
+        });
+        return planIds;
+      },
+      usageKey: usageKeyResolver({
+        secret: async () => Buffer.from(await secretString(usageKeySecretArn), 'utf8'),
+      }),
+    }),
     quotas: tierQuotas(env[ENV.tierQuotas]),
     idempotencyTtlSeconds: Number(env[ENV.idempotencyTtlSeconds] ?? 86_400) || 86_400,
     tenantCacheSeconds: Number(env[ENV.tenantCacheSeconds] ?? 30),

@@ -7,12 +7,20 @@ import { TtlCache } from './auth/ttl-cache';
 import { createTokenVerifier, type TokenVerifier, verifierConfigFromEnv } from './auth/verifier';
 import { ENV, type TenantContext } from './contract';
 import { type Observability, observability } from './observability';
+import { secretString } from './secrets';
+import { type UsageKeyResolver, usageKeyResolver } from './usage-plans/usage-key';
 
 export interface AuthorizerOptions {
   verifier: TokenVerifier;
   platformTenantId: string;
   /** Upper bound on how long a verified token is reused without verifying again (never past its `exp`). */
   cacheSeconds: number;
+  /**
+   * The caller tenant's API key value, returned as `usageIdentifierKey` with every Allow (the REST API's
+   * `apiKeySourceType` is AUTHORIZER): API Gateway applies that key's usage plan, so throttling and the
+   * daily quota apply per tenant. Without it, methods that require an API key answer 403.
+   */
+  usageKey: UsageKeyResolver;
   obs?: Observability;
   now?: () => number;
 }
@@ -24,7 +32,8 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/;
  * - No token, a malformed header, or a token that fails verification: throws `Unauthorized`, which
  *   API Gateway turns into 401.
  * - A valid token whose claims do not make a tenant context: an explicit Deny (403).
- * - Otherwise Allow for the whole API, with context {tenantId, userId, role, tier}.
+ * - Otherwise Allow for the whole API, with context {tenantId, userId, role, tier} and the tenant's API key
+ *   as `usageIdentifierKey` (per-tenant usage plan throttling and quota).
  * Verified contexts are cached in the function instance per token hash, besides API Gateway's own
  * authorizer cache (set its TTL to the same value), so a cold API Gateway cache does not mean RSA again.
  */
@@ -63,8 +72,9 @@ export function createAuthorizerHandler(options: AuthorizerOptions) {
         obs.metrics.addMetric('AccessDenied', MetricUnit.Count, 1);
         return denyPolicy('denied', event.methodArn);
       }
+      const usageIdentifierKey = await options.usageKey(tenant.tenantId);
       obs.metrics.addMetric('Authorized', MetricUnit.Count, 1);
-      return allowPolicy(tenant, event.methodArn);
+      return { ...allowPolicy(tenant, event.methodArn), usageIdentifierKey };
     } finally {
       obs.metrics.publishStoredMetrics();
     }
@@ -74,10 +84,19 @@ export function createAuthorizerHandler(options: AuthorizerOptions) {
 function handlerFromEnv() {
   const env = process.env;
   const cacheSeconds = Math.min(Number(env[ENV.authCacheSeconds] ?? 300) || 300, 3600);
+  const platformTenantId = env[ENV.platformTenantId] ?? 'platform';
+  const keySecretArn = env[ENV.usageKeySecretArn];
+  const platformSecretArn = env[ENV.platformUsageKeySecretArn];
+  if (!keySecretArn || !platformSecretArn)
+    throw new Error(`${ENV.usageKeySecretArn} and ${ENV.platformUsageKeySecretArn} must be set`);
   return createAuthorizerHandler({
     verifier: createTokenVerifier(verifierConfigFromEnv(env)),
-    platformTenantId: env[ENV.platformTenantId] ?? 'platform',
+    platformTenantId,
     cacheSeconds,
+    usageKey: usageKeyResolver({
+      secret: async () => Buffer.from(await secretString(keySecretArn), 'utf8'),
+      platform: { tenantId: platformTenantId, value: () => secretString(platformSecretArn) },
+    }),
   });
 }
 

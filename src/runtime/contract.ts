@@ -94,6 +94,16 @@ export const ENV = {
   idempotencyTtlSeconds: 'IDEMPOTENCY_TTL_SECONDS',
   /** Seconds the API caches a tenant's status (API; default 30; 0 = read every request). */
   tenantCacheSeconds: 'TENANT_CACHE_SECONDS',
+  /** ARN of the Secrets Manager secret holding the usage-key HMAC key (authorizer, API; cloud). */
+  usageKeySecretArn: 'USAGE_KEY_SECRET_ARN',
+  /** ARN of the secret whose value is the platform tenant's API key (authorizer; cloud). */
+  platformUsageKeySecretArn: 'PLATFORM_USAGE_KEY_SECRET_ARN',
+  /**
+   * Name of the SSM parameter holding JSON `{"basic":"<usagePlanId>",...}`, the usage plan of each tier
+   * (API; cloud). A parameter, not the JSON itself: the plans depend on the stage, the stage on the methods,
+   * the methods on the API function, so the function's environment cannot reference the plans.
+   */
+  usagePlanIdsParameter: 'USAGE_PLAN_IDS_PARAMETER',
 } as const;
 
 /** Daily request quota per tier when `TIER_QUOTAS` is not set (the configuration's defaults). */
@@ -102,6 +112,26 @@ export const DEFAULT_TIER_QUOTAS: Record<Tier, number> = {
   standard: 100_000,
   premium: 1_000_000,
 };
+
+/** Throttle and daily quota of one tier's usage plan (per tenant: every tenant has its own API key). */
+export interface TierLimits {
+  /** Steady-state requests per second (token bucket refill rate). */
+  rateLimit: number;
+  /** Bucket size: requests that may arrive at once. */
+  burstLimit: number;
+  /** Requests per UTC day. */
+  quotaPerDay: number;
+}
+
+/** Usage plan limits per tier when none are configured (the configuration's defaults; a test keeps them equal). */
+export const DEFAULT_TIER_LIMITS: Record<Tier, TierLimits> = {
+  basic: { rateLimit: 10, burstLimit: 20, quotaPerDay: 10_000 },
+  standard: { rateLimit: 50, burstLimit: 100, quotaPerDay: 100_000 },
+  premium: { rateLimit: 200, burstLimit: 400, quotaPerDay: 1_000_000 },
+};
+
+/** The usage plan the platform tenant's (operators') API key belongs to. */
+export const PLATFORM_USAGE_TIER: Tier = 'premium';
 
 /**
  * Bodies API Gateway should return for its own responses (Gateway Responses UNAUTHORIZED, ACCESS_DENIED,
@@ -114,6 +144,18 @@ export const GATEWAY_RESPONSES = {
   },
   ACCESS_DENIED: { status: 403, body: { error: { code: 'forbidden', message: 'Access denied' } } },
   THROTTLED: { status: 429, body: { error: { code: 'throttled', message: 'Too many requests' } } },
+  QUOTA_EXCEEDED: {
+    status: 429,
+    body: { error: { code: 'quota_exceeded', message: 'Daily request quota reached' } },
+  },
+  /**
+   * The authorizer allowed the token but the tenant's API key is missing or disabled: the tenant is
+   * suspended, offboarded, or was never onboarded (API keys exist only for onboarded, active tenants).
+   */
+  INVALID_API_KEY: {
+    status: 403,
+    body: { error: { code: 'tenant_suspended', message: 'Tenant is not active' } },
+  },
   REQUEST_TOO_LARGE: {
     status: 413,
     body: { error: { code: 'payload_too_large', message: 'Request too large' } },

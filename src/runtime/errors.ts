@@ -26,6 +26,7 @@ export const ERROR_STATUS = {
   quota_exceeded: 429,
   internal: 500,
   directory_unavailable: 502,
+  usage_plans_unavailable: 502,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

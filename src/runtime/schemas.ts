@@ -96,6 +96,10 @@ export const TenantOnboard = z
   })
   .register(apiSchemas, { id: 'TenantOnboard' });
 
+export const TenantTierChange = z
+  .strictObject({ tier: z.enum(TIERS) })
+  .register(apiSchemas, { id: 'TenantTierChange' });
+
 export const Tenant = z
   .object({
     tenantId: z.string(),

@@ -29,6 +29,8 @@ describe('CORS on API responses', () => {
       TENANT_ROLE_ARN: 'arn:aws:iam::111111111111:role/tenant',
       USER_POOL_ID: 'eu-west-1_abc',
       CURSOR_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:cursor',
+      USAGE_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:usage',
+      USAGE_PLAN_IDS_PARAMETER: '/fastish/dev/webapp/api/usage-plan-ids',
       CORS_ALLOW_ORIGIN: console,
     });
     expect(deps.corsAllowOrigin).toBe(console);
@@ -42,6 +44,8 @@ describe('CORS on API responses', () => {
         TENANT_ROLE_ARN: 'arn:aws:iam::111111111111:role/tenant',
         USER_POOL_ID: 'eu-west-1_abc',
         CURSOR_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:cursor',
+        USAGE_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:usage',
+        USAGE_PLAN_IDS_PARAMETER: '/fastish/dev/webapp/api/usage-plan-ids',
         CORS_ALLOW_ORIGIN: console,
       }),
       cursorKey: async () => Buffer.alloc(32, 1),

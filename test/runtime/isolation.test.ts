@@ -76,7 +76,12 @@ interface AttackCase {
 }
 
 beforeAll(async () => {
-  server = await startDevServer({ logLevel: 'SILENT' });
+  // Throttling is not under test here (lifecycle.test.ts covers it): basic-tier alpha sends the whole suite
+  // in a few seconds, above the default basic rate, so its plan gets headroom.
+  server = await startDevServer({
+    logLevel: 'SILENT',
+    tiers: { basic: { rateLimit: 10_000, burstLimit: 5_000 } },
+  });
   const operator = await server.mintToken({ tenantId: 'platform', role: 'operator' });
   alphaAdminId = (await onboard(server, operator, 'alpha', 'basic')).adminUserId;
   bravoAdminId = (await onboard(server, operator, 'bravo', 'standard')).adminUserId;
@@ -588,8 +593,9 @@ const CASES: AttackCase[] = [
             t
         )(await server.mintToken({ tenantId: 'ghost', role: 'admin' })),
       )(),
+    // Refused by the gateway: a tenant that was never onboarded has no API key.
     status: 403,
-    code: 'forbidden',
+    code: 'tenant_suspended',
   },
   // Key injection.
   {

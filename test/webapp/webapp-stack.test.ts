@@ -236,6 +236,94 @@ describe('API', () => {
     expect(byTier.premium.Quota).toEqual({ Limit: 1_000_000, Period: 'DAY' });
   });
 
+  it('takes API keys from the authorizer and requires one on every authorized method, none on public ones', () => {
+    const [, api] = onlyOne(dev, 'AWS::ApiGateway::RestApi');
+    expect(api.Properties.ApiKeySourceType).toBe('AUTHORIZER');
+    const methods = ofType(dev, 'AWS::ApiGateway::Method').map(([, m]) => m.Properties);
+    const authorized = methods.filter((m) => m.AuthorizationType === 'CUSTOM');
+    expect(authorized).toHaveLength(ROUTES.filter((r) => r.access !== 'public').length);
+    for (const m of authorized) expect(m.ApiKeyRequired, `${m.HttpMethod}`).toBe(true);
+    const keyless = methods.filter((m) => m.AuthorizationType !== 'CUSTOM');
+    expect(keyless.some((m) => m.HttpMethod === 'OPTIONS')).toBe(true);
+    for (const m of keyless) expect(m.ApiKeyRequired ?? false).toBe(false);
+  });
+
+  it('binds every tier plan to the stage; the operators key (from its secret) is in the premium plan', () => {
+    const [stageId] = onlyOne(dev, 'AWS::ApiGateway::Stage');
+    const [apiId] = onlyOne(dev, 'AWS::ApiGateway::RestApi');
+    const plans = ofType(dev, 'AWS::ApiGateway::UsagePlan');
+    for (const [, p] of plans) {
+      expect(p.Properties.ApiStages).toEqual([
+        { ApiId: { Ref: apiId }, Stage: { Ref: stageId }, Throttle: {} },
+      ]);
+    }
+    const [keyId, key] = onlyOne(dev, 'AWS::ApiGateway::ApiKey');
+    expect(key.Properties.Enabled).toBe(true);
+    const secretId = ofType(dev, 'AWS::SecretsManager::Secret').find(([id]) =>
+      id.startsWith('PlatformUsageKey'),
+    )?.[0];
+    expect(JSON.stringify(key.Properties.Value)).toContain(`{"Ref":"${secretId}"}`);
+    expect(JSON.stringify(key.Properties.Value)).toContain('{{resolve:secretsmanager:');
+    const [, membership] = onlyOne(dev, 'AWS::ApiGateway::UsagePlanKey');
+    expect(membership.Properties.KeyId).toEqual({ Ref: keyId });
+    const premium = plans.find(([, p]) => p.Properties.UsagePlanName.endsWith('-premium'))?.[0];
+    expect(membership.Properties.UsagePlanId).toEqual({ Ref: premium });
+  });
+
+  it('lets the API manage API keys and only the tier plans memberships, and both functions read the key secrets', () => {
+    const fnEnv = (prefix: string) =>
+      ofType(dev, 'AWS::Lambda::Function').find(([id]) => id.startsWith(prefix))?.[1].Properties.Environment
+        .Variables;
+    const secrets = Object.fromEntries(
+      ofType(dev, 'AWS::SecretsManager::Secret').map(([id]) => [id.replace(/[A-F0-9]{8}$/, ''), id]),
+    );
+    const authEnv = fnEnv('AuthorizerFunction');
+    expect(authEnv.USAGE_KEY_SECRET_ARN).toEqual({ Ref: secrets.UsageKey });
+    expect(authEnv.PLATFORM_USAGE_KEY_SECRET_ARN).toEqual({ Ref: secrets.PlatformUsageKey });
+    const apiEnv = fnEnv('ApiFunction');
+    expect(apiEnv.USAGE_KEY_SECRET_ARN).toEqual({ Ref: secrets.UsageKey });
+    expect(apiEnv.USAGE_PLAN_IDS_PARAMETER).toBe('/fastish/dev/webapp/api/usage-plan-ids');
+    const docs = policyDocuments(dev);
+    const statements = docs.flatMap((d) => d.doc.Statement as any[]);
+    const reads = (secret: string) =>
+      statements.filter(
+        (st) =>
+          actionsOf(st).includes('secretsmanager:GetSecretValue') &&
+          JSON.stringify(st.Resource).includes(secret),
+      );
+    expect(reads(secrets.UsageKey)).toHaveLength(2); // authorizer + API
+    expect(reads(secrets.PlatformUsageKey)).toHaveLength(1); // authorizer only
+    // Every apigateway statement anywhere: only /apikeys*, the three plans' /keys*, and PUT /tags/*.
+    const apigw = statements.filter((st) => actionsOf(st).some((a) => a.startsWith('apigateway:')));
+    const planIds = ofType(dev, 'AWS::ApiGateway::UsagePlan').map(([id]) => id);
+    const byResource = apigw.flatMap((st) =>
+      ([] as any[]).concat(st.Resource).map((r) => ({ r: JSON.stringify(r), actions: actionsOf(st).sort() })),
+    );
+    expect(byResource.filter((x) => x.r.endsWith('::/apikeys*"'))).toEqual([
+      {
+        r: '"arn:aws:apigateway:eu-west-1::/apikeys*"',
+        actions: ['apigateway:DELETE', 'apigateway:GET', 'apigateway:PATCH', 'apigateway:POST'],
+      },
+    ]);
+    const planKeys = byResource.filter((x) => x.r.includes('/usageplans/'));
+    expect(planKeys).toHaveLength(3);
+    for (const id of planIds) expect(planKeys.some((x) => x.r.includes(`{"Ref":"${id}"}`))).toBe(true);
+    for (const x of planKeys)
+      expect(x.actions).toEqual(['apigateway:DELETE', 'apigateway:GET', 'apigateway:POST']);
+    expect(byResource.filter((x) => x.r.includes('/tags/'))).toEqual([
+      { r: '"arn:aws:apigateway:eu-west-1::/tags/*"', actions: ['apigateway:PUT'] },
+    ]);
+    expect(byResource).toHaveLength(5);
+    // Attached to the API role only.
+    const apiRole = ofType(dev, 'AWS::IAM::Role').find(([id]) => id.startsWith('ApiFunctionRole'))?.[0];
+    const owners = ofType(dev, 'AWS::IAM::Policy').filter(([, p]) =>
+      (p.Properties.PolicyDocument.Statement as any[]).some((st) =>
+        actionsOf(st).some((a) => a.startsWith('apigateway:')),
+      ),
+    );
+    expect(owners.map(([, p]) => p.Properties.Roles)).toEqual([[{ Ref: apiRole }]]);
+  });
+
   it('protects the stage with the WAF web ACL (managed groups + configured rate limit)', () => {
     const [aclId, acl] = onlyOne(dev, 'AWS::WAFv2::WebACL');
     const [, assoc] = onlyOne(dev, 'AWS::WAFv2::WebACLAssociation');
@@ -374,6 +462,7 @@ describe('console hosting and published values', () => {
       .sort();
     expect(names).toEqual([
       '/fastish/dev/webapp/api/url',
+      '/fastish/dev/webapp/api/usage-plan-ids',
       '/fastish/dev/webapp/console/url',
       '/fastish/dev/webapp/table/name',
       '/fastish/dev/webapp/user-pool/client-id',

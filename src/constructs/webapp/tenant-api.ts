@@ -64,8 +64,18 @@ export interface TenantApiProps {
   readonly stageName?: string;
   /** Throttling of the whole stage: the ceiling above every usage plan. */
   readonly stageThrottle: { readonly rateLimit: number; readonly burstLimit: number };
-  /** One usage plan per tier. */
+  /**
+   * One usage plan per tier. Every authorized method requires an API key, which the authorizer supplies
+   * (`usageIdentifierKey`; key source AUTHORIZER): each tenant's own key in its tier's plan, so the plan's
+   * throttle and quota apply per tenant. Tenants' keys are created at onboarding (by the API).
+   */
   readonly tiers: Readonly<Record<string, TierLimits>>;
+  /**
+   * The operators' API key, which cannot come from onboarding: its value (e.g. a Secrets Manager dynamic
+   * reference) and the tier whose usage plan it joins.
+   * @default - no operators' key (operator routes answer 403 until one is added)
+   */
+  readonly platformKey?: { readonly value: string; readonly tier: string };
   /** Bodies of API Gateway's own error responses, keyed by gateway response type (`UNAUTHORIZED`, …). */
   readonly gatewayResponses: Readonly<Record<string, GatewayErrorResponse>>;
   /**
@@ -78,13 +88,16 @@ export interface TenantApiProps {
 /**
  * The REST API: one resource tree built from the route table, Lambda proxy integrations, a TOKEN
  * authorizer on every non-public method, body validation against JSON Schema models, CORS for one origin,
- * JSON access logs (KMS) with the tenant id, X-Ray, stage throttling and a usage plan per tier.
+ * JSON access logs (KMS) with the tenant id, X-Ray, stage throttling and a usage plan per tier whose
+ * throttle and quota apply per tenant (every authorized method requires the tenant's API key).
  */
 export class TenantApi extends Construct {
   readonly api: apigw.RestApi;
   readonly stage: apigw.Stage;
   readonly accessLogs: logs.LogGroup;
   readonly usagePlans: ReadonlyMap<string, apigw.UsagePlan>;
+  /** The operators' key (when `platformKey` is set). */
+  readonly platformApiKey?: apigw.IApiKey;
   readonly tokenAuthorizer: apigw.TokenAuthorizer;
 
   constructor(scope: Construct, id: string, props: TenantApiProps) {
@@ -194,8 +207,14 @@ export class TenantApi extends Construct {
         requestParameters: Object.fromEntries(pathParams.map((p) => [`method.request.path.${p}`, true])),
         ...(requestModels ? { requestModels } : {}),
         ...(route.public
-          ? { authorizationType: apigw.AuthorizationType.NONE }
-          : { authorizer: this.tokenAuthorizer, authorizationType: apigw.AuthorizationType.CUSTOM }),
+          ? { authorizationType: apigw.AuthorizationType.NONE, apiKeyRequired: false }
+          : {
+              authorizer: this.tokenAuthorizer,
+              authorizationType: apigw.AuthorizationType.CUSTOM,
+              // No authorized method without a usage plan: a request whose tenant has no (enabled) key is
+              // refused, so there is no unthrottled path.
+              apiKeyRequired: true,
+            }),
       });
     }
 
@@ -222,6 +241,17 @@ export class TenantApi extends Construct {
       );
     }
     this.usagePlans = plans;
+    if (props.platformKey) {
+      const plan = plans.get(props.platformKey.tier);
+      if (!plan) throw new Error(`platformKey.tier ${props.platformKey.tier} has no usage plan`);
+      this.platformApiKey = new apigw.ApiKey(this, 'PlatformKey', {
+        apiKeyName: `${props.restApiName}-operators`,
+        description: 'Platform operators: usage plan membership (the authorizer supplies it)',
+        value: props.platformKey.value,
+        enabled: true,
+      });
+      plan.addApiKey(this.platformApiKey);
+    }
 
     if (props.alarmTopic) {
       const action = new cwActions.SnsAction(props.alarmTopic);
@@ -269,6 +299,11 @@ export class TenantApi extends Construct {
         },
       ]);
     }
+  }
+
+  /** Usage plan id per tier. */
+  get usagePlanIds(): Record<string, string> {
+    return Object.fromEntries([...this.usagePlans].map(([tier, plan]) => [tier, plan.usagePlanId]));
   }
 
   /** The stage's invoke URL, `https://<id>.execute-api.<region>.amazonaws.com/<stage>/`. */

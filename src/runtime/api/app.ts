@@ -12,6 +12,7 @@ import { header, parseParam } from '../http/request';
 import { errorResponse } from '../http/response';
 import { type Observability, observability } from '../observability';
 import type { Tenant } from '../schemas';
+import type { UsagePlanRegistry } from '../usage-plans/registry';
 import { callerFromEvent } from './context';
 import { HANDLERS } from './handlers';
 import { matchRoute, type RouteSpec } from './routes';
@@ -21,6 +22,8 @@ export interface ApiDeps {
   /** Tenant-scoped DynamoDB clients (STS in AWS, guarded dynalite clients locally). */
   clients: TenantClients;
   directory: UserDirectory;
+  /** Per-tenant API keys in the tier usage plans (API Gateway in AWS, a fake locally). */
+  usagePlans: UsagePlanRegistry;
   /** HMAC key for cursors; resolved once (Secrets Manager in AWS). */
   cursorKey: () => Promise<Buffer>;
   quotas: Record<Tier, number>;

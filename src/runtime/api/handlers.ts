@@ -3,6 +3,7 @@ import { buildOpenApi } from '../openapi';
 import type { Handler } from './app';
 import { createItem, deleteItem, getItem, listItems, replaceItem } from './items-handlers';
 import {
+  changeTenantTier,
   getTenant,
   getTenantUsage,
   getUsage,
@@ -26,6 +27,7 @@ export const HANDLERS: Record<string, Handler> = {
   getTenant,
   suspendTenant,
   resumeTenant,
+  changeTenantTier,
   offboardTenant,
   getTenantUsage,
   listUsers,

@@ -8,7 +8,8 @@ import { DirectoryUserExists } from '../directory';
 import { ApiError } from '../errors';
 import { parseBody, parseQuery } from '../http/request';
 import { json, text } from '../http/response';
-import { TenantOnboard, UsageQuery } from '../schemas';
+import { TenantOnboard, TenantTierChange, UsageQuery } from '../schemas';
+import type { UsageKeyState } from '../usage-plans/registry';
 import type { Handler, HandlerInput } from './app';
 
 /** Pages one offboarding call deletes (25 records each), well inside API Gateway's 29 s. */
@@ -23,6 +24,23 @@ async function target(input: HandlerInput) {
   const tenantId = input.params.tenantId as string;
   const db = await input.deps.clients.forTenant(tenantId);
   return { tenantId, db, tenants: new TenantStore(db, input.deps.tableName, tenantId) };
+}
+
+/**
+ * Brings the tenant's API key to `state` (create / enable / disable / move to the tier's usage plan).
+ * Called BEFORE the tenant record changes, so a failure leaves the record as it was and the operator can
+ * simply repeat the call; the API's own tenant status check stays the second layer either way.
+ */
+async function syncKey(input: HandlerInput, tenantId: string, state: UsageKeyState): Promise<void> {
+  try {
+    await input.deps.usagePlans.ensureKey(tenantId, state);
+  } catch (err) {
+    input.deps.obs?.logger.error('usage plan update failed', { tenantId, error: err as Error });
+    throw new ApiError(
+      'usage_plans_unavailable',
+      'Updating the tenant API key failed; nothing changed, retry',
+    );
+  }
 }
 
 function newTenantId(): string {
@@ -44,6 +62,9 @@ export const onboardTenant: Handler = async (input) => {
   const db = await input.deps.clients.forTenant(tenantId);
   const tenants = new TenantStore(db, input.deps.tableName, tenantId);
   const adminEmail = body.adminEmail.toLowerCase();
+  // Check first, so an onboarding request for a taken id never touches the existing tenant's API key.
+  if (await tenants.get()) throw new ApiError('already_exists', 'Tenant id is taken');
+  await syncKey(input, tenantId, { tier: body.tier, enabled: true });
   const tenant = await tenants.create({ name: body.name, tier: body.tier, adminEmail }, input.now);
   let userId: string;
   try {
@@ -70,14 +91,34 @@ export const getTenant: Handler = async (input) => {
   return json(200, tenant);
 };
 
+/** The target tenant, 404 if unknown, 409 unless its status is one of `from`. */
+async function targetWithStatus(input: HandlerInput, from: readonly string[], action: string) {
+  const t = await target(input);
+  const tenant = await t.tenants.get();
+  if (!tenant) throw new ApiError('not_found', 'Tenant not found');
+  if (!from.includes(tenant.status))
+    throw new ApiError('conflict', `Tenant is ${tenant.status}; cannot ${action}`);
+  return { ...t, tenant };
+}
+
 export const suspendTenant: Handler = async (input) => {
-  const tenant = await (await target(input)).tenants.transition(['active'], 'suspended', input.now);
-  return json(200, tenant);
+  const { tenantId, tenants, tenant } = await targetWithStatus(input, ['active'], 'become suspended');
+  // The disabled key makes API Gateway refuse the tenant's requests before they reach a function.
+  await syncKey(input, tenantId, { tier: tenant.tier, enabled: false });
+  return json(200, await tenants.transition(['active'], 'suspended', input.now));
 };
 
 export const resumeTenant: Handler = async (input) => {
-  const tenant = await (await target(input)).tenants.transition(['suspended'], 'active', input.now);
-  return json(200, tenant);
+  const { tenantId, tenants, tenant } = await targetWithStatus(input, ['suspended'], 'become active');
+  await syncKey(input, tenantId, { tier: tenant.tier, enabled: true });
+  return json(200, await tenants.transition(['suspended'], 'active', input.now));
+};
+
+export const changeTenantTier: Handler = async (input) => {
+  const { tier } = parseBody(input.event, TenantTierChange);
+  const { tenantId, tenants, tenant } = await targetWithStatus(input, ['active', 'suspended'], 'change tier');
+  await syncKey(input, tenantId, { tier, enabled: tenant.status === 'active' });
+  return json(200, await tenants.setTier(tier, input.now));
 };
 
 export const offboardTenant: Handler = async (input) => {
@@ -88,6 +129,16 @@ export const offboardTenant: Handler = async (input) => {
     return json(200, { tenantId, status: 'offboarded', deletedThisCall: 0, complete: true });
   if (current.status !== 'offboarding')
     await tenants.transition(['active', 'suspended'], 'offboarding', input.now);
+  // Every call until complete: deleting an absent key is a no-op, and a failed delete is retried.
+  try {
+    await input.deps.usagePlans.deleteKey(tenantId);
+  } catch (err) {
+    input.deps.obs?.logger.error('API key delete failed', { tenantId, error: err as Error });
+    throw new ApiError(
+      'usage_plans_unavailable',
+      'Deleting the tenant API key failed; call again to continue',
+    );
+  }
   const step = await offboardStep(
     db,
     input.deps.tableName,

@@ -68,6 +68,35 @@ export class TenantStore {
     );
   }
 
+  /** Sets the tier of an active or suspended tenant; 404 if there is no such tenant, 409 otherwise. */
+  async setTier(tier: Tier, now: Date): Promise<Tenant> {
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: this.key,
+          UpdateExpression: 'SET tier = :tier, version = version + :one, updatedAt = :at',
+          ConditionExpression: 'attribute_exists(pk) AND #status IN (:active, :suspended)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':tier': tier,
+            ':one': 1,
+            ':at': now.toISOString(),
+            ':active': 'active',
+            ':suspended': 'suspended',
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toTenant(out.Attributes ?? {});
+    } catch (err) {
+      if (!isConditionFailed(err)) throw err;
+      const current = await this.get();
+      if (!current) throw new ApiError('not_found', 'Tenant not found');
+      throw new ApiError('conflict', `Tenant is ${current.status}; its tier cannot change`);
+    }
+  }
+
   /** Moves the status from one of `from` to `to`; 404 if there is no such tenant, 409 if the move is not allowed. */
   async transition(from: readonly TenantStatus[], to: TenantStatus, now: Date): Promise<Tenant> {
     const names = from.map((_, i) => `:from${i}`);

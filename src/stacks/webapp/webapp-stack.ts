@@ -1,10 +1,10 @@
 import * as path from 'node:path';
-import { type CfnOutput, Duration } from 'aws-cdk-lib';
+import { type CfnElement, type CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { acknowledge } from '../../checks/acknowledgements';
+import { acknowledge, acknowledgeIamWildcards } from '../../checks/acknowledgements';
 import { EncryptionKey } from '../../constructs/encryption-key';
 import { FastishStack, type FastishStackProps } from '../../constructs/fastish-stack';
 import { PublishedValue } from '../../constructs/published-value';
@@ -20,6 +20,7 @@ import { UsageMetering } from '../../constructs/webapp/usage-metering';
 import {
   ENV,
   GATEWAY_RESPONSES,
+  PLATFORM_USAGE_TIER,
   ROLES,
   TABLE_KEYS,
   TENANT_DATA_ACTIONS,
@@ -186,6 +187,20 @@ export class WebappStack extends FastishStack {
         alarmTopic: alarms,
         ...extra,
       });
+    // Per-tenant API keys: tenants' key values are HMAC(usage key, tenant id) (src/runtime/usage-plans);
+    // the operators' key is created here, from its own generated secret (CloudFormation cannot HMAC).
+    const usageKeySecret = new secretsmanager.Secret(this, 'UsageKey', {
+      secretName: n.name('secret', 'webapp', 'usage-key'),
+      description: 'HMAC key deriving each tenant API key value (usage plan throttling and quota)',
+      encryptionKey: opsKey,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    const platformKeySecret = new secretsmanager.Secret(this, 'PlatformUsageKey', {
+      secretName: n.name('secret', 'webapp', 'platform-usage-key'),
+      description: "Value of the platform operators' API key (usage plan throttling and quota)",
+      encryptionKey: opsKey,
+      generateSecretString: { passwordLength: 40, excludePunctuation: true },
+    });
     const authorizerFn = fn(
       'AuthorizerFunction',
       'authorizer',
@@ -200,9 +215,13 @@ export class WebappStack extends FastishStack {
           [ENV.jwtAudience]: this.userPool.client.userPoolClientId,
           [ENV.authCacheSeconds]: String(settings.authorizerCacheSeconds),
           [ENV.platformTenantId]: PLATFORM_TENANT_ID,
+          [ENV.usageKeySecretArn]: usageKeySecret.secretArn,
+          [ENV.platformUsageKeySecretArn]: platformKeySecret.secretArn,
         },
       },
     );
+    usageKeySecret.grantRead(authorizerFn.role);
+    platformKeySecret.grantRead(authorizerFn.role);
 
     const cursorKey = new secretsmanager.Secret(this, 'CursorKey', {
       secretName: n.name('secret', 'webapp', 'cursor-key'),
@@ -211,6 +230,8 @@ export class WebappStack extends FastishStack {
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
     const quotas = Object.fromEntries(Object.entries(settings.tiers).map(([t, l]) => [t, l.quotaPerDay]));
+    // A name, not a reference: the plans depend (via stage, deployment, methods) on the API function.
+    const usagePlanIdsParameter = n.parameterName('webapp', 'api', 'usage-plan-ids');
     const apiFn = fn('ApiFunction', 'api', 'api.ts', 'Multi-tenant REST API', {
       memorySize: 1024,
       timeout: Duration.seconds(15),
@@ -220,6 +241,8 @@ export class WebappStack extends FastishStack {
         [ENV.tableName]: this.table.table.tableName,
         [ENV.userPoolId]: this.userPool.userPool.userPoolId,
         [ENV.cursorKeySecretArn]: cursorKey.secretArn,
+        [ENV.usageKeySecretArn]: usageKeySecret.secretArn,
+        [ENV.usagePlanIdsParameter]: usagePlanIdsParameter,
         [ENV.tierQuotas]: JSON.stringify(quotas),
         [ENV.idempotencyTtlSeconds]: String(settings.itemTtlDays * 86_400),
         [ENV.platformTenantId]: PLATFORM_TENANT_ID,
@@ -229,6 +252,7 @@ export class WebappStack extends FastishStack {
       },
     });
     cursorKey.grantRead(apiFn.role);
+    usageKeySecret.grantRead(apiFn.role);
     apiFn.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ManageTenantUsers',
@@ -286,6 +310,7 @@ export class WebappStack extends FastishStack {
       logRetention: retention,
       stageThrottle: settings.apiThrottle,
       tiers: settings.tiers,
+      platformKey: { value: platformKeySecret.secretValue.unsafeUnwrap(), tier: PLATFORM_USAGE_TIER },
       gatewayResponses: {
         ...GATEWAY_RESPONSES,
         BAD_REQUEST_BODY: {
@@ -301,14 +326,73 @@ export class WebappStack extends FastishStack {
           body: { error: { code: 'route_not_found', message: 'No such route' } },
         },
         WAF_FILTERED: { status: 403, body: { error: { code: 'forbidden', message: 'Request blocked' } } },
-        QUOTA_EXCEEDED: {
-          status: 429,
-          body: { error: { code: 'quota_exceeded', message: 'Daily request quota reached' } },
-        },
       },
       alarmTopic: alarms,
     });
     this.apiUrl = this.api.url;
+
+    // The API manages tenants' API keys: create/find keys, enable/disable/delete them, and move them
+    // between the tier plans. A separate policy, not the role's default one: the function depends on its
+    // default policy, and these statements name the usage plans, which depend on the function.
+    const usagePlanIds = new PublishedValue(this, 'UsagePlanIds', {
+      naming: n,
+      architecture: 'webapp',
+      key: 'api/usage-plan-ids',
+      value: Stack.of(this).toJsonString(this.api.usagePlanIds),
+      description: 'Usage plan id per tier (JSON)',
+    });
+    if (usagePlanIds.parameterName !== usagePlanIdsParameter)
+      throw new Error('usage plan ids parameter name');
+    const apigwArn = (path: string) => `arn:${this.partition}:apigateway:${env.region}::${path}`;
+    const apiKeysResource = apigwArn('/apikeys*');
+    const planKeysResources = [...this.api.usagePlans.values()].map((plan) =>
+      apigwArn(`/usageplans/${plan.usagePlanId}/keys*`),
+    );
+    const tagsResource = apigwArn('/tags/*');
+    const keyPolicy = new iam.Policy(this, 'UsagePlanKeysPolicy', {
+      roles: [apiFn.role],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'TenantApiKeys',
+          // GET /apikeys (find by name and value), POST /apikeys (create), PATCH|DELETE /apikeys/<id>.
+          actions: ['apigateway:GET', 'apigateway:POST', 'apigateway:PATCH', 'apigateway:DELETE'],
+          resources: [apiKeysResource],
+        }),
+        new iam.PolicyStatement({
+          sid: 'TierPlanMembership',
+          // GET|POST /usageplans/<id>/keys, GET|DELETE /usageplans/<id>/keys/<keyId>, tier plans only.
+          actions: ['apigateway:GET', 'apigateway:POST', 'apigateway:DELETE'],
+          resources: planKeysResources,
+        }),
+        new iam.PolicyStatement({
+          sid: 'TagKeysOnCreate',
+          // CreateApiKey with tags also authorizes PUT on the new key's tags resource.
+          actions: ['apigateway:PUT'],
+          resources: [tagsResource],
+        }),
+        new iam.PolicyStatement({
+          sid: 'ReadUsagePlanIds',
+          actions: ['ssm:GetParameter'],
+          resources: [
+            `arn:${this.partition}:ssm:${env.region}:${env.account}:parameter${usagePlanIdsParameter}`,
+          ],
+        }),
+      ],
+    });
+    acknowledgeIamWildcards(
+      keyPolicy,
+      {
+        resources: [
+          apiKeysResource,
+          // As cdk-nag renders them: the plan id is a Ref, shown as <LogicalId>.
+          ...[...this.api.usagePlans.values()].map((plan) =>
+            apigwArn(`/usageplans/<${this.getLogicalId(plan.node.defaultChild as CfnElement)}>/keys*`),
+          ),
+          tagsResource,
+        ],
+      },
+      "API key ids are generated by API Gateway when a tenant is onboarded, so the API function can only be scoped to the API-key collection (/apikeys*), to the key memberships of this stack's own tier usage plans (/usageplans/<id>/keys*), and to tagging (PUT /tags/*, which tag-on-create of a new key needs before its id exists).",
+    );
     this.healthUrl = `${this.api.url}health`;
 
     this.firewall = new ApiFirewall(this, 'Firewall', {
@@ -373,6 +457,20 @@ export class WebappStack extends FastishStack {
       consoleUrl: published.consoleUrl.parameterName,
     };
 
+    for (const secret of [usageKeySecret, platformKeySecret]) {
+      acknowledge(secret, [
+        {
+          id: 'AwsSolutions-SMG4',
+          reason:
+            'API key values derive from this secret; automatic rotation would orphan every tenant key (the authorizer would return values no key has). Rotate by re-keying tenants (suspend/resume re-creates keys) in a release.',
+        },
+        {
+          id: 'FST-DATA1',
+          reason:
+            'Regenerable, not data: the usage plans and the operators key are stack resources and go with the stack; tenants are re-keyed from their records after a re-create (suspend/resume). Retaining it would block redeploying the fixed secret name.',
+        },
+      ]);
+    }
     acknowledge(cursorKey, [
       {
         id: 'AwsSolutions-SMG4',
