@@ -138,6 +138,8 @@ export async function benchWebappApi(options: WebappBenchOptions = {}): Promise<
   const server = await startDevServer({
     logLevel: 'SILENT',
     quotas: { basic: 1e9, standard: 1e9, premium: 1e9 },
+    // The bench measures the application, not the usage plans: no tenant may be throttled.
+    tiers: { premium: { rateLimit: 1e6, burstLimit: 1e6 } },
     tenantCacheSeconds: 30,
   });
   const rows: BenchRow[] = [];
