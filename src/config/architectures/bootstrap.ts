@@ -13,12 +13,10 @@ export const bootstrapSettings = z
       .meta({
         description: 'CDK bootstrap qualifier (default: derived from organization and environment names)',
       }),
-    trustedAccounts: z
-      .array(accountId)
-      .default([])
-      .meta({
-        description: 'Accounts (e.g. the pipeline account) that may assume the handshake role to deploy',
-      }),
+    trustedAccounts: z.array(accountId).default([]).meta({
+      description:
+        'Accounts (e.g. the pipeline account) that may assume the deployment roles, and the handshake role with its ExternalId',
+    }),
     handshakeExternalId: z
       .string()
       .regex(/^[\w+=,.@:/-]{2,1224}$/, { message: 'must be 2-1224 characters of [A-Za-z0-9+=,.@:/-_]' })
