@@ -104,18 +104,22 @@ describe('bootstrap stack', () => {
     });
   });
 
-  it('handshake role demands the ExternalId and the principal account', () => {
+  it('handshake role demands the ExternalId and the principal account of each trusted account', () => {
+    const trusted = prod.settings.bootstrap.trustedAccounts;
+    const accounts = trusted.length > 0 ? trusted : [prod.account];
     const id = roleIdNamed(prod.naming.roleName('handshake'));
     const statements = resources[id]!.Properties.AssumeRolePolicyDocument.Statement;
-    expect(statements).toHaveLength(1);
-    expect(statements[0]).toMatchObject({
-      Effect: 'Allow',
-      Action: 'sts:AssumeRole',
-      Condition: {
-        StringEquals: { 'sts:ExternalId': 'acme-prod-deploy', 'aws:PrincipalAccount': prod.account },
-      },
+    expect(statements).toHaveLength(accounts.length);
+    accounts.forEach((account, i) => {
+      expect(statements[i]).toMatchObject({
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Condition: {
+          StringEquals: { 'sts:ExternalId': 'acme-prod-deploy', 'aws:PrincipalAccount': account },
+        },
+      });
+      expect(JSON.stringify(statements[i].Principal)).toContain(`:iam::${account}:root`);
     });
-    expect(JSON.stringify(statements[0].Principal)).toContain(`:iam::${prod.account}:root`);
   });
 
   it('handshake role may assume only this environment’s deploy, publishing and lookup roles', () => {
