@@ -10,10 +10,15 @@ import { type DevServer, startDevServer } from '../../src/dev/server';
 /**
  * The console in a real browser: Debian's Chromium driven by playwright-core, against the production
  * build of web/ (`next start`) and the dev server (the shipped handlers on dynalite, local sign-in with
- * code + PKCE). Screenshots of each page go to docs/screenshots/ (referenced from docs/console.md).
+ * code + PKCE). Screenshots of each page are taken on every run; with UPDATE_SCREENSHOTS=1 they replace
+ * the ones in docs/screenshots/ (referenced from docs/console.md), otherwise they go to a temp folder so a
+ * test run leaves the working tree clean.
  */
 const CHROMIUM = process.env.FASTISH_CHROMIUM ?? '/usr/bin/chromium';
-const SCREENSHOTS = resolve(__dirname, '..', '..', 'docs', 'screenshots');
+const SCREENSHOTS =
+  process.env.UPDATE_SCREENSHOTS === '1'
+    ? resolve(__dirname, '..', '..', 'docs', 'screenshots')
+    : mkdtempSync(join(tmpdir(), 'fastish-screenshots-'));
 const DESKTOP = { width: 1280, height: 860 };
 const PHONE = { width: 390, height: 844 };
 
