@@ -21,10 +21,12 @@ const OUTPUT = join(ROOT, 'docs', 'benchmarks.md');
 /** Issue 2's target for the full example platform. */
 const TARGET_MS = 5_000;
 
-type Target = 'baseline' | 'example' | 'example-check';
+type Target = 'baseline' | 'example' | 'example-novalidate' | 'example-check';
 const TARGETS: Record<Target, string> = {
   baseline: 'bare cdk.App + one empty Stack: `app.synth()`',
   example: 'examples/fastish.yaml: validate, build every stack, `app.synth()`',
+  'example-novalidate':
+    "the same without aws-cdk-lib's built-in CloudFormation template validation (`builtinCloudFormationValidation: false`)",
   'example-check': 'examples/fastish.yaml: synth + every gate (`fastish check`: cdk-nag + Fastish rules)',
 };
 
@@ -58,7 +60,8 @@ async function child(target: Target): Promise<void> {
   const { runChecks } = require('../src/checks/run') as typeof import('../src/checks/run');
   const importMs = performance.now() - loaded;
   const work = performance.now();
-  const platform = buildPlatform(loadConfig(EXAMPLE), createApp({ outdir }));
+  const builtinCloudFormationValidation = target !== 'example-novalidate';
+  const platform = buildPlatform(loadConfig(EXAMPLE), createApp({ outdir, builtinCloudFormationValidation }));
   if (target === 'example-check') runChecks(platform);
   else platform.app.synth();
   rmSync(outdir, { recursive: true, force: true });
