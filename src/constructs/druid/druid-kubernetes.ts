@@ -17,8 +17,9 @@ import type { INamespace } from 'kubernetes-models/v1/Namespace';
 import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { DruidSettings, HistoricalTierSettings } from '../../config/architectures/druid';
 import type { ChartVersion } from '../../versions';
+import { bottlerocketNodeClass } from '../eks/karpenter';
 import { type DruidNodeSpec, type DruidResource, validateDruidResource } from './druid-resource';
-import { type DruidProperties, renderRuntimeProperties } from './runtime-properties';
+import { DRUID_EXTENSIONS, type DruidProperties, renderRuntimeProperties } from './runtime-properties';
 import { checkContainerSizing, type SizingReport } from './sizing';
 import type { DruidApiCall } from './specs';
 
@@ -331,18 +332,7 @@ export class DruidKubernetes extends Construct {
     const crName = s.clusterName;
     const tlsMount = '/druid/tls';
     const common: DruidProperties = {
-      'druid.extensions.loadList': [
-        'druid-s3-extensions',
-        'postgresql-metadata-storage',
-        'druid-kafka-indexing-service',
-        'druid-kinesis-indexing-service',
-        'druid-kubernetes-extensions',
-        'druid-basic-security',
-        'prometheus-emitter',
-        'druid-datasketches',
-        'druid-multi-stage-query',
-        'simple-client-sslcontext',
-      ],
+      'druid.extensions.loadList': [...DRUID_EXTENSIONS],
       'druid.zk.service.enabled': false,
       'druid.discovery.type': 'k8s',
       'druid.discovery.k8s.clusterIdentifier': crName,
@@ -756,35 +746,14 @@ function networkPolicies(ns: string, vpcCidr: string, labels: Record<string, str
 function nodePools(props: DruidKubernetesProps, crName: string): Array<IEC2NodeClass | INodePool> {
   const s = props.settings;
   const nvmeClass = `druid-${crName}-nvme`;
-  const nodeClass: IEC2NodeClass = {
-    apiVersion: 'karpenter.k8s.aws/v1',
-    kind: 'EC2NodeClass',
-    metadata: { name: nvmeClass, labels: { 'app.kubernetes.io/managed-by': 'fastish' } },
-    spec: {
-      role: props.karpenter.nodeRoleName,
-      amiSelectorTerms: [{ alias: `bottlerocket@${props.karpenter.bottlerocketVersion}` }],
-      subnetSelectorTerms: [{ tags: { 'karpenter.sh/discovery': props.karpenter.clusterName } }],
-      securityGroupSelectorTerms: [{ tags: { 'aws:eks:cluster-name': props.karpenter.clusterName } }],
-      metadataOptions: {
-        httpEndpoint: 'enabled',
-        httpProtocolIPv6: 'disabled',
-        httpPutResponseHopLimit: 1,
-        httpTokens: 'required',
-      },
-      blockDeviceMappings: [
-        {
-          deviceName: '/dev/xvda',
-          ebs: { volumeSize: '4Gi', volumeType: 'gp3', encrypted: true, deleteOnTermination: true },
-        },
-        {
-          deviceName: '/dev/xvdb',
-          ebs: { volumeSize: '40Gi', volumeType: 'gp3', encrypted: true, deleteOnTermination: true },
-        },
-      ],
-      instanceStorePolicy: 'RAID0',
-      tags: { 'karpenter.sh/discovery': props.karpenter.clusterName },
-    },
-  };
+  const nodeClass = bottlerocketNodeClass({
+    name: nvmeClass,
+    nodeRoleName: props.karpenter.nodeRoleName,
+    clusterName: props.karpenter.clusterName,
+    bottlerocketVersion: props.karpenter.bottlerocketVersion,
+    dataVolumeGiB: 40,
+    localNvmeRaid0: true,
+  });
   const pool = (
     role: string,
     nodeClassName: string,

@@ -396,41 +396,14 @@ export class Karpenter extends Construct {
 
   /** Adds an EC2NodeClass (Bottlerocket at the pinned release) and returns its manifest. */
   addNodeClass(options: NodeClassOptions): eks.KubernetesManifest {
-    const clusterName = this.cluster.clusterName;
-    const nodeClass: IEC2NodeClass = {
-      apiVersion: 'karpenter.k8s.aws/v1',
-      kind: 'EC2NodeClass',
-      metadata: { name: options.name, labels: { 'app.kubernetes.io/managed-by': 'fastish' } },
-      spec: {
-        role: this.nodeRole.roleName,
-        amiSelectorTerms: [{ alias: `bottlerocket@${this.bottlerocketVersion}` }],
-        subnetSelectorTerms: [{ tags: { 'karpenter.sh/discovery': clusterName } }],
-        securityGroupSelectorTerms: [{ tags: { 'aws:eks:cluster-name': clusterName } }],
-        metadataOptions: {
-          httpEndpoint: 'enabled',
-          httpProtocolIPv6: 'disabled',
-          httpPutResponseHopLimit: 1,
-          httpTokens: 'required',
-        },
-        blockDeviceMappings: [
-          {
-            deviceName: '/dev/xvda',
-            ebs: { volumeSize: '4Gi', volumeType: 'gp3', encrypted: true, deleteOnTermination: true },
-          },
-          {
-            deviceName: '/dev/xvdb',
-            ebs: {
-              volumeSize: `${options.dataVolumeGiB ?? 80}Gi`,
-              volumeType: 'gp3',
-              encrypted: true,
-              deleteOnTermination: true,
-            },
-          },
-        ],
-        ...(options.localNvmeRaid0 ? { instanceStorePolicy: 'RAID0' as const } : {}),
-        tags: { 'karpenter.sh/discovery': clusterName },
-      },
-    };
+    const nodeClass = bottlerocketNodeClass({
+      name: options.name,
+      nodeRoleName: this.nodeRole.roleName,
+      clusterName: this.cluster.clusterName,
+      bottlerocketVersion: this.bottlerocketVersion,
+      dataVolumeGiB: options.dataVolumeGiB ?? 80,
+      localNvmeRaid0: options.localNvmeRaid0,
+    });
     const obj = karpenterObject(nodeClass);
     this.objects.push(obj);
     const manifest = this.cluster.addManifest(`NodeClass-${options.name}`, obj);
@@ -474,4 +447,57 @@ export class Karpenter extends Construct {
     manifest.node.addDependency(classManifest);
     return manifest;
   }
+}
+
+export interface BottlerocketNodeClassOptions {
+  readonly name: string;
+  readonly nodeRoleName: string;
+  readonly clusterName: string;
+  /** Bottlerocket release pinned in `amiSelectorTerms` (`bottlerocket@<version>`). */
+  readonly bottlerocketVersion: string;
+  /** Size of the data volume (images, ephemeral storage). */
+  readonly dataVolumeGiB: number;
+  /** Stripe the instance-store NVMe disks into one RAID0 for ephemeral storage. @default false */
+  readonly localNvmeRaid0?: boolean;
+}
+
+/**
+ * The one EC2NodeClass shape Fastish uses: Bottlerocket at a pinned release, discovery by tags, IMDSv2
+ * only with hop limit 1 (pods cannot reach node credentials), encrypted gp3 root and data volumes.
+ */
+export function bottlerocketNodeClass(options: BottlerocketNodeClassOptions): IEC2NodeClass {
+  return {
+    apiVersion: 'karpenter.k8s.aws/v1',
+    kind: 'EC2NodeClass',
+    metadata: { name: options.name, labels: { 'app.kubernetes.io/managed-by': 'fastish' } },
+    spec: {
+      role: options.nodeRoleName,
+      amiSelectorTerms: [{ alias: `bottlerocket@${options.bottlerocketVersion}` }],
+      subnetSelectorTerms: [{ tags: { 'karpenter.sh/discovery': options.clusterName } }],
+      securityGroupSelectorTerms: [{ tags: { 'aws:eks:cluster-name': options.clusterName } }],
+      metadataOptions: {
+        httpEndpoint: 'enabled',
+        httpProtocolIPv6: 'disabled',
+        httpPutResponseHopLimit: 1,
+        httpTokens: 'required',
+      },
+      blockDeviceMappings: [
+        {
+          deviceName: '/dev/xvda',
+          ebs: { volumeSize: '4Gi', volumeType: 'gp3', encrypted: true, deleteOnTermination: true },
+        },
+        {
+          deviceName: '/dev/xvdb',
+          ebs: {
+            volumeSize: `${options.dataVolumeGiB}Gi`,
+            volumeType: 'gp3',
+            encrypted: true,
+            deleteOnTermination: true,
+          },
+        },
+      ],
+      ...(options.localNvmeRaid0 ? { instanceStorePolicy: 'RAID0' as const } : {}),
+      tags: { 'karpenter.sh/discovery': options.clusterName },
+    },
+  };
 }
