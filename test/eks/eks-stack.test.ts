@@ -339,6 +339,21 @@ describe('Karpenter', () => {
 });
 
 describe('ingress, certificates, DNS, observability', () => {
+  it('installs External Secrets even without Grafana Cloud, with a role that can read nothing by default', () => {
+    const minimalJson = minimal.toJSON() as Tpl;
+    const eso = helmReleasesOf(minimalJson).find((r) => r.chart === 'external-secrets');
+    expect(eso?.namespace).toBe('external-secrets');
+    // No Grafana secret in the minimal stack, so no Secrets Manager grant on the operator's role.
+    const policies = Object.values(minimalJson.Resources).filter((r) => r.Type === 'AWS::IAM::Policy');
+    const esoPolicies = policies.filter((p) => JSON.stringify(p.Properties).includes('ExternalSecretsRole'));
+    expect(JSON.stringify(esoPolicies)).not.toContain('secretsmanager:GetSecretValue');
+    // With Grafana Cloud, the operator may read exactly the credentials secret.
+    const grants = resourcesOf('AWS::IAM::Policy').filter((p) =>
+      JSON.stringify(p.Properties).includes('secretsmanager:GetSecretValue'),
+    );
+    expect(JSON.stringify(grants)).toContain('ObservabilityCredentials');
+  });
+
   it('attaches the WAF web ACL to the internet-facing class only; the internal class is the default', () => {
     template.hasResourceProperties('AWS::WAFv2::WebACL', {
       Scope: 'REGIONAL',

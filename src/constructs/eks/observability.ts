@@ -1,24 +1,24 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledge } from '../../checks/acknowledgements';
 import type { ChartVersion } from '../../versions';
-import type { ExternalSecretsValues, K8sMonitoringValues } from './helm-values';
+import type { ExternalSecrets } from './addons/external-secrets';
+import type { K8sMonitoringValues } from './helm-values';
 import { externalSecret, namespace, secretsManagerStore } from './manifests';
-import { PodIdentityRole } from './pod-identity';
 
 export interface GrafanaCloudObservabilityProps {
   readonly cluster: eks.Cluster;
-  readonly charts: { readonly externalSecrets: ChartVersion; readonly k8sMonitoring: ChartVersion };
+  readonly chart: ChartVersion;
+  /** The cluster's External Secrets operator, which syncs the credentials into the cluster. */
+  readonly externalSecrets: ExternalSecrets;
   readonly prometheusUrl: string;
   readonly lokiUrl: string;
   /** Secrets Manager name of the credentials secret (from the naming module). */
   readonly secretName: string;
   readonly secretKey: kms.IKey;
-  readonly roleName: string;
   readonly region: string;
   readonly dependsOn?: readonly Construct[];
 }
@@ -32,7 +32,7 @@ export const GRAFANA_SECRET_KEYS = {
 
 /**
  * Grafana Cloud through Alloy (k8s-monitoring chart). Credentials live only in a KMS-encrypted Secrets
- * Manager secret; External Secrets (Pod Identity, read access to that one secret) syncs it into a
+ * Manager secret; the cluster's External Secrets operator (granted read on that one secret) syncs it into a
  * Kubernetes Secret in `monitoring`, which the chart references by name (`secret.create: false`). No
  * credential appears in the template, the Helm values or pod environment variables.
  */
@@ -40,7 +40,6 @@ export class GrafanaCloudObservability extends Construct {
   static readonly NAMESPACE = 'monitoring';
   static readonly K8S_SECRET = 'grafana-cloud-credentials';
   readonly secret: secretsmanager.Secret;
-  readonly externalSecrets: eks.HelmChart;
   readonly monitoring: eks.HelmChart;
 
   constructor(scope: Construct, id: string, props: GrafanaCloudObservabilityProps) {
@@ -69,43 +68,7 @@ export class GrafanaCloudObservability extends Construct {
       },
     ]);
 
-    const eso = new PodIdentityRole(this, 'ExternalSecretsRole', {
-      clusterName: props.cluster.clusterName,
-      namespace: 'external-secrets',
-      serviceAccount: 'external-secrets',
-      roleName: props.roleName,
-      description: 'External Secrets: read the Grafana Cloud credentials secret only (Pod Identity)',
-      statements: [
-        new iam.PolicyStatement({
-          actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-          resources: [this.secret.secretArn],
-        }),
-      ],
-    });
-    props.secretKey.grantDecrypt(eso.role);
-
-    const tolerations = [{ key: 'CriticalAddonsOnly', operator: 'Exists' as const }];
-    const esoValues: ExternalSecretsValues = {
-      installCRDs: true,
-      serviceAccount: { create: true, name: 'external-secrets' },
-      tolerations,
-      webhook: { tolerations },
-      certController: { tolerations },
-    };
-    this.externalSecrets = props.cluster.addHelmChart('ExternalSecrets', {
-      chart: props.charts.externalSecrets.chart,
-      repository: props.charts.externalSecrets.repository,
-      version: props.charts.externalSecrets.version,
-      release: 'external-secrets',
-      namespace: 'external-secrets',
-      createNamespace: true,
-      values: { ...esoValues },
-      wait: true,
-      atomic: true,
-      timeout: Duration.minutes(10),
-    });
-    this.externalSecrets.node.addDependency(eso.association);
-    for (const dep of props.dependsOn ?? []) this.externalSecrets.node.addDependency(dep);
+    props.externalSecrets.grantRead(this.secret, props.secretKey);
 
     const sync = props.cluster.addManifest(
       'GrafanaCloudSecretSync',
@@ -119,7 +82,8 @@ export class GrafanaCloudObservability extends Construct {
         GrafanaCloudObservability.K8S_SECRET,
       ),
     );
-    sync.node.addDependency(this.externalSecrets);
+    sync.node.addDependency(props.externalSecrets.chart);
+    for (const dep of props.dependsOn ?? []) sync.node.addDependency(dep);
 
     const secretRef = { create: false as const, name: GrafanaCloudObservability.K8S_SECRET, namespace: ns };
     const values: K8sMonitoringValues = {
@@ -156,9 +120,9 @@ export class GrafanaCloudObservability extends Construct {
       'alloy-logs': { enabled: true },
     };
     this.monitoring = props.cluster.addHelmChart('K8sMonitoring', {
-      chart: props.charts.k8sMonitoring.chart,
-      repository: props.charts.k8sMonitoring.repository,
-      version: props.charts.k8sMonitoring.version,
+      chart: props.chart.chart,
+      repository: props.chart.repository,
+      version: props.chart.version,
       release: 'k8s-monitoring',
       namespace: ns,
       createNamespace: false,

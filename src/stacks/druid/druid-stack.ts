@@ -54,7 +54,8 @@ export function hostFromEksStack(eksStack: EksStack): DruidClusterHost {
     karpenterNodeRoleName: eksStack.karpenter.nodeRole.roleName,
     bottlerocketVersion: VERSIONS.eks.bottlerocket,
     internalIngressClass: eksStack.internalIngressClass,
-    // External Secrets is installed (with this role name) by the platform's observability component.
+    // The EKS platform always installs External Secrets under this role name; Druid attaches its own read
+    // policy here rather than importing a cross-stack reference.
     externalSecretsRole: iam.Role.fromRoleName(
       eksStack,
       'DruidExternalSecretsRoleRef',

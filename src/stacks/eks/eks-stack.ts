@@ -11,6 +11,7 @@ import { AlbController } from '../../constructs/eks/addons/alb-controller';
 import { CertManager } from '../../constructs/eks/addons/cert-manager';
 import { CoreAddons } from '../../constructs/eks/addons/core-addons';
 import { ExternalDns } from '../../constructs/eks/addons/external-dns';
+import { ExternalSecrets } from '../../constructs/eks/addons/external-secrets';
 import { EksCluster } from '../../constructs/eks/cluster';
 import { Karpenter, type NodePoolOptions } from '../../constructs/eks/karpenter';
 import { addPlatformNodePools } from '../../constructs/eks/nodepools';
@@ -58,6 +59,8 @@ export class EksStack extends FastishStack {
   readonly albController: AlbController;
   readonly certManager: CertManager;
   readonly externalDns?: ExternalDns;
+  /** External Secrets operator; grant it read on a secret to sync that secret into the cluster. */
+  readonly externalSecrets: ExternalSecrets;
   readonly observability?: GrafanaCloudObservability;
   readonly teams: TeamNamespaces;
   /** Default StorageClass (gp3, KMS-encrypted). */
@@ -211,15 +214,24 @@ export class EksStack extends FastishStack {
       last = this.externalDns.chart;
     }
 
+    // Always installed: every secret a workload needs (Grafana Cloud, Druid, teams' apps) arrives through it.
+    this.externalSecrets = new ExternalSecrets(this, 'ExternalSecrets', {
+      cluster: this.cluster,
+      chart: v.charts.externalSecrets,
+      roleName: n.roleName('eks-external-secrets'),
+      dependsOn: [last],
+    });
+    last = this.externalSecrets.chart;
+
     if (settings.grafanaCloud) {
       this.observability = new GrafanaCloudObservability(this, 'Observability', {
         cluster: this.cluster,
-        charts: { externalSecrets: v.charts.externalSecrets, k8sMonitoring: v.charts.k8sMonitoring },
+        chart: v.charts.k8sMonitoring,
+        externalSecrets: this.externalSecrets,
         prometheusUrl: settings.grafanaCloud.prometheusUrl,
         lokiUrl: settings.grafanaCloud.lokiUrl,
         secretName: n.name('secret', 'eks', 'grafana-cloud'),
         secretKey: messagesKey,
-        roleName: n.roleName('eks-external-secrets'),
         region: env.region,
         dependsOn: [last],
       });

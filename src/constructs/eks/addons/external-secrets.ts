@@ -1,0 +1,75 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import type { ChartVersion } from '../../../versions';
+import type { ExternalSecretsValues } from '../helm-values';
+import { PodIdentityRole } from '../pod-identity';
+
+export interface ExternalSecretsProps {
+  readonly cluster: eks.Cluster;
+  readonly chart: ChartVersion;
+  /** IAM role name (from the naming module); other stacks find the role by it. */
+  readonly roleName: string;
+  /** Add-ons that must be installed first. @default none */
+  readonly dependsOn?: readonly Construct[];
+}
+
+/**
+ * External Secrets Operator: the one way secrets reach pods. Its Pod Identity role starts with no
+ * permissions; each owner of a secret grants read on exactly that secret (`grantRead`), so the operator
+ * can sync only secrets someone handed to it. Secret values never pass through templates or Helm values.
+ */
+export class ExternalSecrets extends Construct {
+  static readonly NAMESPACE = 'external-secrets';
+  static readonly SERVICE_ACCOUNT = 'external-secrets';
+  readonly role: iam.Role;
+  readonly chart: eks.HelmChart;
+
+  constructor(scope: Construct, id: string, props: ExternalSecretsProps) {
+    super(scope, id);
+    const identity = new PodIdentityRole(this, 'Role', {
+      clusterName: props.cluster.clusterName,
+      namespace: ExternalSecrets.NAMESPACE,
+      serviceAccount: ExternalSecrets.SERVICE_ACCOUNT,
+      roleName: props.roleName,
+      description: 'External Secrets: read only the secrets their owners granted (Pod Identity)',
+    });
+    this.role = identity.role;
+    const tolerations = [{ key: 'CriticalAddonsOnly', operator: 'Exists' as const }];
+    const values: ExternalSecretsValues = {
+      installCRDs: true,
+      serviceAccount: { create: true, name: ExternalSecrets.SERVICE_ACCOUNT },
+      tolerations,
+      webhook: { tolerations },
+      certController: { tolerations },
+    };
+    this.chart = props.cluster.addHelmChart('Chart', {
+      chart: props.chart.chart,
+      repository: props.chart.repository,
+      version: props.chart.version,
+      release: 'external-secrets',
+      namespace: ExternalSecrets.NAMESPACE,
+      createNamespace: true,
+      values: { ...values },
+      wait: true,
+      atomic: true,
+      timeout: Duration.minutes(10),
+    });
+    this.chart.node.addDependency(identity.association);
+    for (const dep of props.dependsOn ?? []) this.chart.node.addDependency(dep);
+  }
+
+  /** Lets the operator read one secret (and decrypt it through Secrets Manager only). */
+  grantRead(secret: secretsmanager.ISecret, key: kms.IKey): void {
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        resources: [secret.secretArn],
+      }),
+    );
+    key.grantDecrypt(this.role);
+  }
+}
