@@ -95,7 +95,7 @@ function reword(issue: z.core.$ZodIssue): string {
     case 'invalid_type':
       if (!issue.message.startsWith('Invalid input')) return issue.message;
       return issue.input === undefined
-        ? `is required (expected ${issue.expected})`
+        ? `is required (expected ${article(issue.expected)})`
         : `must be ${article(issue.expected)}`;
     case 'invalid_value':
       return `must be one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
@@ -119,7 +119,7 @@ function unit(origin: string): string {
 }
 
 function article(expected: string): string {
-  if (expected === 'object') return 'a mapping (object)';
+  if (expected === 'object' || expected === 'record') return 'a mapping (object)';
   if (expected === 'array') return 'a list';
   return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
 }
