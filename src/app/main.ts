@@ -8,7 +8,8 @@ import { buildPlatform, createApp } from './platform';
  * `FASTISH_CONFIG`, or `fastish.yaml`.
  */
 function main(): void {
-  const app = createApp();
+  // `cdk synth` runs no Fastish gates, so it keeps aws-cdk-lib's own template validation on.
+  const app = createApp({ builtinCloudFormationValidation: true });
   const inline = app.node.tryGetContext('fastish') as unknown;
   try {
     const model =

@@ -26,6 +26,9 @@ export interface Platform {
 /** A CDK app with Fastish's feature flags and nothing that varies between runs. */
 export function createApp(props: AppProps = {}): App {
   return new App({
+    // aws-cdk-lib's template validation costs seconds on every synth; the gates run it once instead
+    // (`runChecks`: `fastish check`, `fastish synth`'s summary, the pipeline, the test suite).
+    builtinCloudFormationValidation: false,
     ...props,
     context: { ...FEATURE_FLAGS, ...props.context },
     analyticsReporting: false,

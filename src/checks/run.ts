@@ -4,11 +4,12 @@ import type { Platform } from '../app/platform';
 import type { Acknowledgement } from './acknowledgements';
 import { logicalIdPaths, nagPacks, runNag } from './nag';
 import { applyRules, FASTISH_RULES } from './pack';
+import { TemplateValidation } from './template-validation';
 import type { CfnTemplate, FastishRule, Severity } from './types';
 
 /** One finding in the report. */
 export interface Finding {
-  readonly source: 'fastish' | 'cdk-nag';
+  readonly source: 'fastish' | 'cdk-nag' | 'cloudformation';
   /** CloudFormation stack name (`<org>-<env>-<arch>`). */
   readonly stack: string;
   /** Rule id, e.g. `FST-TAG1` or `AwsSolutions-IAM5[Action::s3:*]` (cdk-nag ids are per finding). */
@@ -57,6 +58,8 @@ export interface CheckReport {
 export interface RunChecksOptions {
   /** Run the cdk-nag packs too. @default true */
   readonly nag?: boolean;
+  /** Run aws-cdk-lib's CloudFormation template validation too. @default true */
+  readonly templates?: boolean;
   /** Fastish rules to run. @default FASTISH_RULES */
   readonly rules?: readonly FastishRule[];
   /** Progress lines for long steps. @default none */
@@ -64,8 +67,9 @@ export interface RunChecksOptions {
 }
 
 /**
- * Synthesizes the platform's app, then runs cdk-nag (AwsSolutions + Serverless) on every stack and
- * the Fastish rules on every synthesized template. Pure reporting: throws only when synth does.
+ * Synthesizes the platform's app, then runs cdk-nag (AwsSolutions + Serverless) on every stack, the
+ * Fastish rules and aws-cdk-lib's CloudFormation template validation on every synthesized template.
+ * Pure reporting: throws only when synth does.
  */
 export function runChecks(platform: Platform, options: RunChecksOptions = {}): CheckReport {
   const progress = options.onProgress ?? (() => {});
@@ -74,6 +78,7 @@ export function runChecks(platform: Platform, options: RunChecksOptions = {}): C
   const findings: Finding[] = [];
   const stacks: StackReport[] = [];
   const packs = options.nag === false ? [] : nagPacks();
+  const templates = options.templates === false ? undefined : new TemplateValidation();
   for (const stack of platform.stacks) {
     progress(`checking ${stack.stackName}`);
     const stage = Stage.of(stack);
@@ -111,6 +116,15 @@ export function runChecks(platform: Platform, options: RunChecksOptions = {}): C
         message: f.message,
         ...(f.acknowledged ? { acknowledged: f.acknowledged } : {}),
         blocking: !f.acknowledged,
+      });
+    }
+    for (const f of templates?.validate(stack, artifact.templateFullPath) ?? []) {
+      own.push({
+        source: 'cloudformation',
+        stack: stack.stackName,
+        ...f,
+        // Template errors fail a deploy; its lint warnings are advisory unless acknowledged.
+        blocking: !f.acknowledged && f.severity === 'error',
       });
     }
     findings.push(...own);
