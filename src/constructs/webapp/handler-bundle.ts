@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { buildSync } from 'esbuild';
+import { buildSync, version as esbuildVersion } from 'esbuild';
 
 export interface HandlerBundleOptions {
   /** Absolute path of the TypeScript entry file (exports `handler`). */
@@ -13,19 +13,26 @@ export interface HandlerBundleOptions {
 
 /** One bundle per entry per process: every stack and environment reuses it. */
 const bundles = new Map<string, string>();
+/** Whether bundles recorded by earlier processes may be reused (tests switch it off). */
+let reuseRecords = true;
 
 /**
  * Bundles a Lambda handler with the local esbuild (never Docker): minified CommonJS for Node.js 22, the
  * AWS SDK included at the locked version, a source map whose paths are relative to the project root.
  * The output directory is named after a hash of its content, so the asset hash depends only on the code
- * (not on where or when it was built) and two synths are byte-identical.
+ * (not on where or when it was built) and two synths are byte-identical. A later synth (another process)
+ * reuses the bundle while every file esbuild read for it is unchanged.
  * @returns the directory holding `index.js` and `index.js.map`
  */
 export function bundleHandler(options: HandlerBundleOptions): string {
   const key = `${options.projectRoot}\0${options.entry}`;
-  const cached = bundles.get(key);
-  if (cached && existsSync(cached)) return cached;
+  const cached = bundles.get(key) ?? (reuseRecords ? reusableBundle(options) : undefined);
+  if (cached && existsSync(cached)) {
+    bundles.set(key, cached);
+    return cached;
+  }
   const result = buildSync({
+    metafile: true,
     entryPoints: [options.entry],
     absWorkingDir: options.projectRoot,
     bundle: true,
@@ -64,8 +71,63 @@ export function bundleHandler(options: HandlerBundleOptions): string {
       if (!existsSync(dir)) throw new Error(`cannot stage Lambda bundle of ${options.entry} in ${dir}`);
     }
   }
+  recordBundle(options, Object.keys(result.metafile?.inputs ?? {}), dir);
   bundles.set(key, dir);
   return dir;
+}
+
+/**
+ * A bundle from an earlier synth whose every input file still has the same content. The record lists the
+ * inputs esbuild read (its metafile) with their hashes, so a changed source or dependency file, or a
+ * changed import (the importing file changes), means a fresh bundle.
+ */
+interface BundleRecord {
+  readonly esbuild: string;
+  readonly inputs: Record<string, string>;
+  readonly dir: string;
+}
+
+function recordPath(options: HandlerBundleOptions): string {
+  const id = createHash('sha256')
+    .update(`${options.projectRoot}\0${options.entry}`)
+    .digest('hex')
+    .slice(0, 24);
+  return join(tmpdir(), 'fastish-bundles', `record-${id}.json`);
+}
+
+function fileHash(path: string): string | undefined {
+  try {
+    return createHash('sha256').update(readFileSync(path)).digest('hex');
+  } catch {
+    return undefined;
+  }
+}
+
+function reusableBundle(options: HandlerBundleOptions): string | undefined {
+  let record: BundleRecord;
+  try {
+    record = JSON.parse(readFileSync(recordPath(options), 'utf8')) as BundleRecord;
+  } catch {
+    return undefined;
+  }
+  if (record.esbuild !== esbuildVersion || !existsSync(join(record.dir, 'index.js'))) return undefined;
+  for (const [input, hash] of Object.entries(record.inputs)) {
+    if (fileHash(resolve(options.projectRoot, input)) !== hash) return undefined;
+  }
+  return record.dir;
+}
+
+function recordBundle(options: HandlerBundleOptions, inputs: readonly string[], dir: string): void {
+  const hashes: Record<string, string> = {};
+  for (const input of inputs) {
+    const hash = fileHash(resolve(options.projectRoot, input));
+    if (hash === undefined) return; // an input we cannot read again: never reuse this bundle
+    hashes[input] = hash;
+  }
+  const record: BundleRecord = { esbuild: esbuildVersion, inputs: hashes, dir };
+  const path = recordPath(options);
+  writeFileSync(`${path}.${process.pid}.tmp`, JSON.stringify(record));
+  renameSync(`${path}.${process.pid}.tmp`, path);
 }
 
 function relativeSourceMap(text: string, outDir: string, projectRoot: string): string {
@@ -75,7 +137,11 @@ function relativeSourceMap(text: string, outDir: string, projectRoot: string): s
   return JSON.stringify(map);
 }
 
-/** Forgets the bundles built in this process, so the next synth bundles again (tests of determinism). */
-export function clearHandlerBundleCache(): void {
+/**
+ * Forgets the bundles built in this process, so the next synth bundles again (tests of determinism).
+ * With `records: 'keep'`, bundles recorded on disk may still be reused, as by a new process.
+ */
+export function clearHandlerBundleCache(options: { records?: 'keep' | 'ignore' } = {}): void {
   bundles.clear();
+  reuseRecords = options.records === 'keep';
 }

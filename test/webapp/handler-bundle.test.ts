@@ -1,0 +1,39 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundleHandler, clearHandlerBundleCache } from '../../src/constructs/webapp/handler-bundle';
+
+describe('Lambda handler bundles', () => {
+  const root = mkdtempSync(join(tmpdir(), 'fastish-bundle-test-'));
+  const entry = join(root, 'handler.ts');
+  const dep = join(root, 'greeting.ts');
+  writeFileSync(
+    entry,
+    "import { greeting } from './greeting';\nexport const handler = async () => greeting;\n",
+  );
+  writeFileSync(dep, "export const greeting = 'hello from the first build';\n");
+  afterAll(() => clearHandlerBundleCache());
+
+  it('reuses a recorded bundle while its inputs are unchanged, as a new process would', () => {
+    const first = bundleHandler({ entry, projectRoot: root });
+    clearHandlerBundleCache({ records: 'keep' });
+    expect(bundleHandler({ entry, projectRoot: root })).toBe(first);
+    expect(readFileSync(join(first, 'index.js'), 'utf8')).toContain('hello from the first build');
+  });
+
+  it('bundles again when a file the entry imports changes', () => {
+    const before = bundleHandler({ entry, projectRoot: root });
+    writeFileSync(dep, "export const greeting = 'hello after an edit';\n");
+    clearHandlerBundleCache({ records: 'keep' });
+    const after = bundleHandler({ entry, projectRoot: root });
+    expect(after).not.toBe(before);
+    expect(readFileSync(join(after, 'index.js'), 'utf8')).toContain('hello after an edit');
+  });
+
+  it('writes source maps relative to the project root', () => {
+    const dir = bundleHandler({ entry, projectRoot: root });
+    const map = JSON.parse(readFileSync(join(dir, 'index.js.map'), 'utf8')) as { sources: string[] };
+    expect(map.sources).toEqual(expect.arrayContaining(['handler.ts', 'greeting.ts']));
+  });
+});
