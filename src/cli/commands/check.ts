@@ -34,7 +34,7 @@ export function summaryRows(report: CheckReport): (string | number)[][] {
 }
 
 export const checkCommand: Command = {
-  summary: 'Run every gate (cdk-nag + Fastish rules); exit 1 on unacknowledged findings',
+  summary: 'Run every gate (cdk-nag, Fastish rules, template validation); exit 1 on unacknowledged findings',
   usage: USAGE,
   async run(args, io) {
     const { values } = parseOptions(args, {
