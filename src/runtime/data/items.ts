@@ -1,15 +1,9 @@
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ApiError, isConditionFailed } from '../errors';
 import type { Item, ItemInput } from '../schemas';
 import { newItemId } from './ids';
 import { ENTITIES, partitionKey } from './keys';
+import { Partition } from './partition';
 
 type ItemRecord = Item & { pk: string; sk: string };
 
@@ -21,6 +15,7 @@ function toItem(record: Record<string, unknown>): Item {
 /** Items of one tenant. Every write is conditional, so nothing is created twice or overwritten unseen. */
 export class ItemStore {
   private readonly pk: string;
+  private readonly partition: Partition;
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -28,6 +23,7 @@ export class ItemStore {
     tenantId: string,
   ) {
     this.pk = partitionKey(tenantId, ENTITIES.item);
+    this.partition = new Partition(db, table, this.pk);
   }
 
   async create(input: ItemInput, userId: string, now: Date): Promise<Item> {
@@ -53,25 +49,13 @@ export class ItemStore {
   }
 
   async get(id: string): Promise<Item | undefined> {
-    const out = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: { pk: this.pk, sk: id }, ConsistentRead: true }),
-    );
-    return out.Item ? toItem(out.Item) : undefined;
+    const row = await this.partition.get(id);
+    return row ? toItem(row) : undefined;
   }
 
   async list(limit: number, afterSk?: string): Promise<{ items: Item[]; lastSk?: string }> {
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': this.pk },
-        Limit: limit,
-        ...(afterSk ? { ExclusiveStartKey: { pk: this.pk, sk: afterSk } } : {}),
-      }),
-    );
-    const items = (out.Items ?? []).map(toItem);
-    const last = out.LastEvaluatedKey?.sk;
-    return { items, ...(typeof last === 'string' ? { lastSk: last } : {}) };
+    const page = await this.partition.page(limit, afterSk);
+    return { items: page.rows.map(toItem), ...(page.lastSk ? { lastSk: page.lastSk } : {}) };
   }
 
   /** Replaces name/description/attributes if the stored version is `expectedVersion`. */

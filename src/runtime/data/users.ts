@@ -1,15 +1,9 @@
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TenantRole } from '../contract';
 import { ApiError, isConditionFailed } from '../errors';
 import type { User } from '../schemas';
 import { ENTITIES, partitionKey } from './keys';
+import { Partition } from './partition';
 
 function toUser(record: Record<string, unknown>): User {
   const { pk: _pk, sk: _sk, ...user } = record as User & { pk: string; sk: string };
@@ -19,6 +13,7 @@ function toUser(record: Record<string, unknown>): User {
 /** User records of one tenant, keyed by the Cognito `sub` (the `userId` in the authorizer context). */
 export class UserStore {
   private readonly pk: string;
+  private readonly partition: Partition;
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -26,6 +21,7 @@ export class UserStore {
     tenantId: string,
   ) {
     this.pk = partitionKey(tenantId, ENTITIES.user);
+    this.partition = new Partition(db, table, this.pk);
   }
 
   async create(userId: string, email: string, role: TenantRole, now: Date): Promise<User> {
@@ -47,24 +43,13 @@ export class UserStore {
   }
 
   async get(userId: string): Promise<User | undefined> {
-    const out = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: { pk: this.pk, sk: userId }, ConsistentRead: true }),
-    );
-    return out.Item ? toUser(out.Item) : undefined;
+    const row = await this.partition.get(userId);
+    return row ? toUser(row) : undefined;
   }
 
   async list(limit: number, afterSk?: string): Promise<{ users: User[]; lastSk?: string }> {
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': this.pk },
-        Limit: limit,
-        ...(afterSk ? { ExclusiveStartKey: { pk: this.pk, sk: afterSk } } : {}),
-      }),
-    );
-    const last = out.LastEvaluatedKey?.sk;
-    return { users: (out.Items ?? []).map(toUser), ...(typeof last === 'string' ? { lastSk: last } : {}) };
+    const page = await this.partition.page(limit, afterSk);
+    return { users: page.rows.map(toUser), ...(page.lastSk ? { lastSk: page.lastSk } : {}) };
   }
 
   async setRole(userId: string, role: TenantRole, now: Date): Promise<User> {

@@ -1,0 +1,40 @@
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+
+/** One page of a partition, in sort-key order; `lastSk` is where the next page starts. */
+export interface PartitionPage {
+  readonly rows: Record<string, unknown>[];
+  readonly lastSk?: string;
+}
+
+/**
+ * Reads of one tenant-scoped partition (`pk` = `<tenant>#<entity>`): a consistent GetItem by sort key,
+ * and Query pages. Never a Scan: the tenant role's `dynamodb:LeadingKeys` condition would refuse one.
+ */
+export class Partition {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly pk: string,
+  ) {}
+
+  async get(sk: string): Promise<Record<string, unknown> | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: { pk: this.pk, sk }, ConsistentRead: true }),
+    );
+    return out.Item;
+  }
+
+  async page(limit: number, afterSk?: string): Promise<PartitionPage> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': this.pk },
+        Limit: limit,
+        ...(afterSk ? { ExclusiveStartKey: { pk: this.pk, sk: afterSk } } : {}),
+      }),
+    );
+    const last = out.LastEvaluatedKey?.sk;
+    return { rows: out.Items ?? [], ...(typeof last === 'string' ? { lastSk: last } : {}) };
+  }
+}
