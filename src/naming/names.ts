@@ -93,6 +93,16 @@ export class Naming {
     );
   }
 
+  /** WAF delivers logs only to log groups whose name starts with `aws-waf-logs-`. */
+  wafLogGroupName(purpose: string): string {
+    return fitName('logGroup', [
+      'aws-waf-logs',
+      this.context.organization,
+      this.context.environment,
+      purpose,
+    ]);
+  }
+
   kmsAlias(purpose: string): string {
     return fitName(
       'kmsAlias',

@@ -324,6 +324,23 @@ describe('API', () => {
     expect(owners.map(([, p]) => p.Properties.Roles)).toEqual([[{ Ref: apiRole }]]);
   });
 
+  it('logs WAF-inspected requests to an encrypted, retained aws-waf-logs-* group, Authorization redacted', () => {
+    const [aclId] = onlyOne(dev, 'AWS::WAFv2::WebACL');
+    const [, logging] = onlyOne(dev, 'AWS::WAFv2::LoggingConfiguration');
+    expect(logging.Properties.ResourceArn).toEqual({ 'Fn::GetAtt': [aclId, 'Arn'] });
+    expect(logging.Properties.RedactedFields).toEqual([{ SingleHeader: { Name: 'authorization' } }]);
+    const destination = JSON.stringify(logging.Properties.LogDestinationConfigs);
+    expect(destination).toContain(':log-group:aws-waf-logs-acme-dev-webapp-api');
+    expect(destination).not.toContain(':*');
+    const group = Object.values(dev.Resources as Record<string, any>).find(
+      (r) =>
+        r.Type === 'AWS::Logs::LogGroup' && r.Properties.LogGroupName === 'aws-waf-logs-acme-dev-webapp-api',
+    );
+    expect(group?.Properties.KmsKeyId).toBeDefined();
+    expect(group?.Properties.RetentionInDays).toBeGreaterThan(0);
+    expect(group?.DeletionPolicy).toBe('Retain');
+  });
+
   it('protects the stage with the WAF web ACL (managed groups + configured rate limit)', () => {
     const [aclId, acl] = onlyOne(dev, 'AWS::WAFv2::WebACL');
     const [, assoc] = onlyOne(dev, 'AWS::WAFv2::WebACLAssociation');

@@ -1,5 +1,16 @@
+import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+
+export interface ApiFirewallLogging {
+  /** Log group name; WAF requires the `aws-waf-logs-` prefix (`Naming.wafLogGroupName`). */
+  readonly logGroupName: string;
+  /** Key encrypting the log group (its policy must let CloudWatch Logs use it). */
+  readonly key: kms.IKey;
+  readonly retention: logs.RetentionDays;
+}
 
 export interface ApiFirewallProps {
   /** Web ACL name (from `Naming.name('wafWebAcl', …)`). */
@@ -14,6 +25,11 @@ export interface ApiFirewallProps {
    * @default 65536
    */
   readonly maxBodyBytes?: number;
+  /**
+   * Where the web ACL logs every request it inspects (the Authorization header redacted).
+   * @default no request logs (metrics and sampled requests only)
+   */
+  readonly logging?: ApiFirewallLogging;
 }
 
 const MANAGED_RULE_GROUPS = [
@@ -24,11 +40,13 @@ const MANAGED_RULE_GROUPS = [
 
 /**
  * Regional WAFv2 web ACL on the API stage: AWS managed rule groups (common, known bad inputs, IP
- * reputation), a per-IP rate-based rule and a body-size rule; every rule emits CloudWatch metrics.
+ * reputation), a per-IP rate-based rule and a body-size rule; every rule emits CloudWatch metrics, and
+ * with `logging` every inspected request is logged to an encrypted log group, Authorization redacted.
  */
 export class ApiFirewall extends Construct {
   readonly webAcl: wafv2.CfnWebACL;
   readonly association: wafv2.CfnWebACLAssociation;
+  readonly logGroup?: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: ApiFirewallProps) {
     super(scope, id);
@@ -89,5 +107,27 @@ export class ApiFirewall extends Construct {
       resourceArn: props.stageArn,
       webAclArn: this.webAcl.attrArn,
     });
+    if (props.logging) {
+      this.logGroup = new logs.LogGroup(this, 'Logs', {
+        logGroupName: props.logging.logGroupName,
+        encryptionKey: props.logging.key,
+        retention: props.logging.retention,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      // WAF takes the log group ARN without the `:*` suffix `LogGroup.logGroupArn` carries.
+      const destination = Stack.of(this).formatArn({
+        service: 'logs',
+        resource: 'log-group',
+        resourceName: props.logging.logGroupName,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+      const config = new wafv2.CfnLoggingConfiguration(this, 'Logging', {
+        resourceArn: this.webAcl.attrArn,
+        logDestinationConfigs: [destination],
+        // Bearer tokens are credentials: never written to logs.
+        redactedFields: [{ singleHeader: { Name: 'authorization' } }],
+      });
+      config.node.addDependency(this.logGroup);
+    }
   }
 }

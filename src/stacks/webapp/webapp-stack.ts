@@ -399,6 +399,7 @@ export class WebappStack extends FastishStack {
       name: n.name('wafWebAcl', 'webapp-api'),
       stageArn: this.api.stage.stageArn,
       rateLimitPer5Minutes: settings.wafRateLimitPer5Minutes,
+      logging: { logGroupName: n.wafLogGroupName('webapp-api'), key: opsKey, retention },
     });
 
     // Console build environment: public values only (ids and URLs; no secrets).
