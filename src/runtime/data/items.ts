@@ -1,4 +1,4 @@
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ApiError, isConditionFailed } from '../errors';
 import type { Item, ItemInput } from '../schemas';
 import { newItemId } from './ids';
@@ -38,13 +38,7 @@ export class ItemStore {
       updatedAt: at,
       createdBy: userId,
     };
-    await this.db.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: { pk: this.pk, sk: item.id, ...item },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    await this.partition.insert(item.id, item);
     return item;
   }
 

@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 
 /** One page of a partition, in sort-key order; `lastSk` is where the next page starts. */
 export interface PartitionPage {
@@ -7,8 +7,9 @@ export interface PartitionPage {
 }
 
 /**
- * Reads of one tenant-scoped partition (`pk` = `<tenant>#<entity>`): a consistent GetItem by sort key,
- * and Query pages. Never a Scan: the tenant role's `dynamodb:LeadingKeys` condition would refuse one.
+ * One tenant-scoped partition (`pk` = `<tenant>#<entity>`): a consistent GetItem by sort key, Query
+ * pages, and inserts that never overwrite. Never a Scan: the tenant role's `dynamodb:LeadingKeys`
+ * condition would refuse one.
  */
 export class Partition {
   constructor(
@@ -22,6 +23,17 @@ export class Partition {
       new GetCommand({ TableName: this.table, Key: { pk: this.pk, sk }, ConsistentRead: true }),
     );
     return out.Item;
+  }
+
+  /** Writes a new row; throws DynamoDB's ConditionalCheckFailedException when the sort key exists. */
+  async insert(sk: string, attributes: Record<string, unknown>): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { pk: this.pk, sk, ...attributes },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
   }
 
   async page(limit: number, afterSk?: string): Promise<PartitionPage> {

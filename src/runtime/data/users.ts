@@ -1,4 +1,4 @@
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TenantRole } from '../contract';
 import { ApiError, isConditionFailed } from '../errors';
 import type { User } from '../schemas';
@@ -28,13 +28,7 @@ export class UserStore {
     const at = now.toISOString();
     const user: User = { userId, email, role, version: 1, createdAt: at, updatedAt: at };
     try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { pk: this.pk, sk: userId, ...user },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+      await this.partition.insert(userId, user);
     } catch (err) {
       if (isConditionFailed(err)) throw new ApiError('already_exists', 'User already exists');
       throw err;
