@@ -47,6 +47,20 @@ const extraPool = (opts: {
     })
     .prefault({});
 
+/** Interface endpoints the VPC may get (service suffixes of `com.amazonaws.<region>.`); all by default. */
+export const INTERFACE_ENDPOINTS = [
+  'ecr.api',
+  'ecr.dkr',
+  'sts',
+  'logs',
+  'ec2',
+  'ssm',
+  'sqs',
+  'eks',
+  'eks-auth',
+  'secretsmanager',
+] as const;
+
 /** Settings of the production EKS platform (`eks`). Every field has a default. */
 export const eksSettings = z
   .strictObject({
@@ -71,32 +85,8 @@ export const eksSettings = z
       .default('per-az')
       .meta({ description: 'One NAT gateway per AZ (resilient) or one shared (cheaper)' }),
     interfaceEndpoints: z
-      .array(
-        z.enum([
-          'ecr.api',
-          'ecr.dkr',
-          'sts',
-          'logs',
-          'ec2',
-          'ssm',
-          'sqs',
-          'eks',
-          'eks-auth',
-          'secretsmanager',
-        ]),
-      )
-      .default([
-        'ecr.api',
-        'ecr.dkr',
-        'sts',
-        'logs',
-        'ec2',
-        'ssm',
-        'sqs',
-        'eks',
-        'eks-auth',
-        'secretsmanager',
-      ])
+      .array(z.enum(INTERFACE_ENDPOINTS))
+      .default([...INTERFACE_ENDPOINTS])
       .meta({
         description: 'Interface VPC endpoints (private AWS API access for nodes, Karpenter, Pod Identity)',
       }),
