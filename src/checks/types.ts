@@ -77,6 +77,33 @@ export function resourceRule(spec: ResourceRuleSpec): FastishRule {
   };
 }
 
+/** A CloudFormation quota on the number of entries of one template section. */
+export interface SectionQuotaSpec {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly section: 'Resources' | 'Outputs' | 'Parameters';
+  /** What the entries are called in the message, e.g. `outputs`. */
+  readonly noun: string;
+  readonly max: number;
+}
+
+/** Builds an error rule that fails a template whose section has more than `max` entries. */
+export function sectionQuotaRule(spec: SectionQuotaSpec): FastishRule {
+  return {
+    id: spec.id,
+    name: spec.name,
+    description: spec.description,
+    severity: 'error',
+    check({ template }) {
+      const count = Object.keys(template[spec.section] ?? {}).length;
+      return count > spec.max
+        ? [{ message: `stack has ${count} ${spec.noun}; CloudFormation allows ${spec.max}` }]
+        : [];
+    },
+  };
+}
+
 /** A context for a template that did not come from a cloud assembly (fixtures, tests). */
 export function contextOf(template: CfnTemplate, stackName = 'FixtureStack'): TemplateContext {
   return { stackName, template, templateBytes: Buffer.byteLength(JSON.stringify(template, undefined, 1)) };
