@@ -1,5 +1,5 @@
 import { KubectlV34Layer } from '@aws-cdk/lambda-layer-kubectl-v34';
-import { Aws, Fn } from 'aws-cdk-lib';
+import { Fn } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -101,7 +101,7 @@ export class EksStack extends FastishStack {
       }).key;
     const secretsKey = key('Secrets', `EKS secrets envelope encryption (${clusterName})`);
     const logsKey = key('Logs', `EKS VPC flow logs (${clusterName})`);
-    logsKey.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`));
+    logsKey.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${env.region}.amazonaws.com`));
     const volumesKey = key('Volumes', `EBS volumes of the default StorageClass (${clusterName})`);
     const messagesKey = key('Messages', `Karpenter interruption queue and platform secrets (${clusterName})`);
 
