@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -35,5 +35,28 @@ describe('Lambda handler bundles', () => {
     const dir = bundleHandler({ entry, projectRoot: root });
     const map = JSON.parse(readFileSync(join(dir, 'index.js.map'), 'utf8')) as { sources: string[] };
     expect(map.sources).toEqual(expect.arrayContaining(['handler.ts', 'greeting.ts']));
+  });
+
+  it('names packages under node_modules/ when node_modules is a symlink, so checkouts share a bundle', () => {
+    // Dependencies installed once, outside both checkouts (as `fastish plan` links a git ref's export).
+    const modules = mkdtempSync(join(tmpdir(), 'fastish-bundle-modules-'));
+    mkdirSync(join(modules, 'shout'));
+    writeFileSync(join(modules, 'shout', 'index.js'), 'exports.shout = (s) => s.toUpperCase();\n');
+    const checkout = () => {
+      const dir = mkdtempSync(join(tmpdir(), 'fastish-bundle-checkout-'));
+      symlinkSync(modules, join(dir, 'node_modules'), 'dir');
+      writeFileSync(
+        join(dir, 'handler.ts'),
+        "import { shout } from 'shout';\nexport const handler = async () => shout('hi');\n",
+      );
+      return dir;
+    };
+    const [one, two] = [checkout(), checkout()];
+    clearHandlerBundleCache();
+    const a = bundleHandler({ entry: join(one, 'handler.ts'), projectRoot: one });
+    const b = bundleHandler({ entry: join(two, 'handler.ts'), projectRoot: two });
+    const map = JSON.parse(readFileSync(join(a, 'index.js.map'), 'utf8')) as { sources: string[] };
+    expect(map.sources.sort()).toEqual(['handler.ts', 'node_modules/shout/index.js']);
+    expect(b).toBe(a);
   });
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { buildSync, version as esbuildVersion } from 'esbuild';
 
 export interface HandlerBundleOptions {
@@ -130,11 +130,33 @@ function recordBundle(options: HandlerBundleOptions, inputs: readonly string[], 
   renameSync(`${path}.${process.pid}.tmp`, path);
 }
 
+/**
+ * Source-map paths relative to the project root. esbuild resolves symlinks, so a checkout whose
+ * `node_modules` links elsewhere (a worktree, `fastish plan`'s export of a git ref) names packages by
+ * their real location; they are mapped back under `node_modules/`, so the map (and with it the asset
+ * hash) does not depend on where the checkout or its dependencies live.
+ */
 function relativeSourceMap(text: string, outDir: string, projectRoot: string): string {
   const map = JSON.parse(text) as { sources: string[]; sourceRoot?: string };
-  map.sources = map.sources.map((s) => relative(projectRoot, resolve(outDir, s)).split(sep).join('/'));
+  const real = (path: string) => (existsSync(path) ? realpathSync(path) : path);
+  const roots: readonly (readonly [string, string])[] = [
+    [real(join(projectRoot, 'node_modules')), 'node_modules'],
+    [real(projectRoot), ''],
+  ];
+  map.sources = map.sources.map((source) => {
+    const absolute = resolve(outDir, source);
+    for (const [root, prefix] of roots) {
+      const inside = relative(root, absolute);
+      if (inside && !inside.startsWith('..') && !isAbsolute(inside)) return toPosix(join(prefix, inside));
+    }
+    return toPosix(relative(projectRoot, absolute));
+  });
   delete map.sourceRoot;
   return JSON.stringify(map);
+}
+
+function toPosix(path: string): string {
+  return path.split(sep).join('/');
 }
 
 /**
