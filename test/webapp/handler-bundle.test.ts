@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +30,18 @@ describe('Lambda handler bundles', () => {
     const after = bundleHandler({ entry, projectRoot: root });
     expect(after).not.toBe(before);
     expect(readFileSync(join(after, 'index.js'), 'utf8')).toContain('hello after an edit');
+  });
+
+  it('never reuses a bundle recorded by another version of the bundler', () => {
+    const fresh = bundleHandler({ entry, projectRoot: root });
+    const id = createHash('sha256').update(`${root}\0${entry}`).digest('hex').slice(0, 24);
+    const recordFile = join(tmpdir(), 'fastish-bundles', `record-${id}.json`);
+    const record = JSON.parse(readFileSync(recordFile, 'utf8')) as { bundler: string; dir: string };
+    const stale = mkdtempSync(join(tmpdir(), 'fastish-bundle-stale-'));
+    writeFileSync(join(stale, 'index.js'), 'stale');
+    writeFileSync(recordFile, JSON.stringify({ ...record, bundler: 'an older bundler', dir: stale }));
+    clearHandlerBundleCache({ records: 'keep' });
+    expect(bundleHandler({ entry, projectRoot: root })).toBe(fresh);
   });
 
   it('writes source maps relative to the project root', () => {

@@ -83,6 +83,8 @@ export function bundleHandler(options: HandlerBundleOptions): string {
  */
 interface BundleRecord {
   readonly esbuild: string;
+  /** This module's own source: a change to how bundles are built (or post-processed) rebuilds them. */
+  readonly bundler: string;
   readonly inputs: Record<string, string>;
   readonly dir: string;
 }
@@ -103,6 +105,12 @@ function fileHash(path: string): string | undefined {
   }
 }
 
+let ownHash: string | undefined;
+function bundlerHash(): string {
+  ownHash ??= fileHash(__filename) ?? 'unknown';
+  return ownHash;
+}
+
 function reusableBundle(options: HandlerBundleOptions): string | undefined {
   let record: BundleRecord;
   try {
@@ -110,7 +118,13 @@ function reusableBundle(options: HandlerBundleOptions): string | undefined {
   } catch {
     return undefined;
   }
-  if (record.esbuild !== esbuildVersion || !existsSync(join(record.dir, 'index.js'))) return undefined;
+  if (
+    record.esbuild !== esbuildVersion ||
+    record.bundler !== bundlerHash() ||
+    !existsSync(join(record.dir, 'index.js'))
+  ) {
+    return undefined;
+  }
   for (const [input, hash] of Object.entries(record.inputs)) {
     if (fileHash(resolve(options.projectRoot, input)) !== hash) return undefined;
   }
@@ -124,7 +138,7 @@ function recordBundle(options: HandlerBundleOptions, inputs: readonly string[], 
     if (hash === undefined) return; // an input we cannot read again: never reuse this bundle
     hashes[input] = hash;
   }
-  const record: BundleRecord = { esbuild: esbuildVersion, inputs: hashes, dir };
+  const record: BundleRecord = { esbuild: esbuildVersion, bundler: bundlerHash(), inputs: hashes, dir };
   const path = recordPath(options);
   writeFileSync(`${path}.${process.pid}.tmp`, JSON.stringify(record));
   renameSync(`${path}.${process.pid}.tmp`, path);
