@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { defaultQualifier, Naming } from '../naming';
 import { ARCHITECTURE_NEEDS, type Architecture } from './architectures';
+import { checkRelease } from './architectures/release';
 import { ConfigError, type ConfigIssue, fromZodIssues } from './errors';
 import { deepMerge } from './merge';
 import type { EnvironmentModel, PlatformModel } from './model';
@@ -254,6 +255,8 @@ function checkPlatform(raw: RawConfig, environments: EnvironmentModel[], issues:
       message: `is not an environment; environments: ${Object.keys(raw.environments).join(', ')}`,
     });
   }
+  if (raw.release)
+    issues.push(...checkRelease(raw.release, raw.environments[raw.release.pipelineEnvironment]));
 }
 
 function dedupe(issues: ConfigIssue[]): ConfigIssue[] {

@@ -14,6 +14,11 @@ interface BadCase {
   readonly says: RegExp;
 }
 
+const OTHER_ACCOUNT_CONNECTION =
+  'arn:aws:codeconnections:eu-west-1:111111111111:connection/0b7d8f0e-1f7e-4b9c-9a53-2d1c3c8e6a11';
+const CHINA_CONNECTION =
+  'arn:aws-cn:codeconnections:cn-north-1:222222222222:connection/0b7d8f0e-1f7e-4b9c-9a53-2d1c3c8e6a11';
+
 const CASES: BadCase[] = [
   {
     name: 'upper-case organization name',
@@ -319,6 +324,34 @@ const CASES: BadCase[] = [
     path: 'release.connectionArn',
     value: 'arn:aws:s3:::bucket',
     says: /connection ARN/,
+  },
+  {
+    name: 'connection in another account than the pipeline',
+    mutate: (c) => (c.release.connectionArn = OTHER_ACCOUNT_CONNECTION),
+    path: 'release.connectionArn',
+    value: OTHER_ACCOUNT_CONNECTION,
+    says: /is in account 111111111111, but the pipeline runs in environment "dev" \(account 222222222222\)/,
+  },
+  {
+    name: 'connection moved with the pipeline to another account',
+    mutate: (c) => (c.release.pipelineEnvironment = 'prod'),
+    path: 'release.connectionArn',
+    value: validRaw().release.connectionArn,
+    says: /is in account 222222222222, but the pipeline runs in environment "prod" \(account 333333333333\)/,
+  },
+  {
+    name: 'connection in another partition than the pipeline',
+    mutate: (c) => (c.release.connectionArn = CHINA_CONNECTION),
+    path: 'release.connectionArn',
+    value: CHINA_CONNECTION,
+    says: /is in partition "aws-cn", not "aws".*eu-west-1/,
+  },
+  {
+    name: 'connection ARN naming a region of another partition',
+    mutate: (c) => (c.release.connectionArn = CHINA_CONNECTION.replace('arn:aws-cn:', 'arn:aws:')),
+    path: 'release.connectionArn',
+    value: CHINA_CONNECTION.replace('arn:aws-cn:', 'arn:aws:'),
+    says: /names region "cn-north-1", which is not a region of partition "aws"/,
   },
   {
     name: 'repository without owner',

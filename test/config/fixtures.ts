@@ -31,7 +31,7 @@ export function validRaw(): Record<string, any> {
     release: {
       pipelineEnvironment: 'dev',
       connectionArn:
-        'arn:aws:codeconnections:eu-west-1:111111111111:connection/0b7d8f0e-1f7e-4b9c-9a53-2d1c3c8e6a11',
+        'arn:aws:codeconnections:eu-west-1:222222222222:connection/0b7d8f0e-1f7e-4b9c-9a53-2d1c3c8e6a11',
       repository: 'acme/platform',
     },
   };
