@@ -4,6 +4,7 @@ import type { Architecture, EnvironmentModel, PlatformModel } from '../config';
 import { ARCHITECTURE_NEEDS, ARCHITECTURES } from '../config/architectures';
 import type { FastishStack } from '../constructs/fastish-stack';
 import { BootstrapStack } from '../stacks/bootstrap/bootstrap-stack';
+import { TeamsStack } from '../stacks/bootstrap/teams-stack';
 import { ReleaseStack } from '../stacks/release/release-stack';
 import { ARCHITECTURE_FACTORIES } from './architectures';
 import { FEATURE_FLAGS } from './feature-flags';
@@ -11,13 +12,15 @@ import { FEATURE_FLAGS } from './feature-flags';
 export interface EnvironmentStacks {
   readonly stage: Stage;
   readonly bootstrap: BootstrapStack;
+  /** Team roles, deployed by the operator right after the bootstrap stack. */
+  readonly teams: TeamsStack;
   readonly stacks: ReadonlyMap<Architecture, FastishStack>;
 }
 
 export interface Platform {
   readonly app: App;
   readonly environments: ReadonlyMap<string, EnvironmentStacks>;
-  /** Every stack, bootstrap first per environment, then the release stack. */
+  /** Every stack, bootstrap and teams first per environment, then the release stack. */
   readonly stacks: readonly FastishStack[];
   /** The delivery pipeline, when `release` is configured. */
   readonly release?: ReleaseStack;
@@ -71,6 +74,8 @@ export function buildEnvironment(
     platform: model,
     environment: env,
   });
+  const teams = new TeamsStack(options.bootstrapScope ?? stage, 'teams', { platform: model, environment: env });
+  teams.addStackDependency(bootstrap, 'its template is uploaded to the bootstrap assets bucket');
   const built = new Map<Architecture, FastishStack>();
   for (const arch of buildOrder(env.architectures)) {
     const factory = ARCHITECTURE_FACTORIES[arch];
@@ -80,7 +85,7 @@ export function buildEnvironment(
     if (inStage) stack.addStackDependency(bootstrap, 'workload stacks deploy with the bootstrap roles');
     built.set(arch, stack);
   }
-  return { stage, bootstrap, stacks: built };
+  return { stage, bootstrap, teams, stacks: built };
 }
 
 /**
@@ -94,7 +99,7 @@ export function buildPlatform(model: PlatformModel, app: App = createApp()): Pla
   for (const env of model.environments) {
     const stage = new Stage(app, env.name, { env: { account: env.account, region: env.region } });
     const built = buildEnvironment(stage, model, env);
-    all.push(built.bootstrap, ...built.stacks.values());
+    all.push(built.bootstrap, built.teams, ...built.stacks.values());
     environments.set(env.name, built);
   }
   let release: ReleaseStack | undefined;

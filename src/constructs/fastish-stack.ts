@@ -1,8 +1,8 @@
-import { BootstraplessSynthesizer, Stack, type StackProps } from 'aws-cdk-lib';
+import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { EnvironmentModel, PlatformModel } from '../config';
 import { teamOf } from '../config';
-import { fastishSynthesizer } from './synthesizer';
+import { type DeployedBy, synthesizerFor } from './synthesizer';
 import { applyFastishTags } from './tagging';
 
 export interface FastishStackProps extends Omit<StackProps, 'env' | 'stackName' | 'synthesizer'> {
@@ -18,11 +18,14 @@ export interface FastishStackProps extends Omit<StackProps, 'env' | 'stackName' 
    */
   readonly team?: string;
   /**
-   * Deploy with the caller's credentials instead of the bootstrap roles. Only the bootstrap stack
-   * needs this: it creates those roles.
-   * @default false
+   * Who deploys the stack. `bootstrap-roles`: the toolkit assumes the environment's deploy role.
+   * `operator`: the operator's own credentials, template sent inline (the bootstrap stack, which creates
+   * the roles and the assets bucket, so nothing else can exist yet in a fresh account).
+   * `operator-uploaded`: the operator's own credentials, template uploaded to the Fastish assets bucket
+   * (stacks deployed by the operator after the bootstrap stack, with no inline size limit).
+   * @default 'bootstrap-roles'
    */
-  readonly bootstrapless?: boolean;
+  readonly deployedBy?: DeployedBy;
 }
 
 /**
@@ -42,7 +45,7 @@ export class FastishStack extends Stack {
       ...props,
       stackName: env.naming.stackName(props.architecture),
       env: { account: env.account, region: env.region },
-      synthesizer: props.bootstrapless ? new BootstraplessSynthesizer() : fastishSynthesizer(env),
+      synthesizer: synthesizerFor(env, props.deployedBy ?? 'bootstrap-roles'),
       terminationProtection: props.terminationProtection ?? env.approval === 'required',
       analyticsReporting: false,
     });

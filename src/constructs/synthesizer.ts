@@ -1,4 +1,9 @@
-import { DefaultStackSynthesizer } from 'aws-cdk-lib';
+import {
+  CliCredentialsStackSynthesizer,
+  DefaultStackSynthesizer,
+  LegacyStackSynthesizer,
+  type StackSynthesizer,
+} from 'aws-cdk-lib';
 import type { EnvironmentModel } from '../config';
 
 /** Role ARN in the environment's account; partition-aware through the CloudFormation pseudo parameter. */
@@ -28,4 +33,30 @@ export function fastishSynthesizer(env: EnvironmentModel): DefaultStackSynthesiz
 
 export function bootstrapVersionParameter(qualifier: string): string {
   return `/cdk-bootstrap/${qualifier}/version`;
+}
+
+/** Who deploys a stack (see `FastishStackProps.deployedBy`). */
+export type DeployedBy = 'bootstrap-roles' | 'operator' | 'operator-uploaded';
+
+/**
+ * The synthesizer for who deploys a stack. The operator's stacks name no role at all, so the toolkit
+ * uses the caller's credentials: `LegacyStackSynthesizer` sends the template inline and references
+ * no bootstrap resource (the bootstrap stack creates them; CDK's `BootstraplessSynthesizer` would
+ * name CDK's default `cdk-hnb659fds-*` roles, which a never-bootstrapped account lacks), while
+ * `CliCredentialsStackSynthesizer` uploads the template to the Fastish assets bucket.
+ */
+export function synthesizerFor(env: EnvironmentModel, deployedBy: DeployedBy): StackSynthesizer {
+  switch (deployedBy) {
+    case 'operator':
+      return new LegacyStackSynthesizer();
+    case 'operator-uploaded':
+      return new CliCredentialsStackSynthesizer({
+        qualifier: env.qualifier,
+        fileAssetsBucketName: env.naming.bootstrapBucketName(),
+        imageAssetsRepositoryName: env.naming.bootstrapRepositoryName(),
+        bucketPrefix: '',
+      });
+    case 'bootstrap-roles':
+      return fastishSynthesizer(env);
+  }
 }

@@ -13,21 +13,22 @@ import { bootstrapVersionParameter } from '../../constructs/synthesizer';
 import { VERSIONS } from '../../versions';
 import { DeploymentRoles } from './deployment-roles';
 import { HandshakeRole } from './handshake-role';
-import { TeamRoles } from './team-roles';
 
-export type BootstrapStackProps = Omit<FastishStackProps, 'architecture' | 'bootstrapless'>;
+export type BootstrapStackProps = Omit<FastishStackProps, 'architecture' | 'deployedBy'>;
 
 /**
  * The environment's "synthesizer": the CDK bootstrap-equivalent resources under the Fastish
- * qualifier, the cross-account handshake role, the deployment event log group and one role per team.
- * Deployed with the operator's own credentials (it creates the roles every other stack deploys with).
+ * qualifier, the cross-account handshake role and the deployment event log group. Deployed with the
+ * operator's own credentials and an inline template (it creates the roles and the bucket every other
+ * stack deploys with), so it holds only what does not grow with the config: team roles live in the
+ * `teams` stack, deployed next by the operator with its template in the assets bucket.
  */
 export class BootstrapStack extends FastishStack {
   readonly roles: DeploymentRoles;
   readonly handshake: HandshakeRole;
 
   constructor(scope: Construct, id: string, props: BootstrapStackProps) {
-    super(scope, id, { ...props, architecture: 'bootstrap', bootstrapless: true });
+    super(scope, id, { ...props, architecture: 'bootstrap', deployedBy: 'operator' });
     const env = this.fastishEnv;
     const n = env.naming;
     const retention = env.settings.logRetentionDays as logs.RetentionDays;
@@ -95,8 +96,6 @@ export class BootstrapStack extends FastishStack {
     });
     this.handshake.allowAssuming(this.roles.assumableByHandshake());
 
-    const teams = new TeamRoles(this, 'Teams', { environment: env, teams: this.platform.teams });
-
     const publish = (id: string, key: string, value: string, description: string) =>
       new PublishedValue(this, id, { naming: n, architecture: 'bootstrap', key, value, description });
     publish('QualifierValue', 'qualifier', env.qualifier, 'CDK bootstrap qualifier');
@@ -145,9 +144,6 @@ export class BootstrapStack extends FastishStack {
       deploymentEvents.logGroupName,
       'Deployment events log group',
     );
-    for (const [team, role] of teams.roles) {
-      publish(`TeamRole-${team}`, `team-roles/${team}`, role.roleArn, `Role of team ${team}`);
-    }
 
     acknowledge(accessLogs, [
       {

@@ -37,6 +37,7 @@ const DEPLOYED_SERVICES = [
   'codeconnections',
   'codepipeline',
   'codestar-connections',
+  'codestar-notifications',
   'cognito-idp',
   'dynamodb',
   'ec2',
@@ -166,6 +167,19 @@ export class DeploymentRoles extends Construct {
         resources: ['*'],
       }),
     );
+    // The toolkit's diff (`fastish deploy`, `cdk diff`) reads the deployed stacks through this role.
+    this.lookup.addToPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'cloudformation:DescribeStacks',
+          'cloudformation:GetTemplate',
+          'cloudformation:GetTemplateSummary',
+          'cloudformation:ListStackResources',
+          'cloudformation:DescribeStackResources',
+        ],
+        resources: [`arn:${partition}:cloudformation:${region}:${account}:stack/${stackPrefix}*/*`],
+      }),
+    );
     this.lookup.addToPolicy(
       new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['kms:Decrypt'], resources: ['*'] }),
     );
@@ -273,6 +287,11 @@ export class DeploymentRoles extends Construct {
     for (const role of [this.imagePublishing, this.lookup, this.deploy]) {
       acknowledgeIamWildcards(role, { resources: ['*'] }, describeOnly);
     }
+    acknowledgeIamWildcards(
+      this.lookup,
+      { resources: [`arn:${partition}:cloudformation:${region}:${account}:stack/${stackPrefix}*/*`] },
+      'The lookup role reads exactly the stacks named <org>-<env>-*, for the toolkit diff.',
+    );
     acknowledgeIamWildcards(
       this.deploy,
       { resources: [stacks, changeSets] },

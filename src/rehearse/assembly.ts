@@ -1,0 +1,160 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** A CloudFormation template as synthesized (plain JSON). */
+export interface Template {
+  readonly Resources?: Record<string, TemplateResource>;
+  readonly Outputs?: Record<
+    string,
+    { readonly Value: unknown; readonly Export?: { readonly Name: unknown } }
+  >;
+  readonly Parameters?: Record<string, { readonly Default?: unknown; readonly Type?: string }>;
+  readonly Conditions?: Record<string, unknown>;
+}
+
+export interface TemplateResource {
+  readonly Type: string;
+  readonly Properties?: Record<string, unknown>;
+  readonly Condition?: string;
+  readonly DependsOn?: string | string[];
+}
+
+/** A file or image asset destination, as the toolkit publishes it. */
+export interface AssetDestination {
+  readonly kind: 'file' | 'image';
+  readonly displayName: string;
+  /** Bucket (file) or repository (image). */
+  readonly container: string;
+  /** Object key (file) or image tag (image). */
+  readonly key: string;
+  readonly assumeRoleArn?: string;
+}
+
+/**
+ * One stack artifact of a cloud assembly with what the CDK toolkit reads to deploy it: the roles it
+ * assumes, where the template is uploaded, and the assets published before it.
+ */
+export interface RehearsalStack {
+  /** Construct path display name, e.g. `dev/webapp` or `release/Deploy-prod/webapp`. */
+  readonly id: string;
+  readonly stackName: string;
+  readonly account: string;
+  readonly region: string;
+  readonly template: Template;
+  /** Bytes of the template file as written (what an inline `TemplateBody` would carry). */
+  readonly templateBytes: number;
+  /** Role the toolkit assumes to create change sets; absent: the caller's own credentials. */
+  readonly assumeRoleArn?: string;
+  readonly executionRoleArn?: string;
+  readonly lookupRoleArn?: string;
+  /** `s3://bucket/key` when the toolkit uploads the template instead of sending it inline. */
+  readonly templateUrl?: string;
+  readonly bootstrapVersionParameter?: string;
+  readonly assets: readonly AssetDestination[];
+  /** Nested assembly directory the stack came from (`assembly-release-Deploy-prod` for pipeline copies). */
+  readonly assembly: string;
+}
+
+interface ManifestArtifact {
+  readonly type: string;
+  readonly environment?: string;
+  readonly displayName?: string;
+  readonly properties?: Record<string, unknown> & {
+    readonly templateFile?: string;
+    readonly stackName?: string;
+    readonly directoryName?: string;
+    readonly file?: string;
+  };
+  readonly dependencies?: readonly string[];
+}
+
+interface AssetManifest {
+  readonly files?: Record<string, AssetEntry>;
+  readonly dockerImages?: Record<string, AssetEntry>;
+}
+
+interface AssetEntry {
+  readonly displayName?: string;
+  readonly destinations: Record<
+    string,
+    {
+      readonly bucketName?: string;
+      readonly objectKey?: string;
+      readonly repositoryName?: string;
+      readonly imageTag?: string;
+      readonly assumeRoleArn?: string;
+    }
+  >;
+}
+
+function readJson<T>(path: string): T {
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
+
+function assetsOf(dir: string, artifacts: Record<string, ManifestArtifact>, stack: ManifestArtifact) {
+  const out: AssetDestination[] = [];
+  for (const dep of stack.dependencies ?? []) {
+    const artifact = artifacts[dep];
+    if (artifact?.type !== 'cdk:asset-manifest' || !artifact.properties?.file) continue;
+    const manifest = readJson<AssetManifest>(join(dir, artifact.properties.file));
+    for (const [kind, entries] of [
+      ['file', manifest.files],
+      ['image', manifest.dockerImages],
+    ] as const) {
+      for (const [hash, entry] of Object.entries(entries ?? {})) {
+        for (const d of Object.values(entry.destinations)) {
+          out.push({
+            kind,
+            displayName: entry.displayName ?? hash,
+            container: d.bucketName ?? d.repositoryName ?? '',
+            key: d.objectKey ?? d.imageTag ?? hash,
+            ...(d.assumeRoleArn ? { assumeRoleArn: d.assumeRoleArn } : {}),
+          });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Every stack of a synthesized cloud assembly with its deployment properties, following nested
+ * assemblies, in manifest order. Pure file reading.
+ */
+export function readRehearsalAssembly(dir: string, assembly = '.'): RehearsalStack[] {
+  const manifestPath = join(dir, 'manifest.json');
+  if (!existsSync(manifestPath)) throw new Error(`${dir} is not a cloud assembly (no manifest.json)`);
+  const artifacts = readJson<{ artifacts?: Record<string, ManifestArtifact> }>(manifestPath).artifacts ?? {};
+  const stacks: RehearsalStack[] = [];
+  for (const [artifactId, artifact] of Object.entries(artifacts)) {
+    const p = artifact.properties;
+    if (artifact.type === 'cdk:cloud-assembly' && p?.directoryName) {
+      stacks.push(...readRehearsalAssembly(join(dir, p.directoryName), p.directoryName));
+      continue;
+    }
+    if (artifact.type !== 'aws:cloudformation:stack' || !p?.templateFile) continue;
+    const [, account = '', region = ''] = /^aws:\/\/([^/]+)\/(.+)$/.exec(artifact.environment ?? '') ?? [];
+    const text = readFileSync(join(dir, p.templateFile), 'utf8');
+    const lookup = p.lookupRole as { arn?: string } | undefined;
+    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    const optional = {
+      assumeRoleArn: str(p.assumeRoleArn),
+      executionRoleArn: str(p.cloudFormationExecutionRoleArn),
+      lookupRoleArn: lookup?.arn,
+      templateUrl: str(p.stackTemplateAssetObjectUrl),
+      bootstrapVersionParameter: str(p.bootstrapStackVersionSsmParameter),
+    };
+    stacks.push({
+      id: artifact.displayName ?? artifactId,
+      stackName: p.stackName ?? artifactId,
+      account,
+      region,
+      template: JSON.parse(text) as Template,
+      templateBytes: Buffer.byteLength(text),
+      assets: assetsOf(dir, artifacts, artifact),
+      assembly,
+      ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
+    });
+  }
+  return stacks;
+}

@@ -1,0 +1,195 @@
+import type { RehearsalStack } from './assembly';
+import { TemplateResolver } from './intrinsics';
+
+/** An IAM policy document as IAM reads it (after intrinsics are resolved). */
+export interface PolicyDocument {
+  readonly Version?: string;
+  readonly Statement: readonly Record<string, unknown>[];
+}
+
+export interface NamedPolicy {
+  readonly name: string;
+  readonly document: PolicyDocument;
+}
+
+/** A role as deployed: trust, identity policies, boundary, tags, and where it was defined. */
+export interface RoleModel {
+  readonly arn: string;
+  readonly account: string;
+  readonly name: string;
+  trust: PolicyDocument;
+  readonly inline: NamedPolicy[];
+  readonly managed: string[];
+  boundary?: string;
+  readonly tags: Record<string, string>;
+  /** `<stack>/<logicalId>`, or `outside Fastish` for principals the operator brings. */
+  readonly source: string;
+}
+
+/** A resource policy (bucket, key, queue, topic, secret, repository), keyed by the resource's ARN. */
+export interface ResourcePolicyModel {
+  readonly statements: Record<string, unknown>[];
+  readonly sources: string[];
+}
+
+const arnAccount = (arn: string) => arn.split(':')[4] ?? '';
+
+/**
+ * The AWS accounts a deploy builds up, stack by stack: the roles, managed policies and resource
+ * policies the synthesized templates create, resolved to concrete ARNs. Evaluating a call reads only
+ * what exists at that point, so a role referenced before the stack creating it is deployed is missing.
+ */
+export class World {
+  readonly roles = new Map<string, RoleModel>();
+  readonly managedPolicies = new Map<string, NamedPolicy>();
+  readonly resourcePolicies = new Map<string, ResourcePolicyModel>();
+  /** Every resource created so far: ARN (or physical name) → `<stack>/<logicalId> (<type>)`. */
+  readonly resources = new Map<string, string>();
+  readonly deployed: RehearsalStack[] = [];
+  private readonly exportsByAccount = new Map<string, Map<string, unknown>>();
+
+  constructor(
+    /** AWS managed policy documents by name; a managed policy absent here grants nothing. */
+    readonly awsManagedPolicies: ReadonlyMap<string, PolicyDocument> = new Map(),
+  ) {}
+
+  /** A principal the operator brings (their own role), with its identity policies. */
+  addRole(role: Omit<RoleModel, 'tags' | 'inline' | 'managed'> & Partial<RoleModel>): RoleModel {
+    const model: RoleModel = { tags: {}, inline: [], managed: [], ...role };
+    this.roles.set(model.arn, model);
+    return model;
+  }
+
+  resolverFor(stack: RehearsalStack): TemplateResolver {
+    const key = `${stack.account}/${stack.region}`;
+    return new TemplateResolver(stack, this.exportsByAccount.get(key) ?? new Map());
+  }
+
+  /** Records what a stack's template creates once CloudFormation has created it. */
+  deploy(stack: RehearsalStack): void {
+    const r = this.resolverFor(stack);
+    const resources = stack.template.Resources ?? {};
+    const attachments: [string[], NamedPolicy][] = [];
+    for (const [id, resource] of Object.entries(resources)) {
+      if (!r.exists(id)) continue;
+      const source = `${stack.stackName}/${id}`;
+      const p = (r.resolve(resource.Properties ?? {}) ?? {}) as Record<string, unknown>;
+      const arn = r.getAtt(id, 'Arn');
+      this.resources.set(
+        typeof arn === 'string' && arn.startsWith('arn:') ? arn : r.physicalName(id),
+        `${source} (${resource.Type})`,
+      );
+      switch (resource.Type) {
+        case 'AWS::IAM::Role': {
+          const roleArn = r.arn(id);
+          const tags = Object.fromEntries(
+            ((p.Tags ?? []) as { Key: string; Value: string }[]).map((t) => [t.Key, t.Value]),
+          );
+          this.roles.set(roleArn, {
+            arn: roleArn,
+            account: stack.account,
+            name: r.physicalName(id),
+            trust: p.AssumeRolePolicyDocument as PolicyDocument,
+            inline: ((p.Policies ?? []) as { PolicyName: string; PolicyDocument: PolicyDocument }[]).map(
+              (x) => ({
+                name: `${source}/${x.PolicyName}`,
+                document: x.PolicyDocument,
+              }),
+            ),
+            managed: (p.ManagedPolicyArns ?? []) as string[],
+            ...(typeof p.PermissionsBoundary === 'string' ? { boundary: p.PermissionsBoundary } : {}),
+            tags,
+            source,
+          });
+          break;
+        }
+        case 'AWS::IAM::Policy':
+        case 'AWS::IAM::ManagedPolicy': {
+          const policy = { name: source, document: p.PolicyDocument as PolicyDocument };
+          if (resource.Type === 'AWS::IAM::ManagedPolicy') this.managedPolicies.set(r.arn(id), policy);
+          else attachments.push([(p.Roles ?? []) as string[], policy]);
+          break;
+        }
+        case 'AWS::S3::BucketPolicy':
+          this.addResourcePolicy(`arn:aws:s3:::${p.Bucket}`, p.PolicyDocument, source);
+          break;
+        case 'AWS::KMS::Key':
+          this.addResourcePolicy(r.arn(id), p.KeyPolicy, source);
+          break;
+        case 'AWS::SQS::QueuePolicy':
+          for (const url of (p.Queues ?? []) as string[]) {
+            const [, , host = '', account = '', name = ''] = url.split('/');
+            const region = host.split('.')[1] ?? stack.region;
+            this.addResourcePolicy(`arn:aws:sqs:${region}:${account}:${name}`, p.PolicyDocument, source);
+          }
+          break;
+        case 'AWS::SNS::TopicPolicy':
+          for (const topic of (p.Topics ?? []) as string[])
+            this.addResourcePolicy(topic, p.PolicyDocument, source);
+          break;
+        case 'AWS::SecretsManager::ResourcePolicy':
+          this.addResourcePolicy(String(p.SecretId), p.ResourcePolicy, source);
+          break;
+        case 'AWS::ECR::Repository':
+          if (p.RepositoryPolicyText) this.addResourcePolicy(r.arn(id), p.RepositoryPolicyText, source);
+          break;
+      }
+    }
+    // Policies attach to roles by name, in the stack's account.
+    const byName = new Map(
+      [...this.roles.values()].filter((x) => x.account === stack.account).map((x) => [x.name, x]),
+    );
+    for (const [names, policy] of attachments) {
+      for (const name of names) byName.get(name)?.inline.push(policy);
+    }
+    for (const [id, resource] of Object.entries(resources)) {
+      if (resource.Type !== 'AWS::IAM::ManagedPolicy' || !r.exists(id)) continue;
+      const p = r.resolve(resource.Properties ?? {}) as { Roles?: string[] };
+      for (const name of p.Roles ?? []) byName.get(name)?.managed.push(r.arn(id));
+    }
+    const key = `${stack.account}/${stack.region}`;
+    const exports = this.exportsByAccount.get(key) ?? new Map<string, unknown>();
+    for (const [k, v] of r.exportedValues()) exports.set(k, v);
+    this.exportsByAccount.set(key, exports);
+    this.deployed.push(stack);
+  }
+
+  private addResourcePolicy(arn: string, document: unknown, source: string): void {
+    const doc = document as PolicyDocument | undefined;
+    if (!doc?.Statement) return;
+    const existing = this.resourcePolicies.get(arn) ?? { statements: [], sources: [] };
+    existing.statements.push(...(Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement]));
+    existing.sources.push(source);
+    this.resourcePolicies.set(arn, existing);
+  }
+
+  /** The resource policy governing a request on `resource` (a bucket's for its objects). */
+  resourcePolicyFor(resource: string): ResourcePolicyModel | undefined {
+    const direct = this.resourcePolicies.get(resource);
+    if (direct) return direct;
+    if (resource.startsWith('arn:aws:s3:::')) {
+      const bucket = resource.slice('arn:aws:s3:::'.length).split('/')[0];
+      return this.resourcePolicies.get(`arn:aws:s3:::${bucket}`);
+    }
+    return undefined;
+  }
+
+  /** Identity policies of a role: inline, attached customer-managed, and the AWS managed ones known. */
+  identityPolicies(role: RoleModel): { policies: NamedPolicy[]; unknownManaged: string[] } {
+    const policies = [...role.inline];
+    const unknownManaged: string[] = [];
+    for (const arn of role.managed) {
+      const own = this.managedPolicies.get(arn);
+      const awsName = /^arn:[^:]+:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1];
+      const aws = awsName ? this.awsManagedPolicies.get(awsName) : undefined;
+      if (own) policies.push(own);
+      else if (aws) policies.push({ name: `AWS managed ${awsName}`, document: aws });
+      else unknownManaged.push(arn);
+    }
+    return { policies, unknownManaged };
+  }
+
+  accountOf(arn: string): string {
+    return arnAccount(arn);
+  }
+}

@@ -1,0 +1,31 @@
+import type { Construct } from 'constructs';
+import { FastishStack, type FastishStackProps } from '../../constructs/fastish-stack';
+import { PublishedValue } from '../../constructs/published-value';
+import { TeamRoles } from './team-roles';
+
+export type TeamsStackProps = Omit<FastishStackProps, 'architecture' | 'deployedBy'>;
+
+/**
+ * One role per team and permission level, with its ARN published under `/fastish/<env>/bootstrap/
+ * team-roles/`. Deployed by the operator's own credentials right after the bootstrap stack (workload
+ * deploys never touch team roles), with the template uploaded to the assets bucket: it grows with the
+ * number of teams, and CloudFormation takes at most 51,200 bytes inline.
+ */
+export class TeamsStack extends FastishStack {
+  readonly teams: TeamRoles;
+
+  constructor(scope: Construct, id: string, props: TeamsStackProps) {
+    super(scope, id, { ...props, architecture: 'teams', deployedBy: 'operator-uploaded' });
+    const env = this.fastishEnv;
+    this.teams = new TeamRoles(this, 'Teams', { environment: env, teams: this.platform.teams });
+    for (const [team, role] of this.teams.roles) {
+      new PublishedValue(this, `TeamRole-${team}`, {
+        naming: env.naming,
+        architecture: 'bootstrap',
+        key: `team-roles/${team}`,
+        value: role.roleArn,
+        description: `Role of team ${team}`,
+      });
+    }
+  }
+}
