@@ -32,6 +32,7 @@ export const VERSIONS = {
       ebsCsi: 'v1.51.1-eksbuild.1',
       metricsServer: 'v0.8.0-eksbuild.3',
     },
+    /** What each chart is trusted for at its pin (values keys, region sources): `CHART_FACTS` in upstream-facts.ts. */
     charts: {
       karpenter: {
         repository: 'oci://public.ecr.aws/karpenter/karpenter',

@@ -1,8 +1,23 @@
 /**
  * Helm values Fastish sets, typed per chart (only the keys Fastish uses; every key exists in the pinned
- * chart's values.yaml). Values never carry secrets: credentials reach pods through Pod Identity or
+ * chart's values.yaml, as recorded in `CHART_FACTS` and checked by test/eks/helm-contract.test.ts). Values never carry secrets: credentials reach pods through Pod Identity or
  * Kubernetes Secrets synced from Secrets Manager at run time.
  */
+import { Duration } from 'aws-cdk-lib';
+
+/**
+ * Helm `--timeout` of the releases Fastish installs. aws-cdk-lib's kubectl handler runs `helm upgrade --install`
+ * in a Lambda function behind the provider framework, both with a 15-minute timeout; if Helm is still waiting
+ * when they time out, nothing answers CloudFormation, which then waits out its one-hour custom-resource timeout.
+ * An `atomic` release that fails waits twice (Helm uninstalls or rolls back with the same timeout), so it gets
+ * half; both leave minutes for the handler's own work (kubeconfig, chart download).
+ */
+export const HELM_TIMEOUT = {
+  /** Releases with `atomic: true`: at most 2 × 5 minutes of waiting. */
+  atomic: Duration.minutes(5),
+  /** Releases without `atomic`: at most 10 minutes of waiting. */
+  single: Duration.minutes(10),
+};
 
 export interface Toleration {
   readonly key: string;
@@ -16,6 +31,12 @@ export interface Resources {
   readonly limits?: { readonly cpu?: string; readonly memory?: string };
 }
 
+/** A container env var (the `env` lists charts append to their containers). */
+export interface EnvVar {
+  readonly name: string;
+  readonly value: string;
+}
+
 interface ServiceAccountValues {
   readonly create: boolean;
   readonly name: string;
@@ -23,12 +44,18 @@ interface ServiceAccountValues {
 
 /** oci://public.ecr.aws/karpenter/karpenter */
 export interface KarpenterValues {
-  readonly settings: { readonly clusterName: string; readonly interruptionQueue: string };
+  readonly settings: {
+    readonly clusterName: string;
+    /** Set, so the controller needs no eks:DescribeCluster call to find the API server at startup. */
+    readonly clusterEndpoint: string;
+    readonly interruptionQueue: string;
+  };
   readonly serviceAccount: ServiceAccountValues;
   readonly replicas: number;
   readonly dnsPolicy: 'Default' | 'ClusterFirst';
   readonly tolerations: readonly Toleration[];
-  readonly controller: { readonly resources: Resources };
+  /** `env` must carry AWS_REGION: Pod Identity gives no region and the node's IMDS is out of the pod's reach. */
+  readonly controller: { readonly env: readonly EnvVar[]; readonly resources: Resources };
   readonly podDisruptionBudget: { readonly name: string; readonly maxUnavailable: number };
 }
 
@@ -72,7 +99,7 @@ export interface ExternalDnsValues {
   readonly sources: readonly string[];
   readonly serviceAccount: ServiceAccountValues;
   readonly tolerations: readonly Toleration[];
-  readonly env: readonly { readonly name: string; readonly value: string }[];
+  readonly env: readonly EnvVar[];
 }
 
 /** external-secrets/external-secrets */

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Aws, Duration } from 'aws-cdk-lib';
 import * as eksL1 from 'aws-cdk-lib/aws-eks';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -13,7 +13,7 @@ import {
   acknowledgeManagedPolicies,
 } from '../../checks/acknowledgements';
 import type { ChartVersion } from '../../versions';
-import type { KarpenterValues } from './helm-values';
+import { HELM_TIMEOUT, type KarpenterValues } from './helm-values';
 import { karpenterControllerStatements } from './karpenter-policy';
 import { type IEC2NodeClass, type INodePool, type K8sObject, karpenterObject } from './manifests';
 import { PodIdentityRole } from './pod-identity';
@@ -209,12 +209,21 @@ export class Karpenter extends Construct {
     );
 
     const values: KarpenterValues = {
-      settings: { clusterName, interruptionQueue: this.queue.queueName },
+      settings: {
+        clusterName,
+        clusterEndpoint: props.cluster.clusterEndpoint,
+        interruptionQueue: this.queue.queueName,
+      },
       serviceAccount: { create: true, name: 'karpenter' },
       replicas: 2,
       dnsPolicy: 'Default',
       tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Exists' }],
-      controller: { resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { memory: '1Gi' } } },
+      controller: {
+        // Without a region the controller panics at startup: Pod Identity sets none, and the SDK's IMDS
+        // fallback cannot reach the node through its hop limit of 1.
+        env: [{ name: 'AWS_REGION', value: Aws.REGION }],
+        resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { memory: '1Gi' } },
+      },
       podDisruptionBudget: { name: 'karpenter', maxUnavailable: 1 },
     };
     this.chart = props.cluster.addHelmChart('Karpenter', {
@@ -227,7 +236,7 @@ export class Karpenter extends Construct {
       values: { ...values },
       wait: true,
       atomic: true,
-      timeout: Duration.minutes(15),
+      timeout: HELM_TIMEOUT.atomic,
     });
     this.chart.node.addDependency(this.controller.association, nodeAccess);
     for (const dep of props.dependsOn ?? []) this.chart.node.addDependency(dep);

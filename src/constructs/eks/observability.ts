@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { acknowledge } from '../../checks/acknowledgements';
 import type { ChartVersion } from '../../versions';
 import type { ExternalSecrets } from './addons/external-secrets';
-import type { K8sMonitoringValues } from './helm-values';
+import { HELM_TIMEOUT, type K8sMonitoringValues } from './helm-values';
 import { externalSecret, namespace, secretsManagerStore } from './manifests';
 
 export interface GrafanaCloudObservabilityProps {
@@ -128,7 +128,7 @@ export class GrafanaCloudObservability extends Construct {
       createNamespace: false,
       values: { ...values },
       wait: true,
-      timeout: Duration.minutes(15),
+      timeout: HELM_TIMEOUT.single,
     });
     this.monitoring.node.addDependency(sync);
   }

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Aws, Duration } from 'aws-cdk-lib';
+import { Aws } from 'aws-cdk-lib';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { acknowledgeIamWildcards } from '../../../checks/acknowledgements';
 import type { ChartVersion } from '../../../versions';
-import type { AwsLoadBalancerControllerValues } from '../helm-values';
+import { type AwsLoadBalancerControllerValues, HELM_TIMEOUT } from '../helm-values';
 import { ingressClass, ingressClassParams } from '../manifests';
 import { PodIdentityRole } from '../pod-identity';
 
@@ -144,7 +144,7 @@ export class AlbController extends Construct {
       values: { ...values },
       wait: true,
       atomic: true,
-      timeout: Duration.minutes(15),
+      timeout: HELM_TIMEOUT.atomic,
     });
     this.chart.node.addDependency(this.role.association);
     for (const dep of props.dependsOn ?? []) this.chart.node.addDependency(dep);

@@ -1,10 +1,10 @@
-import { Aws, Duration } from 'aws-cdk-lib';
+import { Aws } from 'aws-cdk-lib';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledgeIamWildcards } from '../../../checks/acknowledgements';
 import type { ChartVersion } from '../../../versions';
-import type { CertManagerValues } from '../helm-values';
+import { type CertManagerValues, HELM_TIMEOUT } from '../helm-values';
 import { acmeClusterIssuer } from '../manifests';
 import { PodIdentityRole } from '../pod-identity';
 
@@ -81,7 +81,7 @@ export class CertManager extends Construct {
       values: { ...values },
       wait: true,
       atomic: true,
-      timeout: Duration.minutes(15),
+      timeout: HELM_TIMEOUT.atomic,
     });
     for (const dep of props.dependsOn ?? []) this.chart.node.addDependency(dep);
     const route53 = props.hostedZone

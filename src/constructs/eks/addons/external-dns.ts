@@ -1,10 +1,10 @@
-import { Aws, Duration } from 'aws-cdk-lib';
+import { Aws } from 'aws-cdk-lib';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledgeIamWildcards } from '../../../checks/acknowledgements';
 import type { ChartVersion } from '../../../versions';
-import type { ExternalDnsValues } from '../helm-values';
+import { type ExternalDnsValues, HELM_TIMEOUT } from '../helm-values';
 import { PodIdentityRole } from '../pod-identity';
 
 export interface ExternalDnsProps {
@@ -70,7 +70,7 @@ export class ExternalDns extends Construct {
       createNamespace: true,
       values: { ...values },
       wait: true,
-      timeout: Duration.minutes(10),
+      timeout: HELM_TIMEOUT.single,
     });
     this.chart.node.addDependency(this.role.association);
     for (const dep of props.dependsOn ?? []) this.chart.node.addDependency(dep);

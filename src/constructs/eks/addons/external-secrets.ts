@@ -1,11 +1,10 @@
-import { Duration } from 'aws-cdk-lib';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { ChartVersion } from '../../../versions';
-import type { ExternalSecretsValues } from '../helm-values';
+import { type ExternalSecretsValues, HELM_TIMEOUT } from '../helm-values';
 import { PodIdentityRole } from '../pod-identity';
 
 export interface ExternalSecretsProps {
@@ -56,7 +55,7 @@ export class ExternalSecrets extends Construct {
       values: { ...values },
       wait: true,
       atomic: true,
-      timeout: Duration.minutes(10),
+      timeout: HELM_TIMEOUT.atomic,
     });
     this.chart.node.addDependency(identity.association);
     for (const dep of props.dependsOn ?? []) this.chart.node.addDependency(dep);

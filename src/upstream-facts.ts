@@ -1,0 +1,253 @@
+/**
+ * What Fastish relies on from upstream sources, read at the versions pinned in `versions.ts` and kept as data
+ * so contract tests can hold the synthesized output against it (DESIGN.md §6–7). Every fact names the
+ * repository, tag, commit and path it was read from. When a pin moves, the contract tests fail until the
+ * facts are re-read at the new tag and their `version` updated.
+ */
+import type { VERSIONS } from './versions';
+
+/** Where a set of facts was read. */
+export interface UpstreamSource {
+  /** GitHub `owner/name`. */
+  readonly repository: string;
+  readonly tag: string;
+  /** Commit the tag pointed to when the facts were read. */
+  readonly commit: string;
+}
+
+/** How a controller's AWS SDK clients learn the region (and VPC) when the node's IMDS is out of reach. */
+export interface AwsRegionFact {
+  /** Values key holding a list of container env vars (`{ name, value }`) the SDK's pod gets. */
+  readonly envValuesKey?: string;
+  /** Env var names the app's SDK reads the region from, in order. */
+  readonly envNames?: readonly string[];
+  /** Values keys the chart turns into the controller's region and VPC flags. */
+  readonly regionValuesKey?: string;
+  readonly vpcIdValuesKey?: string;
+  /** Kind of the custom resource whose spec carries the region the controller uses. */
+  readonly regionInSpecOf?: string;
+  /** What the upstream code does without it, with the paths read. */
+  readonly evidence: readonly string[];
+}
+
+/** Facts about one Helm chart at one version. */
+export interface ChartFacts {
+  /** Chart version the facts were read at; must equal the pin in `VERSIONS.eks.charts`. */
+  readonly version: string;
+  readonly source: UpstreamSource;
+  /** Directory of the chart in the repository. */
+  readonly chartPath: string;
+  /**
+   * Values keys (dot paths) Fastish may set that exist in the chart's `values.yaml` at the tag (or, where
+   * `values.yaml` shows one only as a comment, in its `values.schema.json`). The subtree of a listed key is
+   * the chart's to interpret (lists, free-form maps such as `resources`).
+   */
+  readonly valuesKeys: readonly string[];
+  /** Absent for charts whose pods call no AWS API. */
+  readonly awsRegion?: AwsRegionFact;
+}
+
+/** The AWS SDK for Go v2 reads the region from these env vars, in this order (then shared config, then IMDS). */
+const GO_SDK_V2_REGION_ENV = ['AWS_REGION', 'AWS_DEFAULT_REGION'] as const;
+const GO_SDK_V2_EVIDENCE =
+  'aws/aws-sdk-go-v2 config/env_config.go: regionEnvKeys = [AWS_REGION, AWS_DEFAULT_REGION]; EKS Pod Identity sets only AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (AWS SDKs and Tools Reference Guide, "Container credential provider")';
+
+export const CHART_FACTS: Record<keyof typeof VERSIONS.eks.charts, ChartFacts> = {
+  karpenter: {
+    version: '1.8.1',
+    source: {
+      repository: 'aws/karpenter-provider-aws',
+      tag: 'v1.8.1',
+      commit: '1ad0d78f8fa452cf27f4cf607377dd092489e2a0',
+    },
+    chartPath: 'charts/karpenter',
+    valuesKeys: [
+      'settings.clusterName',
+      // values.yaml: "Cluster endpoint. If not set, will be discovered during startup (EKS only)";
+      // templates/deployment.yaml renders it as CLUSTER_ENDPOINT.
+      'settings.clusterEndpoint',
+      'settings.interruptionQueue',
+      'serviceAccount.create',
+      'serviceAccount.name',
+      'replicas',
+      'dnsPolicy',
+      'tolerations',
+      // values.yaml: "Additional environment variables for the controller pod" (its commented example is
+      // AWS_REGION); templates/deployment.yaml appends the list to the controller container's env.
+      'controller.env',
+      'controller.resources',
+      'podDisruptionBudget.name',
+      'podDisruptionBudget.maxUnavailable',
+    ],
+    awsRegion: {
+      envValuesKey: 'controller.env',
+      envNames: GO_SDK_V2_REGION_ENV,
+      evidence: [
+        'pkg/operator/operator.go NewOperator: config.LoadDefaultConfig, then if cfg.Region == "" lo.Must(imds...GetRegion) — a panic, so the pod crash-loops without a region when IMDS is unreachable',
+        'pkg/operator/operator.go ResolveClusterEndpoint: options.ClusterEndpoint if set, else eks:DescribeCluster at startup',
+        GO_SDK_V2_EVIDENCE,
+      ],
+    },
+  },
+  awsLoadBalancerController: {
+    version: '3.2.2',
+    source: {
+      repository: 'kubernetes-sigs/aws-load-balancer-controller',
+      tag: 'v3.2.2',
+      commit: '32e047bc1709597dbb9a496b36d6d87fb903661c',
+    },
+    chartPath: 'helm/aws-load-balancer-controller',
+    valuesKeys: [
+      'clusterName',
+      'region',
+      'vpcId',
+      'replicaCount',
+      'serviceAccount.create',
+      'serviceAccount.name',
+      'defaultTargetType',
+      'createIngressClassResource',
+      'enableServiceMutatorWebhook',
+      'tolerations',
+      'resources',
+    ],
+    awsRegion: {
+      regionValuesKey: 'region',
+      vpcIdValuesKey: 'vpcId',
+      evidence: [
+        'templates/deployment.yaml: region -> --aws-region, vpcId -> --aws-vpc-id',
+        'pkg/aws/cloud.go NewCloud: without --aws-region, AWS_DEFAULT_REGION, AWS_REGION, then EC2 metadata (error "specify --aws-region instead if EC2Metadata is unavailable"); getVpcID: without --aws-vpc-id or --aws-vpc-tags, EC2 metadata',
+      ],
+    },
+  },
+  certManager: {
+    version: 'v1.19.1',
+    source: {
+      repository: 'cert-manager/cert-manager',
+      tag: 'v1.19.1',
+      commit: 'a22e21ea38f6a8e031af99471b0a50287fed8e7f',
+    },
+    chartPath: 'deploy/charts/cert-manager',
+    valuesKeys: [
+      'crds.enabled',
+      'crds.keep',
+      'replicaCount',
+      'serviceAccount.create',
+      // values.yaml has it only as a comment (`# name: ""`, +docs:property); values.schema.json defines
+      // helm-values.serviceAccount.name and _helpers.tpl uses it for the controller's service account.
+      'serviceAccount.name',
+      'tolerations',
+      'webhook.tolerations',
+      'cainjector.tolerations',
+      'startupapicheck.tolerations',
+      'securityContext.runAsNonRoot',
+      'enableCertificateOwnerRef',
+    ],
+    awsRegion: {
+      regionInSpecOf: 'ClusterIssuer',
+      evidence: [
+        'pkg/issuer/acme/dns/route53/route53.go GetSession: the Issuer region (spec.acme.solvers[].dns01.route53.region) is used unless AWS_REGION/AWS_DEFAULT_REGION is set with ambient credentials',
+      ],
+    },
+  },
+  externalDns: {
+    version: '1.19.0',
+    source: {
+      repository: 'kubernetes-sigs/external-dns',
+      tag: 'external-dns-helm-chart-1.19.0',
+      commit: 'b740777701f0684cbc2ab664af3eaa7ec3f7576f',
+    },
+    chartPath: 'charts/external-dns',
+    valuesKeys: [
+      'provider.name',
+      'domainFilters',
+      'extraArgs',
+      'policy',
+      'registry',
+      'txtOwnerId',
+      'sources',
+      'serviceAccount.create',
+      'serviceAccount.name',
+      'tolerations',
+      // templates/deployment.yaml: the list becomes the container's env.
+      'env',
+    ],
+    awsRegion: {
+      envValuesKey: 'env',
+      envNames: GO_SDK_V2_REGION_ENV,
+      evidence: [
+        'provider/aws/config.go (tag v0.19.0, eafce22825a6565c5f228e49bcfc117b128786a9) newV2Config: config.LoadDefaultConfig with no region option',
+        GO_SDK_V2_EVIDENCE,
+      ],
+    },
+  },
+  externalSecrets: {
+    version: '0.20.4',
+    source: {
+      repository: 'external-secrets/external-secrets',
+      tag: 'helm-chart-0.20.4',
+      commit: 'e594d361184afb8bd76f246490fff2d74c9a4849',
+    },
+    chartPath: 'deploy/charts/external-secrets',
+    valuesKeys: [
+      'installCRDs',
+      'serviceAccount.create',
+      'serviceAccount.name',
+      'tolerations',
+      'webhook.tolerations',
+      'certController.tolerations',
+    ],
+    awsRegion: {
+      regionInSpecOf: 'SecretStore',
+      evidence: [
+        'apis/externalsecrets/v1/secretstore_aws_types.go: AWSProvider.Region `json:"region"` (required)',
+        'pkg/provider/aws/auth/auth.go New: config.WithRegion(prov.Region) for the store',
+      ],
+    },
+  },
+  k8sMonitoring: {
+    version: '2.1.4',
+    source: {
+      repository: 'grafana/k8s-monitoring-helm',
+      tag: 'v2.1.4',
+      commit: '597e4992da00bec50cddf274eed6fa4eb92587b3',
+    },
+    chartPath: 'charts/k8s-monitoring',
+    valuesKeys: [
+      'cluster.name',
+      'destinations',
+      'clusterMetrics.enabled',
+      'clusterEvents.enabled',
+      'podLogs.enabled',
+      'alloy-metrics.enabled',
+      'alloy-singleton.enabled',
+      'alloy-logs.enabled',
+    ],
+  },
+};
+
+/** Facts about the Helm binary aws-cdk-lib's kubectl handler runs (shipped in the kubectl layer). */
+export interface HelmFacts {
+  /** Helm release in the kubectl layer pinned by `VERSIONS.eks.kubectlLayer` (its `layer/Dockerfile`). */
+  readonly version: string;
+  readonly source: UpstreamSource;
+  /** `--timeout` when none is given. */
+  readonly defaultTimeoutSeconds: number;
+  /**
+   * Times Helm may wait for a release that fails under `--atomic` (rollback-on-failure): the install or
+   * upgrade, then the uninstall or rollback, each with the same `--timeout`.
+   */
+  readonly atomicWaits: number;
+  readonly evidence: readonly string[];
+}
+
+export const HELM_FACTS: HelmFacts = {
+  version: '4.1.4',
+  source: { repository: 'helm/helm', tag: 'v4.1.4', commit: '05fa37973dc9e42b76e1d2883494c87174b6074f' },
+  defaultTimeoutSeconds: 300,
+  atomicWaits: 2,
+  evidence: [
+    'pkg/cmd/upgrade.go: --timeout defaults to 300s; --atomic is a deprecated alias of --rollback-on-failure',
+    'pkg/action/install.go failRelease: with RollbackOnFailure, uninstall with Timeout = i.Timeout and the same wait strategy',
+    'pkg/action/upgrade.go failRelease: with RollbackOnFailure, rollback with Timeout = u.Timeout and the same wait strategy',
+  ],
+};
