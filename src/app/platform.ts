@@ -1,4 +1,4 @@
-import { App, type AppProps, Stage } from 'aws-cdk-lib';
+import { type App, type AppProps, Stage } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { Architecture, EnvironmentModel, PlatformModel } from '../config';
 import { ARCHITECTURE_NEEDS, ARCHITECTURES } from '../config/architectures';
@@ -8,6 +8,7 @@ import { TeamsStack } from '../stacks/bootstrap/teams-stack';
 import { ReleaseStack } from '../stacks/release/release-stack';
 import { ARCHITECTURE_FACTORIES } from './architectures';
 import { FEATURE_FLAGS } from './feature-flags';
+import { ASSEMBLY_CONTEXT, ReproducibleApp } from './reproducible-app';
 
 export interface EnvironmentStacks {
   readonly stage: Stage;
@@ -26,14 +27,15 @@ export interface Platform {
   readonly release?: ReleaseStack;
 }
 
-/** A CDK app with Fastish's feature flags and nothing that varies between runs. */
+/** A CDK app with Fastish's feature flags and nothing that varies between runs or checkouts. */
 export function createApp(props: AppProps = {}): App {
-  return new App({
+  return new ReproducibleApp({
     // aws-cdk-lib's template validation costs seconds on every synth; the gates run it once instead
     // (`runChecks`: `fastish check`, `fastish synth`'s summary, the pipeline, the test suite).
     builtinCloudFormationValidation: false,
     ...props,
     context: { ...FEATURE_FLAGS, ...props.context },
+    postCliContext: { ...props.postCliContext, ...ASSEMBLY_CONTEXT },
     analyticsReporting: false,
   });
 }

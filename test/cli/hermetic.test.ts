@@ -1,8 +1,18 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { dirname, join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config';
 import { EXAMPLE_CONFIG } from '../checks/example';
 
@@ -18,6 +28,10 @@ function credentialFreeEnv(home: string): NodeJS.ProcessEnv {
     USERPROFILE: home,
     AWS_CONFIG_FILE: join(home, 'no-such-config'),
     AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-such-credentials'),
+    // Nothing may reach the network: no CDK CLI telemetry or version check, no npm update check.
+    CDK_DISABLE_CLI_TELEMETRY: 'true',
+    CDK_DISABLE_VERSION_CHECK: '1',
+    npm_config_update_notifier: 'false',
   };
 }
 
@@ -27,13 +41,13 @@ interface ChildResult {
   readonly stderr: string;
 }
 
-function synthInChild(outdir: string, home: string): Promise<ChildResult> {
+function run(command: string, args: readonly string[], cwd: string, home: string): Promise<ChildResult> {
   return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [join(ROOT, 'bin', 'fastish.js'), 'synth', '--config', EXAMPLE_CONFIG, '--out', outdir, '--json'],
-      { cwd: ROOT, env: credentialFreeEnv(home), stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawn(command, args, {
+      cwd,
+      env: credentialFreeEnv(home),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     let stdout = '';
     child.stdout.on('data', (d) => {
@@ -44,6 +58,26 @@ function synthInChild(outdir: string, home: string): Promise<ChildResult> {
     });
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/**
+ * A second checkout of the working tree (tracked and untracked files, not ignored ones) whose
+ * node_modules is a symlink to this one's, like a git worktree or `fastish plan`'s export of a ref.
+ */
+function checkout(dir: string): string {
+  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: ROOT,
+  })
+    .toString()
+    .split('\0')
+    // Files only: a deleted file is still listed, a linked node_modules is listed as a file.
+    .filter((f) => f && existsSync(join(ROOT, f)) && statSync(join(ROOT, f)).isFile());
+  for (const f of files) {
+    mkdirSync(dirname(join(dir, f)), { recursive: true });
+    copyFileSync(join(ROOT, f), join(dir, f));
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return dir;
 }
 
 function filesOf(dir: string): string[] {
@@ -59,19 +93,42 @@ function filesOf(dir: string): string[] {
   return out.sort();
 }
 
+/** Written by `cdk synth` only: aws-cdk-lib's template validation runs there (`fastish synth` runs it as a gate). */
+const VALIDATION_REPORT = 'validation-report.json';
+
+let temp: string;
 let first: string;
-let second: string;
+let others: { readonly name: string; readonly checkout: string; readonly outdir: string }[];
 let results: ChildResult[];
 beforeAll(async () => {
-  const base = mkdtempSync(join(tmpdir(), 'fastish-hermetic-'));
-  first = join(base, 'one');
-  second = join(base, 'two');
-  const home = mkdtempSync(join(tmpdir(), 'fastish-home-'));
-  results = await Promise.all([synthInChild(first, home), synthInChild(second, home)]);
+  temp = mkdtempSync(join(tmpdir(), 'fastish-hermetic-'));
+  const home = join(temp, 'home');
+  mkdirSync(home);
+  first = join(temp, 'bin-fastish');
+  const npmTree = checkout(join(temp, 'checkout-npm'));
+  const cdkTree = checkout(join(temp, 'checkout-cdk'));
+  others = [
+    { name: 'npm run synth (another checkout)', checkout: npmTree, outdir: join(npmTree, 'cdk.out') },
+    { name: 'npx cdk synth (another checkout)', checkout: cdkTree, outdir: join(cdkTree, 'cdk.out') },
+  ];
+  results = await Promise.all([
+    run(
+      process.execPath,
+      [join(ROOT, 'bin', 'fastish.js'), 'synth', '--config', EXAMPLE_CONFIG, '--out', first, '--json'],
+      ROOT,
+      home,
+    ),
+    run('npm', ['run', '--silent', 'synth'], npmTree, home),
+    run('npx', ['--no', 'cdk', 'synth', '--quiet', '--no-notices'], cdkTree, home),
+  ]);
 }, 900_000);
 
+afterAll(() => {
+  if (temp) rmSync(temp, { recursive: true, force: true });
+});
+
 describe('hermetic synth of the example platform', () => {
-  it('succeeds with no AWS credentials or AWS_* variables', () => {
+  it('succeeds with no AWS credentials or AWS_* variables, through every entry point', () => {
     for (const r of results) expect(r.code, r.stderr).toBe(0);
   });
 
@@ -89,11 +146,31 @@ describe('hermetic synth of the example platform', () => {
       expect(templates.has(relative(first, s.templateFile)), s.stack).toBe(true);
   });
 
-  it('two synths are byte-identical (templates, asset manifests, assets, cloud assembly manifest)', () => {
-    const files = filesOf(first).filter((f) => !f.endsWith('tree.json'));
-    expect(filesOf(second).filter((f) => !f.endsWith('tree.json'))).toEqual(files);
-    for (const f of files) {
-      expect(readFileSync(join(second, f)).equals(readFileSync(join(first, f))), f).toBe(true);
+  it('is byte-identical across checkout directories and entry points (every file of the assembly)', () => {
+    const files = filesOf(first);
+    expect(files).toContain('manifest.json');
+    for (const other of others) {
+      expect(
+        filesOf(other.outdir).filter((f) => f !== VALIDATION_REPORT),
+        other.name,
+      ).toEqual(files);
+      for (const f of files) {
+        const same = readFileSync(join(other.outdir, f)).equals(readFileSync(join(first, f)));
+        expect(same, `${other.name}: ${f}`).toBe(true);
+      }
+    }
+  });
+
+  it('embeds no path of the machine it was synthesized on', () => {
+    const places = [ROOT, temp, ...others.map((o) => o.checkout)];
+    for (const [dir, f] of [
+      ...filesOf(first).map((f) => [first, f]),
+      ...others.map((o) => [o.outdir, VALIDATION_REPORT]),
+    ] as const) {
+      const path = join(dir, f);
+      if (!existsSync(path)) continue;
+      const text = readFileSync(path, 'latin1');
+      for (const place of places) expect(text.includes(place), `${f} mentions ${place}`).toBe(false);
     }
   });
 });

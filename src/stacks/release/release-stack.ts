@@ -15,6 +15,7 @@ import { encryptLogGroups } from '../../constructs/encrypt-log-groups';
 import { EncryptionKey } from '../../constructs/encryption-key';
 import { FastishStack } from '../../constructs/fastish-stack';
 import { PublishedValue } from '../../constructs/published-value';
+import { dropAcknowledgementTraces } from '../../constructs/reproducible';
 import { SecureBucket } from '../../constructs/secure-bucket';
 import { healthShellCommands, healthTargetOf } from '../../release/health';
 import { VERSIONS } from '../../versions';
@@ -237,6 +238,8 @@ export class ReleaseStack extends FastishStack {
         }
       }
     }
+    // CDK Pipelines synthesizes the stage right here, before the app's own synth.
+    dropAcknowledgementTraces(stage);
     this.pipeline.addStage(stage, { pre, post });
     return { environment: env.name, stage, approval, healthChecks: checks };
   }
