@@ -1,4 +1,5 @@
 import { type Acknowledgement, acknowledgementsOf } from './acknowledgements';
+import { iamReference } from './rules/iam-reference';
 import { iamWildcardActions } from './rules/iam-wildcard-actions';
 import { physicalNameLimits } from './rules/physical-name-limits';
 import { stackName } from './rules/stack-name';
@@ -23,6 +24,7 @@ export const FASTISH_RULES: readonly FastishRule[] = [
   stackOutputCount,
   stackParameterCount,
   iamWildcardActions,
+  iamReference,
 ];
 
 /** One finding of a Fastish rule in one template, with its acknowledgement when there is one. */

@@ -83,6 +83,16 @@ export async function authorize(world: World, evaluate: Evaluate, call: Call): P
     resourceAccount,
     context: {
       'aws:SecureTransport': 'true',
+      ...(call.resource.startsWith('arn:aws:s3:::') && resourceAccount
+        ? { 's3:ResourceAccount': resourceAccount }
+        : {}),
+      // Conditions on the assumed role's tags (CDK Pipelines assumes bootstrap roles by tag).
+      ...Object.fromEntries(
+        Object.entries(target?.tags ?? {}).flatMap(([k, v]) => [
+          [`iam:ResourceTag/${k}`, v],
+          [`aws:ResourceTag/${k}`, v],
+        ]),
+      ),
       ...(role ? { 'aws:PrincipalAccount': role.account, 'aws:PrincipalArn': role.arn } : {}),
       ...Object.fromEntries(Object.entries(role?.tags ?? {}).map(([k, v]) => [`aws:PrincipalTag/${k}`, v])),
       ...call.context,

@@ -57,6 +57,14 @@ const EXTRA_ARN_TEMPLATES: Record<string, string> = {
   'AWS::IAM::InstanceProfile': 'arn:${Partition}:iam::${Account}:instance-profile/${InstanceProfileName}',
 };
 
+/**
+ * Types whose `Fn::GetAtt Arn` is not the specification's ARN template: a global table's is the ARN of
+ * its replica in the stack's region, which is what data calls and policies name.
+ */
+const GETATT_ARN_TEMPLATES: Record<string, string> = {
+  'AWS::DynamoDB::GlobalTable': 'arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}',
+};
+
 /** Refs of these identifier properties return the ARN (or URL), not a name. */
 const REF_RETURNS_ARN = new Set(['Arn', 'TopicArn', 'PolicyArn', 'ManagedPolicyArn', 'SecretArn']);
 
@@ -140,7 +148,10 @@ export class TemplateResolver {
   arn(logicalId: string): string {
     const resource = this.resources[logicalId];
     if (!resource) return `${UNKNOWN}${logicalId}.Arn`;
-    const template = namingOf(resource.Type).arnTemplate ?? EXTRA_ARN_TEMPLATES[resource.Type];
+    const template =
+      GETATT_ARN_TEMPLATES[resource.Type] ??
+      namingOf(resource.Type).arnTemplate ??
+      EXTRA_ARN_TEMPLATES[resource.Type];
     if (!template) return `${UNKNOWN}${logicalId}.Arn`;
     const name = this.physicalName(logicalId);
     const seed = `${this.stack.account}/${this.stack.stackName}/${logicalId}`;
@@ -150,6 +161,7 @@ export class TemplateResolver {
       if (v === 'Account') return this.stack.account;
       if (v === 'KeyId' || v === 'Uuid' || v === 'Id') return uuidOf(seed);
       if (v === 'SecretId') return `${name}-${generatedId(seed, 6)}`;
+      if (v === 'ParameterNameWithoutLeadingSlash') return name.replace(/^\//, '');
       return name;
     });
   }
@@ -175,6 +187,10 @@ export class TemplateResolver {
     if (parameter) return parameter.Default ?? `${UNKNOWN}${name}`;
     const resource = this.resources[name];
     if (!resource) return `${UNKNOWN}${name}`;
+    // The attachment's Ref is the ARN of the secret it attaches (CloudFormation's return values).
+    if (resource.Type === 'AWS::SecretsManager::SecretTargetAttachment') {
+      return this.resolve(resource.Properties?.SecretId);
+    }
     const [identifier] = namingOf(resource.Type).identifier;
     if (resource.Type === 'AWS::SecretsManager::Secret' || REF_RETURNS_ARN.has(identifier ?? '')) {
       return this.arn(name);
@@ -258,6 +274,15 @@ export class TemplateResolver {
       }
       case 'Fn::GetAZs':
         return ['a', 'b', 'c'].map((z) => `${this.stack.region}${z}`);
+      case 'Fn::GetStackOutput': {
+        // Same-region outputs of stacks deployed before (cross-account lookups through RoleArn are not modelled).
+        const { StackName, Region, OutputName } = (arg ?? {}) as Record<string, unknown>;
+        const region = Region === undefined ? this.stack.region : String(this.resolve(Region));
+        const key = stackOutputKey(String(this.resolve(StackName)), String(this.resolve(OutputName)));
+        return region === this.stack.region && this.exports.has(key)
+          ? this.exports.get(key)
+          : `${UNKNOWN}output:${key}`;
+      }
       case 'Fn::Base64':
         return this.resolve(arg);
       case 'Fn::FindInMap': {
@@ -287,14 +312,24 @@ export class TemplateResolver {
     });
   }
 
-  /** Outputs with an export name, resolved: later stacks' `Fn::ImportValue` reads them. */
+  /**
+   * Outputs with an export name, resolved: later stacks' `Fn::ImportValue` reads them. Every output is
+   * also listed under {@link stackOutputKey}, which later stacks' `Fn::GetStackOutput` reads.
+   */
   exportedValues(): Map<string, unknown> {
     const out = new Map<string, unknown>();
-    for (const output of Object.values(this.stack.template.Outputs ?? {})) {
-      if (output.Export) out.set(String(this.resolve(output.Export.Name)), this.resolve(output.Value));
+    for (const [name, output] of Object.entries(this.stack.template.Outputs ?? {})) {
+      const value = this.resolve(output.Value);
+      if (output.Export) out.set(String(this.resolve(output.Export.Name)), value);
+      out.set(stackOutputKey(this.stack.stackName, name), value);
     }
     return out;
   }
 }
 
 const NOT_INTRINSIC = Symbol('not an intrinsic');
+
+/** Where an output sits among the exports: `/` cannot occur in an export name, so no export collides. */
+export function stackOutputKey(stackName: string, outputName: string): string {
+  return `Fn::GetStackOutput/${stackName}/${outputName}`;
+}

@@ -6,13 +6,13 @@ import type { Evaluate } from './evaluator';
 import { pipelinePhase } from './phases/pipeline';
 import { runtimePhase } from './phases/runtime';
 import { toolkitDeploy } from './phases/toolkit';
-import { type PolicyDocument, World } from './world';
+import { type ManagedPolicyLookup, World } from './world';
 
 export interface RehearsalOptions {
   readonly evaluate: Evaluate;
   readonly createPermissions: CreatePermissionSource;
   /** AWS managed policy documents by name (e.g. `PowerUserAccess`). @default none: such policies grant nothing */
-  readonly awsManagedPolicies?: ReadonlyMap<string, PolicyDocument>;
+  readonly awsManagedPolicy?: ManagedPolicyLookup;
   /** Rehearse only these accounts' stacks (an environment's). @default every stack */
   readonly accounts?: readonly string[];
   /** Stop after this phase. @default 'runtime' */
@@ -42,7 +42,7 @@ export async function rehearse(
   stacks: readonly RehearsalStack[],
   options: RehearsalOptions,
 ): Promise<RehearsalReport> {
-  const world = new World(options.awsManagedPolicies);
+  const world = new World(options.awsManagedPolicy);
   const ctx = new RehearsalContext(world, options.evaluate, stacks, options.createPermissions);
   const inScope = (s: RehearsalStack) => !options.accounts || options.accounts.includes(s.account);
   const staged = distinctStacks(stacks).filter(inScope);

@@ -7,6 +7,9 @@ export interface PolicyDocument {
   readonly Statement: readonly Record<string, unknown>[];
 }
 
+/** Looks up an AWS managed policy's current document by name. */
+export type ManagedPolicyLookup = (name: string) => PolicyDocument | undefined;
+
 export interface NamedPolicy {
   readonly name: string;
   readonly document: PolicyDocument;
@@ -43,14 +46,14 @@ export class World {
   readonly roles = new Map<string, RoleModel>();
   readonly managedPolicies = new Map<string, NamedPolicy>();
   readonly resourcePolicies = new Map<string, ResourcePolicyModel>();
-  /** Every resource created so far: ARN (or physical name) → `<stack>/<logicalId> (<type>)`. */
-  readonly resources = new Map<string, string>();
+  /** Every resource created so far: ARN (or physical name) → where it was defined and its account. */
+  readonly resources = new Map<string, { readonly source: string; readonly account: string }>();
   readonly deployed: RehearsalStack[] = [];
   private readonly exportsByAccount = new Map<string, Map<string, unknown>>();
 
   constructor(
-    /** AWS managed policy documents by name; a managed policy absent here grants nothing. */
-    readonly awsManagedPolicies: ReadonlyMap<string, PolicyDocument> = new Map(),
+    /** AWS managed policy documents by name; a managed policy it does not know grants nothing. */
+    readonly awsManagedPolicy: ManagedPolicyLookup = () => undefined,
   ) {}
 
   /** A principal the operator brings (their own role), with its identity policies. */
@@ -75,10 +78,10 @@ export class World {
       const source = `${stack.stackName}/${id}`;
       const p = (r.resolve(resource.Properties ?? {}) ?? {}) as Record<string, unknown>;
       const arn = r.getAtt(id, 'Arn');
-      this.resources.set(
-        typeof arn === 'string' && arn.startsWith('arn:') ? arn : r.physicalName(id),
-        `${source} (${resource.Type})`,
-      );
+      this.resources.set(typeof arn === 'string' && arn.startsWith('arn:') ? arn : r.physicalName(id), {
+        source: `${source} (${resource.Type})`,
+        account: stack.account,
+      });
       switch (resource.Type) {
         case 'AWS::IAM::Role': {
           const roleArn = r.arn(id);
@@ -181,7 +184,7 @@ export class World {
     for (const arn of role.managed) {
       const own = this.managedPolicies.get(arn);
       const awsName = /^arn:[^:]+:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1];
-      const aws = awsName ? this.awsManagedPolicies.get(awsName) : undefined;
+      const aws = awsName ? this.awsManagedPolicy(awsName) : undefined;
       if (own) policies.push(own);
       else if (aws) policies.push({ name: `AWS managed ${awsName}`, document: aws });
       else unknownManaged.push(arn);
@@ -189,7 +192,11 @@ export class World {
     return { policies, unknownManaged };
   }
 
+  /** The account owning a resource: from its ARN, or for S3 (whose ARNs name none) the creating stack's. */
   accountOf(arn: string): string {
-    return arnAccount(arn);
+    const own = arnAccount(arn);
+    if (own || !arn.startsWith('arn:aws:s3:::')) return own;
+    const bucket = arn.slice('arn:aws:s3:::'.length).split('/')[0];
+    return this.resources.get(`arn:aws:s3:::${bucket}`)?.account ?? '';
   }
 }

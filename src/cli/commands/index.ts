@@ -6,6 +6,7 @@ import { docsCommand } from './docs';
 import { druidCommand } from './druid';
 import { initCommand } from './init';
 import { planCommand } from './plan';
+import { rehearseCommand } from './rehearse';
 import { synthCommand } from './synth';
 import { validateCommand } from './validate';
 
@@ -19,6 +20,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   synth: synthCommand,
   check: checkCommand,
   plan: planCommand,
+  rehearse: rehearseCommand,
   deploy: deployCommand,
   dev: devCommand,
   docs: docsCommand,

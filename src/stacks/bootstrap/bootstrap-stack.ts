@@ -84,6 +84,13 @@ export class BootstrapStack extends FastishStack {
       environment: env,
       organization: this.platform.organization.name,
     });
+    const release = this.platform.release;
+    const home = release && this.platform.environments.find((e) => e.name === release.pipelineEnvironment);
+    const pipelineArtifacts = home && {
+      account: home.account,
+      region: home.region,
+      bucketName: home.naming.bucketName('release-artifacts'),
+    };
     this.roles = new DeploymentRoles(this, 'Roles', {
       environment: env,
       organization: this.platform.organization.name,
@@ -93,6 +100,7 @@ export class BootstrapStack extends FastishStack {
       versionParameter: version,
       deploymentEvents,
       trustedPrincipals: [this.handshake.role],
+      ...(pipelineArtifacts ? { pipelineArtifacts } : {}),
     });
     this.handshake.allowAssuming(this.roles.assumableByHandshake());
 

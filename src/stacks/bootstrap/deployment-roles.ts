@@ -19,6 +19,19 @@ export interface DeploymentRolesProps {
   readonly deploymentEvents: logs.ILogGroup;
   /** Principals besides this account that may assume the deployment roles (the handshake role). */
   readonly trustedPrincipals: iam.IPrincipal[];
+  /**
+   * The release pipeline's artifact store, which CloudFormation actions read their templates from
+   * through this environment's deploy role (in another account, the role needs its own grant).
+   * @default no pipeline deploys this environment
+   */
+  readonly pipelineArtifacts?: PipelineArtifacts;
+}
+
+/** Where the release pipeline keeps its artifacts. */
+export interface PipelineArtifacts {
+  readonly account: string;
+  readonly region: string;
+  readonly bucketName: string;
 }
 
 /**
@@ -264,6 +277,30 @@ export class DeploymentRoles extends Construct {
       }),
     );
     this.deploy.addToPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [key.keyArn] }));
+    const artifacts = props.pipelineArtifacts;
+    if (artifacts) {
+      // Pipeline CloudFormation actions run as this role and read templates from the pipeline's bucket.
+      const bucket = `arn:${partition}:s3:::${artifacts.bucketName}`;
+      this.deploy.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetBucketLocation', 's3:ListBucket'],
+          resources: [bucket, `${bucket}/*`],
+        }),
+      );
+      const keys = `arn:${partition}:kms:${artifacts.region}:${artifacts.account}:key/*`;
+      this.deploy.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt', 'kms:DescribeKey'],
+          resources: [keys],
+          conditions: { StringEquals: { 'kms:ViaService': `s3.${artifacts.region}.amazonaws.com` } },
+        }),
+      );
+      acknowledgeIamWildcards(
+        this.deploy,
+        { resources: [`${bucket}/*`, keys] },
+        "Pipeline artifact objects are named per execution; the artifact key's id is generated in the pipeline account, so keys of that account are allowed only through S3 in its region.",
+      );
+    }
     this.deploy.addToPolicy(
       new iam.PolicyStatement({
         actions: ['ssm:GetParameter', 'ssm:GetParameters'],

@@ -20,6 +20,7 @@ import { SecureBucket } from '../../constructs/secure-bucket';
 import { healthShellCommands, healthTargetOf } from '../../release/health';
 import { VERSIONS } from '../../versions';
 import { acknowledgeReleaseFindings } from './acknowledgements';
+import { grantConnectionUse } from './connection';
 
 /** What the pipeline needs of the app: the per-environment construction (`buildEnvironment`). */
 export type EnvironmentBuilder = (
@@ -175,6 +176,7 @@ export class ReleaseStack extends FastishStack {
     this.waves = waves;
 
     this.pipeline.buildPipeline();
+    grantConnectionUse(this.pipeline, release.connectionArn);
     this.pipeline.pipeline.notifyOn('FailureNotifications', this.topic, {
       events: [
         codepipeline.PipelineNotificationEvents.PIPELINE_EXECUTION_FAILED,
