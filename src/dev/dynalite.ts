@@ -1,6 +1,11 @@
 import { Agent } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  type DynamoDBClientConfig,
+} from '@aws-sdk/client-dynamodb';
 import { TABLE_KEYS } from '../runtime/contract';
 
 // dynalite ships no types.
@@ -11,8 +16,12 @@ export interface LocalDynamo {
   endpoint: string;
   /** Shared by every client so they reuse sockets to dynalite. */
   agent: Agent;
-  /** A client with no policy guard: for the stream consumer, seeding checks and tests. */
-  client(): DynamoDBClient;
+  /**
+   * A client with no policy guard: for the stream consumer, seeding checks and tests. Credentials default to
+   * the static fake ones; tenant clients pass a provider that goes through the STS stand-in.
+   */
+  client(credentials?: DynamoDBClientConfig['credentials']): DynamoDBClient;
+  /** Stops the engine (idempotent); tests stop it early to see how the API reports DynamoDB being down. */
   stop(): Promise<void>;
 }
 
@@ -34,22 +43,25 @@ export async function startDynalite(options: { dataDir?: string } = {}): Promise
   const port = (server.address() as AddressInfo).port;
   const endpoint = `http://127.0.0.1:${port}`;
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  let stopped: Promise<void> | undefined;
   return {
     endpoint,
     agent,
-    client: () =>
+    client: (credentials = LOCAL_CREDENTIALS) =>
       new DynamoDBClient({
         endpoint,
         region: LOCAL_REGION,
-        credentials: LOCAL_CREDENTIALS,
+        credentials,
         requestHandler: { httpAgent: agent },
         maxAttempts: 1,
       }),
-    stop: () =>
-      new Promise<void>((resolve) => {
+    stop: () => {
+      stopped ??= new Promise<void>((resolve) => {
         agent.destroy();
         server.close(() => resolve());
-      }),
+      });
+      return stopped;
+    },
   };
 }
 

@@ -43,6 +43,23 @@ export class LocalIssuer {
       .sign(this.privateKey);
   }
 
+  /** A client-credentials access token, shaped like Cognito's (`sub` = `client_id`, `token_use: access`). */
+  mintClientCredentials(clientId: string, scope: string, expiresInSeconds = 3600): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
+    return this.sign({
+      iss: this.issuer,
+      sub: clientId,
+      client_id: clientId,
+      token_use: 'access',
+      scope,
+      auth_time: now,
+      iat: now,
+      exp: now + expiresInSeconds,
+      version: 2,
+      jti: randomUUID(),
+    });
+  }
+
   mint(options: MintOptions): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     const lifetime = options.expiresInSeconds ?? 3600;

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ROLES, type Role, TENANT_ID_PATTERN, TIERS, type Tier } from '../runtime/contract';
 import type { FakeDirectory } from './fake-directory';
@@ -12,6 +12,11 @@ export interface LocalAuthorizationServerOptions {
   origins: ReadonlySet<string>;
   /** Lifetime of the tokens it issues, seconds. Default 3600 (the user pool client's). */
   tokenLifetimeSeconds?: number;
+  /**
+   * The health client: a confidential client with only the client-credentials grant and one scope, like
+   * the user pool's `health` app client. Default none (the grant is refused).
+   */
+  healthClient?: { clientId: string; clientSecret: string; scope: string };
 }
 
 interface Identity {
@@ -245,10 +250,40 @@ ${users.length > 0 ? `<ul class="users">${userButtons}</ul>` : '<p>No users yet:
     }
   }
 
+  /**
+   * Client credentials, as Cognito's token endpoint does them: client id and secret in HTTP Basic (or the
+   * body), a scope the client is allowed (all of them when none is asked for), an access token only.
+   */
+  private async clientCredentials(req: IncomingMessage, form: URLSearchParams, res: ServerResponse) {
+    const client = this.options.healthClient;
+    const basic = /^Basic ([A-Za-z0-9+/=]+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const [id, secret] = basic
+      ? Buffer.from(basic, 'base64').toString('utf8').split(':', 2)
+      : [form.get('client_id'), form.get('client_secret')];
+    const same = (a: string, b: string) =>
+      a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+    if (!client || id !== client.clientId || !same(secret ?? '', client.clientSecret))
+      throw new OAuthError('invalid_client', 'Unknown client or wrong secret');
+    const scope = form.get('scope') ?? client.scope;
+    if (scope !== client.scope) throw new OAuthError('invalid_scope', 'Scope not allowed for this client');
+    const lifetime = this.options.tokenLifetimeSeconds ?? 3600;
+    const accessToken = await this.options.issuer.mintClientCredentials(client.clientId, scope, lifetime);
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'cache-control': 'no-store',
+      pragma: 'no-cache',
+    });
+    res.end(JSON.stringify({ access_token: accessToken, token_type: 'Bearer', expires_in: lifetime }));
+  }
+
   private async token(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const form = await readForm(req);
+    if (form.get('grant_type') === 'client_credentials') return this.clientCredentials(req, form, res);
     if (form.get('grant_type') !== 'authorization_code')
-      throw new OAuthError('unsupported_grant_type', 'Only authorization_code is supported locally');
+      throw new OAuthError(
+        'unsupported_grant_type',
+        'Only authorization_code and client_credentials are supported locally',
+      );
     const code = form.get('code') ?? '';
     const pending = this.codes.get(code);
     this.codes.delete(code); // single use, whatever happens next

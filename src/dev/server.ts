@@ -4,11 +4,17 @@ import type { AddressInfo } from 'node:net';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { createApiHandler } from '../runtime/api/app';
-import { createTokenVerifier, verifierConfigFromEnv } from '../runtime/auth/verifier';
+import {
+  createHealthTokenVerifier,
+  createTokenVerifier,
+  newJwksCache,
+  verifierConfigFromEnv,
+} from '../runtime/auth/verifier';
 import { createAuthorizerHandler } from '../runtime/authorizer';
 import {
   DEFAULT_TIER_LIMITS,
   ENV,
+  HEALTH_CLIENT,
   PLATFORM_USAGE_TIER,
   ROLES,
   TENANT_ID_PATTERN,
@@ -22,12 +28,12 @@ import { observability } from '../runtime/observability';
 import { usageKeyResolver } from '../runtime/usage-plans/usage-key';
 import { createUsageStreamHandler } from '../runtime/usage-stream';
 import { applyCors } from './cors';
-import { ensureTable, startDynalite } from './dynalite';
+import { ensureTable, type LocalDynamo, startDynalite } from './dynalite';
 import { FakeDirectory } from './fake-directory';
 import { FakeUsagePlanRegistry } from './fake-usage-plans';
 import { createGateway } from './gateway';
 import { LocalIssuer, type MintOptions } from './issuer';
-import { LocalTenantClients } from './local-tenant-clients';
+import { type LocalAssumeRole, LocalTenantClients } from './local-tenant-clients';
 import { LocalAuthorizationServer } from './oauth';
 import { StreamEmulator } from './stream-emulator';
 
@@ -102,6 +108,20 @@ export interface DevServerOptions {
   consoleOrigins?: readonly string[];
   /** Lifetime of tokens from the local sign-in, seconds. Default 3600. */
   consoleTokenLifetimeSeconds?: number;
+  /**
+   * STS stand-in deciding each tenant-credentials request (AssumeRole + TagSession on the tenant role).
+   * @default every request is allowed
+   */
+  assumeRole?: LocalAssumeRole;
+}
+
+/** The health client's credentials on this server (a random secret per start), for the deep health check. */
+export interface LocalHealthClient {
+  clientId: string;
+  clientSecret: string;
+  scope: string;
+  /** The client-credentials token endpoint (`<url>/oauth2/token`, as under the Cognito domain). */
+  tokenUrl: string;
 }
 
 export interface DevServer {
@@ -114,6 +134,9 @@ export interface DevServer {
   usagePlans: FakeUsagePlanRegistry;
   /** Unguarded document client on the same dynalite (tests use it to check what is stored). */
   db: DynamoDBDocumentClient;
+  /** The embedded engine (tests stop it to see a dependency failure). */
+  dynamo: LocalDynamo;
+  healthClient: LocalHealthClient;
   mintToken(options: MintOptions): Promise<string>;
   /** Waits until every stream record so far reached the usage consumer. */
   flushStream(): Promise<void>;
@@ -170,7 +193,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 
   const api = createApiHandler({
     tableName,
-    clients: new LocalTenantClients(dynamo, stream),
+    clients: new LocalTenantClients(dynamo, stream, options.assumeRole),
     directory,
     usagePlans,
     cursorKey: async () => cursorKey,
@@ -217,11 +240,18 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
   issuer = await LocalIssuer.create(url);
+  const healthClient: LocalHealthClient = {
+    clientId: 'local-health',
+    clientSecret: randomBytes(24).toString('base64url'),
+    scope: HEALTH_CLIENT.scope,
+    tokenUrl: `${url}/oauth2/token`,
+  };
   oauth = new LocalAuthorizationServer({
     issuer,
     directory,
     platformTenantId,
     origins: consoleOrigins,
+    healthClient,
     ...(options.consoleTokenLifetimeSeconds
       ? { tokenLifetimeSeconds: options.consoleTokenLifetimeSeconds }
       : {}),
@@ -233,8 +263,13 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     [ENV.jwtAudience]: issuer.audience,
     [ENV.jwksUri]: `${url}/.well-known/jwks.json`,
   });
+  const jwks = newJwksCache();
   const authorizer = createAuthorizerHandler({
-    verifier: createTokenVerifier(verifierConfig),
+    verifier: createTokenVerifier(verifierConfig, jwks),
+    healthVerifier: createHealthTokenVerifier(
+      { ...verifierConfig, clientId: healthClient.clientId, scope: healthClient.scope },
+      jwks,
+    ),
     platformTenantId,
     cacheSeconds: authCacheSeconds,
     obs: observability('fastish-authorizer', logLevel),
@@ -251,6 +286,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     directory,
     usagePlans,
     db,
+    dynamo,
+    healthClient,
     mintToken: (o) => localIssuer.mint(o),
     flushStream: () => stream.drain(),
     stop: async () => {

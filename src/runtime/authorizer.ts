@@ -4,8 +4,14 @@ import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent, Contex
 import { contextFromClaims } from './auth/claims';
 import { allowPolicy, denyPolicy } from './auth/policy';
 import { TtlCache } from './auth/ttl-cache';
-import { createTokenVerifier, type TokenVerifier, verifierConfigFromEnv } from './auth/verifier';
-import { ENV, type TenantContext } from './contract';
+import {
+  createHealthTokenVerifier,
+  createTokenVerifier,
+  newJwksCache,
+  type TokenVerifier,
+  verifierConfigFromEnv,
+} from './auth/verifier';
+import { ENV, HEALTH_CLIENT, HEALTH_TENANT_ID, type TenantContext } from './contract';
 import { type Observability, observability } from './observability';
 import { secretString } from './secrets';
 import { type UsageKeyResolver, usageKeyResolver } from './usage-plans/usage-key';
@@ -21,6 +27,12 @@ export interface AuthorizerOptions {
    * daily quota apply per tenant. Without it, methods that require an API key answer 403.
    */
   usageKey: UsageKeyResolver;
+  /**
+   * Verifier of the health client's access tokens. A token that passes acts as the synthetic tenant
+   * (`HEALTH_TENANT_ID`), may call only the deep health route, and is metered on the operators' key.
+   * @default - access tokens are refused
+   */
+  healthVerifier?: TokenVerifier;
   obs?: Observability;
   now?: () => number;
 }
@@ -28,10 +40,29 @@ export interface AuthorizerOptions {
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/;
 
 /**
+ * `token_use` of a token, read before verification only to pick the verifier; the chosen verifier then
+ * checks every claim, so a forged `token_use` just fails that verifier.
+ */
+function tokenUse(token: string): unknown {
+  try {
+    return (
+      JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<
+        string,
+        unknown
+      >
+    ).token_use;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * API Gateway TOKEN authorizer (identity source: the Authorization header).
  * - No token, a malformed header, or a token that fails verification: throws `Unauthorized`, which
  *   API Gateway turns into 401.
  * - A valid token whose claims do not make a tenant context: an explicit Deny (403).
+ * - The health client's access token (client credentials): Allow for `GET /health/deep` only, as the
+ *   synthetic tenant `HEALTH_TENANT_ID`.
  * - Otherwise Allow for the whole API, with context {tenantId, userId, role, tier} and the tenant's API key
  *   as `usageIdentifierKey` (per-tenant usage plan throttling and quota).
  * Verified contexts are cached in the function instance per token hash, besides API Gateway's own
@@ -54,17 +85,24 @@ export function createAuthorizerHandler(options: AuthorizerOptions) {
       const key = createHash('sha256').update(token).digest('base64url');
       let tenant = cache.get(key);
       if (tenant === undefined) {
+        const health = tokenUse(token) === 'access';
+        const verifier = health ? options.healthVerifier : options.verifier;
         let payload: Awaited<ReturnType<TokenVerifier['verify']>>;
         try {
-          payload = await options.verifier.verify(token);
+          if (!verifier) throw new Error('access tokens are not accepted');
+          payload = await verifier.verify(token);
         } catch (err) {
           obs.logger.info('token rejected', { reason: err instanceof Error ? err.name : 'unknown' });
           obs.metrics.addMetric('TokenRejected', MetricUnit.Count, 1);
           throw new Error('Unauthorized');
         }
-        const claims = contextFromClaims(payload, options.platformTenantId);
-        if (!claims.ok) obs.logger.warn('claims rejected', { reason: claims.reason, sub: payload.sub });
-        tenant = claims.ok ? claims.context : null;
+        if (health) {
+          tenant = { tenantId: HEALTH_TENANT_ID, userId: String(payload.sub), role: 'viewer', tier: 'basic' };
+        } else {
+          const claims = contextFromClaims(payload, options.platformTenantId);
+          if (!claims.ok) obs.logger.warn('claims rejected', { reason: claims.reason, sub: payload.sub });
+          tenant = claims.ok ? claims.context : null;
+        }
         const exp = typeof payload.exp === 'number' ? payload.exp * 1000 : 0;
         cache.set(key, tenant, Math.min(now() + options.cacheSeconds * 1000, exp));
       }
@@ -72,9 +110,11 @@ export function createAuthorizerHandler(options: AuthorizerOptions) {
         obs.metrics.addMetric('AccessDenied', MetricUnit.Count, 1);
         return denyPolicy('denied', event.methodArn);
       }
-      const usageIdentifierKey = await options.usageKey(tenant.tenantId);
+      // Every authorized method needs an API key; the health client's few calls use the operators' one.
+      const health = tenant.tenantId === HEALTH_TENANT_ID;
+      const usageIdentifierKey = await options.usageKey(health ? options.platformTenantId : tenant.tenantId);
       obs.metrics.addMetric('Authorized', MetricUnit.Count, 1);
-      return { ...allowPolicy(tenant, event.methodArn), usageIdentifierKey };
+      return { ...allowPolicy(tenant, event.methodArn, health ? 'health' : 'api'), usageIdentifierKey };
     } finally {
       obs.metrics.publishStoredMetrics();
     }
@@ -89,8 +129,19 @@ function handlerFromEnv() {
   const platformSecretArn = env[ENV.platformUsageKeySecretArn];
   if (!keySecretArn || !platformSecretArn)
     throw new Error(`${ENV.usageKeySecretArn} and ${ENV.platformUsageKeySecretArn} must be set`);
+  const verifierConfig = verifierConfigFromEnv(env);
+  const jwks = newJwksCache();
+  const healthClientId = env[ENV.healthClientId];
   return createAuthorizerHandler({
-    verifier: createTokenVerifier(verifierConfigFromEnv(env)),
+    verifier: createTokenVerifier(verifierConfig, jwks),
+    ...(healthClientId
+      ? {
+          healthVerifier: createHealthTokenVerifier(
+            { ...verifierConfig, clientId: healthClientId, scope: HEALTH_CLIENT.scope },
+            jwks,
+          ),
+        }
+      : {}),
     platformTenantId,
     cacheSeconds,
     usageKey: usageKeyResolver({

@@ -38,6 +38,28 @@ export const CLAIMS = {
 /** Tenant ids: lowercase slug. No `#`, so `${tenant}#*` can never match another tenant's keys. */
 export const TENANT_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$/;
 
+/**
+ * The deep health check's synthetic tenant. It is reserved: onboarding refuses it and the authorizer refuses
+ * ID tokens that claim it, so the only way to act as it is the health client's access token (below). Its
+ * data credentials are the tenant role's like any tenant's: the session tag confines them to
+ * `fastish-health#*`, so the health principal can never read a real tenant's items.
+ */
+export const HEALTH_TENANT_ID = 'fastish-health';
+
+/**
+ * The health client: a Cognito app client with only the client-credentials grant and one custom scope,
+ * `<resource server>/<scope>`. Its access tokens (`token_use: access`, `sub` = `client_id`) are the only
+ * tokens the authorizer maps to the synthetic tenant, and their policy allows only `GET <HEALTH_DEEP_PATH>`.
+ */
+export const HEALTH_CLIENT = {
+  resourceServer: 'fastish-health',
+  scopeName: 'deep',
+  scope: 'fastish-health/deep',
+} as const;
+
+/** The authenticated health route: authorizer → STS AssumeRole + TagSession → DynamoDB, per dependency. */
+export const HEALTH_DEEP_PATH = '/health/deep';
+
 /** Context the authorizer returns to API Gateway, which passes it to the API as `requestContext.authorizer`. */
 export interface TenantContext {
   tenantId: string;
@@ -76,6 +98,8 @@ export const ENV = {
   jwtAudience: 'JWT_AUDIENCE',
   /** JWKS URI; default `${JWT_ISSUER}/.well-known/jwks.json` (authorizer). */
   jwksUri: 'JWT_JWKS_URI',
+  /** App client id of the health client (client credentials), whose access tokens reach the deep health check (authorizer). */
+  healthClientId: 'HEALTH_CLIENT_ID',
   /** Seconds a verified token stays cached in the authorizer (authorizer; default 300, max 3600). */
   authCacheSeconds: 'AUTH_CACHE_SECONDS',
   /** Tenant id whose `operator` users run the platform (authorizer, API; default `platform`). */

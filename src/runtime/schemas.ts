@@ -143,6 +143,28 @@ export const UsageReport = z
 
 export const Health = z.object({ status: z.literal('ok') }).register(apiSchemas, { id: 'Health' });
 
+/** Dependencies of the deep health check, in the order a tenant request uses them. */
+export const HEALTH_DEPENDENCIES = ['authorizer', 'sts', 'dynamodb', 'isolation'] as const;
+export type HealthDependency = (typeof HEALTH_DEPENDENCIES)[number];
+
+export const DeepHealth = z
+  .object({
+    status: z.enum(['ok', 'failed']),
+    /** The first dependency that failed. */
+    failed: z.enum(HEALTH_DEPENDENCIES).optional(),
+    checks: z.array(
+      z.object({
+        name: z.enum(HEALTH_DEPENDENCIES),
+        status: z.enum(['passed', 'failed', 'not-run']),
+        /** Error name of a failure (details are in the API's log). */
+        detail: z.string().optional(),
+        ms: z.number().int().optional(),
+      }),
+    ),
+  })
+  .register(apiSchemas, { id: 'DeepHealth' });
+export type DeepHealth = z.infer<typeof DeepHealth>;
+
 export const ErrorResponse = z
   .object({
     error: z.object({

@@ -13,6 +13,7 @@ let prod: EnvironmentModel;
 let template: Template;
 let resources: Record<string, Resource>;
 let devTemplate: Template;
+let teamsResources: Record<string, Resource>;
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const roleIdNamed = (name: string) => {
@@ -31,6 +32,7 @@ beforeAll(() => {
   template = Template.fromStack(stacks.get('prod')!.bootstrap);
   devTemplate = Template.fromStack(stacks.get('dev')!.bootstrap);
   resources = template.toJSON().Resources;
+  teamsResources = Template.fromStack(stacks.get('prod')!.teams).toJSON().Resources;
 });
 
 describe('bootstrap stack', () => {
@@ -139,12 +141,16 @@ describe('bootstrap stack', () => {
     expect(JSON.stringify(statements)).not.toContain('cfn-exec');
   });
 
-  it('each team role trusts only that team’s contributors with that level', () => {
+  it('each team role (in the teams stack) trusts only that team’s contributors with that level', () => {
+    const teamRoles = Object.entries(teamsResources).filter(([, r]) => r.Type === 'AWS::IAM::Role');
+    expect(ofType('AWS::IAM::Role').some(([, r]) => String(r.Properties.RoleName).includes('-team-'))).toBe(
+      false,
+    );
     for (const team of model.teams) {
       for (const level of ['admin', 'developer', 'read-only'] as const) {
         const members = team.contributors.filter((c) => c.role === level).map((c) => c.principal);
         const name = prod.naming.roleName(`team-${team.name}-${level}`);
-        const role = ofType('AWS::IAM::Role').find(([, r]) => r.Properties.RoleName === name);
+        const role = teamRoles.find(([, r]) => r.Properties.RoleName === name);
         if (members.length === 0) {
           expect(role, name).toBeUndefined();
           continue;
@@ -177,7 +183,10 @@ describe('bootstrap stack', () => {
       'deployment-log-group',
     ])
       expect(names).toContain(`/fastish/prod/bootstrap/${key}`);
-    expect(names).toContain('/fastish/prod/bootstrap/team-roles/platform-admin');
+    const teamParameters = Object.values(teamsResources)
+      .filter((r) => r.Type === 'AWS::SSM::Parameter')
+      .map((r) => r.Properties.Name);
+    expect(teamParameters).toContain('/fastish/prod/bootstrap/team-roles/platform-admin');
     expect(Object.keys(template.toJSON().Outputs).length).toBeGreaterThanOrEqual(10);
   });
 

@@ -12,29 +12,48 @@ import { ARCHITECTURE_FACTORIES, type ArchitectureFactory } from '../../src/app/
 import { runDeployCommand } from '../../src/cli/commands/deploy';
 import { FastishStack } from '../../src/constructs/fastish-stack';
 import { PublishedValue } from '../../src/constructs/published-value';
-import type { DeployDependencies, DeployGate, DeployToolkit, HealthProbes } from '../../src/release/deploy';
-import { parameterOfOutputDescription } from '../../src/release/health';
+import { type DevServer, startDevServer } from '../../src/dev/server';
+import {
+  type DeployDependencies,
+  type DeployGate,
+  type DeployToolkit,
+  type HealthProbes,
+  networkProbes,
+} from '../../src/release/deploy';
+import {
+  type HttpRequest,
+  NOT_CHECKED_PRIVATE,
+  parameterOfOutputDescription,
+} from '../../src/release/health';
 import { readAssembly } from '../../src/release/plan';
 
 const CONFIG = resolve('test/release/fixtures/deploy.yaml');
 
 /** Light stand-ins for the architecture stacks: they publish what health checks look for. */
-function publishing(arch: 'webapp' | 'eks' | 'druid', key: string): ArchitectureFactory {
+function publishing(arch: 'webapp' | 'eks' | 'druid', ...keys: string[]): ArchitectureFactory {
   return ({ scope, platform, environment }) => {
     const stack = new FastishStack(scope, arch, { platform, environment, architecture: arch });
-    new PublishedValue(stack, 'Endpoint', {
-      naming: environment.naming,
-      architecture: arch,
-      key,
-      value: `placeholder-${arch}`,
-      description: `${arch} endpoint`,
-    });
+    for (const key of keys) {
+      new PublishedValue(stack, `Published-${key.replace(/\//g, '-')}`, {
+        naming: environment.naming,
+        architecture: arch,
+        key,
+        value: `placeholder-${arch}`,
+        description: `${arch} ${key}`,
+      });
+    }
     return stack;
   };
 }
 const saved = { ...ARCHITECTURE_FACTORIES };
 beforeAll(() => {
-  ARCHITECTURE_FACTORIES.webapp = publishing('webapp', 'api/url');
+  ARCHITECTURE_FACTORIES.webapp = publishing(
+    'webapp',
+    'api/url',
+    'user-pool/id',
+    'user-pool/domain',
+    'user-pool/health-client-id',
+  );
   ARCHITECTURE_FACTORIES.eks = publishing('eks', 'cluster/endpoint');
   ARCHITECTURE_FACTORIES.druid = publishing('druid', 'metadata-db/endpoint');
 });
@@ -42,6 +61,9 @@ afterAll(() => Object.assign(ARCHITECTURE_FACTORIES, saved));
 
 const OUTPUT_VALUES: Record<string, string> = {
   '/fastish/dev/webapp/api/url': 'https://abc.execute-api.eu-west-1.amazonaws.com/prod/',
+  '/fastish/dev/webapp/user-pool/id': 'eu-west-1_AbCdEf',
+  '/fastish/dev/webapp/user-pool/domain': 'https://acme-dev-auth.auth.eu-west-1.amazoncognito.com',
+  '/fastish/dev/webapp/user-pool/health-client-id': 'healthclient123',
   '/fastish/dev/eks/cluster/endpoint': 'https://ABC.gr7.eu-west-1.eks.amazonaws.com',
   '/fastish/dev/druid/metadata-db/endpoint': 'meta.cluster-xyz.eu-west-1.rds.amazonaws.com:5432',
 };
@@ -49,6 +71,8 @@ const OUTPUT_VALUES: Record<string, string> = {
 interface FakeBehaviour {
   /** Stack name whose deployment fails (CloudFormation rolls it back). */
   readonly failAt?: string;
+  /** Output values to use instead of OUTPUT_VALUES, by parameter. */
+  readonly outputs?: Record<string, string>;
 }
 
 /** The AWS boundary: behaves like toolkit-lib's deploy (order, I5060 confirmation, events, abort). */
@@ -129,7 +153,7 @@ class FakeToolkit implements DeployToolkit {
           /^\/fastish\/[^/]+\//,
           '/fastish/dev/',
         );
-        const value = param ? OUTPUT_VALUES[param] : undefined;
+        const value = param ? (this.behaviour.outputs?.[param] ?? OUTPUT_VALUES[param]) : undefined;
         if (value) outputs[key] = value;
       }
       const arn = `arn:aws:cloudformation:eu-west-1:222222222222:stack/${stack.stackName}/1`;
@@ -154,6 +178,16 @@ interface Harness {
   toolkit?: FakeToolkit;
   confirmations: string[];
   probed: string[];
+  secretsRead: string[];
+}
+
+/** The fake AWS answers: a token from the token endpoint, 200 from the deep check, 403 from the EKS API. */
+async function fakeHttp(request: HttpRequest): Promise<{ status: number; body: string }> {
+  if (request.url.endsWith('/oauth2/token')) return { status: 200, body: '{"access_token":"a.b.c"}' };
+  if (request.url.endsWith('/health/deep')) {
+    return { status: 200, body: '{"status":"ok","checks":[{"name":"authorizer"},{"name":"sts"}]}' };
+  }
+  return { status: 403, body: '' };
 }
 
 async function deploy(
@@ -165,7 +199,7 @@ async function deploy(
     probes?: Partial<HealthProbes>;
   } = {},
 ): Promise<Harness> {
-  const h: Harness = { code: -1, out: '', err: '', confirmations: [], probed: [] };
+  const h: Harness = { code: -1, out: '', err: '', confirmations: [], probed: [], secretsRead: [] };
   const deps: Partial<DeployDependencies> = {
     createToolkit: (io) => {
       h.toolkit = new FakeToolkit(io, options.behaviour ?? {});
@@ -179,13 +213,13 @@ async function deploy(
       { name: 'checks', run: () => ({ name: 'checks', passed: true, details: ['0 findings'] }) },
     ],
     probes: {
-      httpGet: async (url) => {
-        h.probed.push(url);
-        return options.probes?.httpGet ? options.probes.httpGet(url, 1) : 200;
+      http: async (request, timeout) => {
+        h.probed.push(`${request.method} ${request.url}`);
+        return (options.probes?.http ?? fakeHttp)(request, timeout);
       },
-      tcpConnect: async (host, port) => {
-        h.probed.push(`tcp://${host}:${port}`);
-        if (options.probes?.tcpConnect) await options.probes.tcpConnect(host, port, 1);
+      healthClientSecret: async (target) => {
+        h.secretsRead.push(`${target.region} ${target.userPoolId} ${target.clientId}`);
+        return options.probes?.healthClientSecret ? options.probes.healthClientSecret(target) : 'secret';
       },
     },
   };
@@ -208,12 +242,20 @@ describe('fastish deploy (AWS boundary faked)', () => {
     // One confirmation per stack, each showing the change-set diff.
     expect(h.confirmations).toHaveLength(4);
     expect(h.confirmations[0]).toContain('changes in acme-dev-bootstrap');
+    // The API gets the deep check (secret with the deploying credentials, token, /health/deep); the public
+    // EKS endpoint an HTTPS probe; the private Aurora endpoint no probe at all.
+    expect(h.secretsRead).toEqual(['eu-west-1 eu-west-1_AbCdEf healthclient123']);
     expect(h.probed).toEqual([
-      'https://abc.execute-api.eu-west-1.amazonaws.com/prod/health',
-      'https://ABC.gr7.eu-west-1.eks.amazonaws.com/readyz',
-      'tcp://meta.cluster-xyz.eu-west-1.rds.amazonaws.com:5432',
+      'POST https://acme-dev-auth.auth.eu-west-1.amazoncognito.com/oauth2/token',
+      'GET https://abc.execute-api.eu-west-1.amazonaws.com/prod/health/deep',
+      'GET https://ABC.gr7.eu-west-1.eks.amazonaws.com/readyz',
     ]);
-    expect(h.out).toMatch(/api\s+acme-dev-webapp\s+\S+\/prod\/health\s+passed/);
+    expect(h.out).toMatch(
+      /api\s+acme-dev-webapp\s+\S+\/prod\/health\/deep\s+passed\s+authorizer, sts passed/,
+    );
+    expect(h.out).toMatch(
+      /database .*rds\.amazonaws\.com:5432\s+skipped\s+not checked from here: private endpoint/,
+    );
   });
 
   it('--yes approves without asking', async () => {
@@ -272,28 +314,29 @@ describe('fastish deploy (AWS boundary faked)', () => {
     expect(h.probed).toEqual([]);
   });
 
-  it('a failed health check exits non-zero', async () => {
+  it('a failed health check exits non-zero and names the failed dependency', async () => {
     const h = await deploy(['dev', '--yes', '--config', CONFIG], {
       probes: {
-        httpGet: async (url) => (url.endsWith('/health') ? 502 : 403),
-        tcpConnect: async () => {
-          throw new Error('connect ECONNREFUSED');
-        },
+        http: async (request) =>
+          request.url.endsWith('/health/deep')
+            ? { status: 401, body: '{"error":{"code":"unauthorized","message":"Missing or invalid token"}}' }
+            : fakeHttp(request),
       },
     });
     expect(h.code).toBe(1);
     expect(h.out).toContain('Deploy dev: UNHEALTHY');
-    expect(h.out).toMatch(/api .*failed\s+GET returned 502/);
-    expect(h.out).toMatch(/database .*failed\s+connect ECONNREFUSED/);
+    expect(h.out).toMatch(/api .*failed\s+GET returned 401 unauthorized/);
     // 403 from the EKS API still proves it is reachable.
     expect(h.out).toMatch(/kubernetes .*passed\s+API server answered HTTP 403/);
-    expect(h.out).toContain('2 health check(s) failed');
+    expect(h.out).toContain('1 health check(s) failed');
   });
 
-  it('a private EKS endpoint is skipped, not failed', async () => {
+  it('private endpoints (EKS without public CIDRs, Aurora) are reported as not checked, never probed', async () => {
     const h = await deploy(['prod', '--yes', '--config', CONFIG]);
     expect(h.code).toBe(0);
-    expect(h.out).toMatch(/kubernetes .*skipped\s+private endpoint/);
+    expect(h.out).toMatch(/kubernetes .*skipped\s+not checked from here: private endpoint/);
+    expect(h.out.split(NOT_CHECKED_PRIVATE)).toHaveLength(3); // EKS and the database
+    expect(h.probed.filter((p) => !p.includes('/oauth2/token') && !p.endsWith('/health/deep'))).toEqual([]);
   });
 
   it('`deploy release` deploys only the pipeline stack, in the pipeline environment', async () => {
@@ -307,6 +350,40 @@ describe('fastish deploy (AWS boundary faked)', () => {
     const h = await deploy(['dev', '--yes', '--json', '--config', CONFIG]);
     const report = JSON.parse(h.out) as { status: string; health: { status: string }[] };
     expect(report.status).toBe('succeeded');
-    expect(report.health.map((x) => x.status)).toEqual(['passed', 'passed', 'passed']);
+    expect(report.health.map((x) => x.status)).toEqual(['passed', 'passed', 'skipped']);
+  });
+});
+
+describe('fastish deploy: the deep check against the dev server (the handlers that ship)', () => {
+  let server: DevServer;
+  beforeAll(async () => {
+    server = await startDevServer({ logLevel: 'SILENT' });
+  });
+  afterAll(() => server.stop());
+
+  const run = () =>
+    deploy(['dev', '--yes', '--config', CONFIG], {
+      behaviour: {
+        outputs: {
+          '/fastish/dev/webapp/api/url': `${server.url}/`,
+          '/fastish/dev/webapp/user-pool/domain': server.url,
+          '/fastish/dev/webapp/user-pool/health-client-id': server.healthClient.clientId,
+        },
+      },
+      probes: {
+        http: (request, timeout) =>
+          request.url.startsWith(server.url) ? networkProbes.http(request, timeout) : fakeHttp(request),
+        healthClientSecret: async () => server.healthClient.clientSecret,
+      },
+    });
+
+  it('passes through the authorizer, STS and DynamoDB, and names DynamoDB when it is down', async () => {
+    const ok = await run();
+    expect(ok.code, ok.out).toBe(0);
+    expect(ok.out).toMatch(/api .*\/health\/deep\s+passed\s+authorizer, sts, dynamodb, isolation passed/);
+    await server.dynamo.stop();
+    const down = await run();
+    expect(down.code).toBe(1);
+    expect(down.out).toMatch(/api .*\/health\/deep\s+failed\s+dynamodb failed: ECONNREFUSED/);
   });
 });

@@ -34,23 +34,30 @@ beforeAll(() => {
   // Light stand-ins for the workload stacks: the pipeline's shape is what is under test here.
   ARCHITECTURE_FACTORIES.webapp = ({ scope, platform: p, environment }) => {
     const stack = new FastishStack(scope, 'webapp', { platform: p, environment, architecture: 'webapp' });
-    new PublishedValue(stack, 'ApiUrl', {
-      naming: environment.naming,
-      architecture: 'webapp',
-      key: 'api/url',
-      value: 'https://example.com/prod/',
-      description: 'Invoke URL of the tenant API',
-    });
+    for (const [id, key] of [
+      ['ApiUrl', 'api/url'],
+      ['UserPoolId', 'user-pool/id'],
+      ['CognitoDomain', 'user-pool/domain'],
+      ['HealthClientId', 'user-pool/health-client-id'],
+    ] as const) {
+      new PublishedValue(stack, id, {
+        naming: environment.naming,
+        architecture: 'webapp',
+        key,
+        value: 'placeholder',
+        description: key,
+      });
+    }
     return stack;
   };
   ARCHITECTURE_FACTORIES.eks = ({ scope, platform: p, environment }) => {
     const stack = new FastishStack(scope, 'eks', { platform: p, environment, architecture: 'eks' });
-    new PublishedValue(stack, 'Name', {
+    new PublishedValue(stack, 'Endpoint', {
       naming: environment.naming,
       architecture: 'eks',
-      key: 'cluster/name',
-      value: 'acme',
-      description: 'Cluster name',
+      key: 'cluster/endpoint',
+      value: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com',
+      description: 'EKS API endpoint (private)',
     });
     return stack;
   };
@@ -187,7 +194,7 @@ describe('ReleaseStack (CDK Pipelines)', () => {
 });
 
 describe('ReleaseStack health checks', () => {
-  it('adds an API health-check step after each environment, reading the URL from the stack output', () => {
+  it('adds a deep API health-check step after each environment, reading the webapp outputs', () => {
     for (const env of ['dev', 'prod']) {
       const actions = stages.find((s) => s.Name === `Deploy-${env}`)?.Actions ?? [];
       const deploys = actions.filter((a) => a.ActionTypeId.Provider === 'CloudFormation');
@@ -199,14 +206,47 @@ describe('ReleaseStack health checks', () => {
         `acme-${env}-webapp.Prepare`,
       ]);
       expect(health?.RunOrder).toBeGreaterThan(Math.max(...deploys.map((a) => a.RunOrder)));
-      // The URL is the webapp stack's output, passed as a CodePipeline variable of its deploy action.
-      expect(JSON.stringify(health?.Configuration)).toMatch(/TARGET_URL.*#\{.*ApiUrlOutput/);
-      // Only the API is checked from CodeBuild (the EKS stack publishes no health target here).
+      // The URL and the health client's coordinates are the webapp stack's outputs, passed as CodePipeline
+      // variables of its deploy action.
+      const configuration = JSON.stringify(health?.Configuration);
+      for (const [variable, output] of [
+        ['TARGET_URL', 'ApiUrlOutput'],
+        ['USER_POOL_ID', 'UserPoolIdOutput'],
+        ['HEALTH_CLIENT_ID', 'HealthClientIdOutput'],
+        ['COGNITO_DOMAIN', 'CognitoDomainOutput'],
+      ]) {
+        expect(configuration).toMatch(new RegExp(`${variable}.*#\\{[^}]*${output}`));
+      }
+      // Only the API is checked from CodeBuild: the private EKS endpoint is not probed from outside the VPC.
       expect(actions.filter((a) => a.Name.startsWith('HealthCheck-')).map((a) => a.Name)).toEqual([
         `HealthCheck-${env}-webapp`,
       ]);
     }
-    expect(JSON.stringify(template.findResources('AWS::CodeBuild::Project'))).toContain('/health');
+    const projects = JSON.stringify(template.findResources('AWS::CodeBuild::Project'));
+    expect(projects).toContain('/health/deep');
+    expect(projects).not.toContain('/readyz');
+    // The steps run as one named role, which may assume only each environment's health-client reader role.
+    const role = Object.values(
+      template.findResources('AWS::IAM::Role', {
+        Properties: { RoleName: Match.stringLikeRegexp('^acme-dev-release-health-check') },
+      }),
+    );
+    expect(role).toHaveLength(1);
+    const assumable = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap(
+        (p) =>
+          (p as { Properties: { PolicyDocument: { Statement: unknown[] } } }).Properties.PolicyDocument
+            .Statement,
+      )
+      .filter(
+        (s) => JSON.stringify(s).includes('sts:AssumeRole') && JSON.stringify(s).includes('health-reader'),
+      )
+      .flatMap((s) =>
+        ([] as unknown[]).concat((s as { Resource: unknown }).Resource).map((r) => JSON.stringify(r)),
+      );
+    expect(assumable.map((r) => r.replace(/.*role\/(acme-\w+)-webapp-health-reader.*/, '$1')).sort()).toEqual(
+      ['acme-dev', 'acme-prod'],
+    );
   });
 
   it('an environment without workload stacks gets no pipeline stage', () => {

@@ -390,7 +390,10 @@ describe('API', () => {
 
 describe('Cognito', () => {
   it('keeps tenant_id, role and tier readable but not writable by the app client', () => {
-    const [, client] = onlyOne(dev, 'AWS::Cognito::UserPoolClient');
+    // The console's client (the other one is the deep health check's, test/webapp/health-client.test.ts).
+    const [, client] = ofType(dev, 'AWS::Cognito::UserPoolClient').find(
+      ([, c]) => c.Properties.ClientName === 'console',
+    ) as [string, any];
     expect(client.Properties.ReadAttributes).toEqual(
       expect.arrayContaining(['custom:tenant_id', 'custom:role', 'custom:tier']),
     );
@@ -484,6 +487,7 @@ describe('console hosting and published values', () => {
       '/fastish/dev/webapp/table/name',
       '/fastish/dev/webapp/user-pool/client-id',
       '/fastish/dev/webapp/user-pool/domain',
+      '/fastish/dev/webapp/user-pool/health-client-id',
       '/fastish/dev/webapp/user-pool/id',
     ]);
     const stack = example.stacks.get('dev');

@@ -16,7 +16,9 @@ const USAGE = `fastish deploy <environment> [--yes] [--config <file>] [--json]
 Validates the config and runs the gates (fastish check), synthesizes, then deploys the environment's
 stacks with @aws-cdk/toolkit-lib: a change set per stack is previewed and must be approved (unless
 --yes), stacks deploy one at a time in dependency order, CloudFormation rolls a failed stack back.
-Afterwards the API /health, database endpoint and EKS API are checked. Exit 0 only if all of it passed.
+Afterwards the API gets the deep check (a health-client token, then GET /health/deep through the
+authorizer, STS and DynamoDB) and a public EKS API an HTTPS probe; private endpoints (Aurora, a private
+EKS API) are reported as not checked from here. Exit 0 only if all of it passed.
 
   --yes            approve every change set without asking (CI)
   --config <file>  config file (default: $FASTISH_CONFIG or fastish.yaml)

@@ -13,11 +13,15 @@ import { buildPlatform, createApp, type Platform } from '../../app/platform';
 import { ConfigError, type EnvironmentModel, loadConfig, type PlatformModel } from '../../config';
 import '../../stacks/register';
 import {
-  databaseAddress,
+  deepHealthCheck,
+  deepHealthUrl,
+  HEALTH_CLIENT_KEYS,
   type HealthKind,
   healthTargetOf,
-  healthUrl,
+  NOT_CHECKED_PRIVATE,
   parameterOfOutputDescription,
+  publishedKey,
+  tokenUrl,
 } from '../health';
 import { readAssembly } from '../plan/assembly';
 import type { DeployGate, GateResult } from './gates';
@@ -99,6 +103,8 @@ interface TargetOutput {
   readonly kind: HealthKind;
   readonly parameter: string;
   readonly outputKey: string;
+  /** Output key of every value the stack publishes, by key below `/fastish/<env>/<arch>/`. */
+  readonly siblings: ReadonlyMap<string, string>;
 }
 
 function healthOutputs(outdir: string, env: string): TargetOutput[] {
@@ -106,14 +112,46 @@ function healthOutputs(outdir: string, env: string): TargetOutput[] {
   for (const stack of readAssembly(outdir)) {
     if (!stack.id.startsWith(`${env}/`)) continue;
     const outputs = (stack.template.Outputs ?? {}) as Record<string, { Description?: unknown }>;
+    const siblings = new Map<string, string>();
+    const found: Omit<TargetOutput, 'siblings'>[] = [];
     for (const [outputKey, output] of Object.entries(outputs)) {
       const parameter = parameterOfOutputDescription(output.Description);
-      const target = parameter ? healthTargetOf(parameter) : undefined;
-      if (parameter && target)
-        targets.push({ stack: stack.stackName, kind: target.kind, parameter, outputKey });
+      if (!parameter) continue;
+      const key = publishedKey(parameter)?.key;
+      if (key) siblings.set(key, outputKey);
+      const target = healthTargetOf(parameter);
+      if (target) found.push({ stack: stack.stackName, kind: target.kind, parameter, outputKey });
     }
+    targets.push(...found.map((t) => ({ ...t, siblings })));
   }
   return targets;
+}
+
+/** The deep check of a deployed API: the health client's secret, a token, `GET /health/deep`. */
+async function checkApi(
+  t: TargetOutput,
+  apiUrl: string,
+  outputs: Record<string, string>,
+  env: EnvironmentModel,
+  deps: DeployDependencies,
+  timeout: number,
+): Promise<Pick<HealthResult, 'target' | 'status' | 'detail'>> {
+  const target = deepHealthUrl(apiUrl);
+  const value = (key: string) => outputs[t.siblings.get(key) ?? ''];
+  const userPoolId = value(HEALTH_CLIENT_KEYS.userPoolId);
+  const clientId = value(HEALTH_CLIENT_KEYS.clientId);
+  const domain = value(HEALTH_CLIENT_KEYS.domain);
+  if (!userPoolId || !clientId || !domain) {
+    const missing = Object.values(HEALTH_CLIENT_KEYS).filter((k) => !value(k));
+    return { target, status: 'failed', detail: `published ${missing.join(', ')} missing: no health client` };
+  }
+  const clientSecret = await deps.probes.healthClientSecret({ region: env.region, userPoolId, clientId });
+  const result = await deepHealthCheck(
+    { apiUrl, tokenUrl: tokenUrl(domain), clientId, clientSecret },
+    deps.probes.http,
+    timeout,
+  );
+  return { target, status: result.passed ? 'passed' : 'failed', detail: result.detail };
 }
 
 async function checkHealth(
@@ -125,7 +163,8 @@ async function checkHealth(
   const timeout = deps.probeTimeoutMs ?? 10_000;
   const results: HealthResult[] = [];
   for (const t of targets) {
-    const value = result.stacks.find((s) => s.stackName === t.stack)?.outputs[t.outputKey];
+    const outputs = result.stacks.find((s) => s.stackName === t.stack)?.outputs ?? {};
+    const value = outputs[t.outputKey];
     const base = { kind: t.kind, stack: t.stack };
     if (!value) {
       results.push({
@@ -136,34 +175,19 @@ async function checkHealth(
       });
       continue;
     }
+    const publicEks = t.kind === 'kubernetes' && env.settings.eks.publicEndpointCidrs.length > 0;
+    if (t.kind === 'database' || (t.kind === 'kubernetes' && !publicEks)) {
+      // Private endpoints: a probe from this machine would fail whatever their health.
+      results.push({ ...base, target: value, status: 'skipped', detail: NOT_CHECKED_PRIVATE });
+      continue;
+    }
     try {
       if (t.kind === 'api') {
-        const url = healthUrl(value);
-        const status = await deps.probes.httpGet(url, timeout);
-        results.push({
-          ...base,
-          target: url,
-          status: status === 200 ? 'passed' : 'failed',
-          detail: `GET returned ${status}`,
-        });
-      } else if (t.kind === 'database') {
-        const { host, port } = databaseAddress(value);
-        await deps.probes.tcpConnect(host, port, timeout);
-        results.push({
-          ...base,
-          target: `${host}:${port}`,
-          status: 'passed',
-          detail: 'accepts TCP connections',
-        });
-      } else if (env.settings.eks.publicEndpointCidrs.length === 0) {
-        results.push({
-          ...base,
-          target: value,
-          status: 'skipped',
-          detail: 'private endpoint (eks.publicEndpointCidrs is empty): not reachable from here',
-        });
+        results.push({ ...base, ...(await checkApi(t, value, outputs, env, deps, timeout)) });
       } else {
-        const status = await deps.probes.httpGet(`${value.replace(/\/$/, '')}/readyz`, timeout);
+        const url = `${value.replace(/\/$/, '')}/readyz`;
+        const { status } = await deps.probes.http({ method: 'GET', url }, timeout);
+        // Any HTTP answer (401/403 included) proves the API server is up and TLS works.
         results.push({
           ...base,
           target: value,

@@ -1,34 +1,42 @@
-import { connect } from 'node:net';
+import {
+  CognitoIdentityProviderClient,
+  DescribeUserPoolClientCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import type { HttpExchange } from '../health';
 
 /** The network boundary of health checks (faked in tests). */
 export interface HealthProbes {
-  /** HTTP(S) GET: the status code, or throws when nothing answers. */
-  httpGet(url: string, timeoutMs: number): Promise<number>;
-  /** Resolves when a TCP connection opens; throws otherwise. */
-  tcpConnect(host: string, port: number, timeoutMs: number): Promise<void>;
+  /** One HTTP(S) exchange: status and body, or throws when nothing answers. */
+  readonly http: HttpExchange;
+  /**
+   * The health app client's secret, read with the deploying credentials (`DescribeUserPoolClient`): the
+   * secret is never stored anywhere else.
+   */
+  healthClientSecret(target: { region: string; userPoolId: string; clientId: string }): Promise<string>;
 }
 
 export const networkProbes: HealthProbes = {
-  async httpGet(url, timeoutMs) {
-    const res = await fetch(url, {
-      method: 'GET',
+  async http(request, timeoutMs) {
+    const res = await fetch(request.url, {
+      method: request.method,
+      ...(request.headers ? { headers: { ...request.headers } } : {}),
+      ...(request.body !== undefined ? { body: request.body } : {}),
       signal: AbortSignal.timeout(timeoutMs),
       redirect: 'manual',
     });
-    await res.body?.cancel();
-    return res.status;
+    return { status: res.status, body: await res.text() };
   },
-  tcpConnect(host, port, timeoutMs) {
-    return new Promise((resolve, reject) => {
-      const socket = connect({ host, port });
-      const done = (err?: Error) => {
-        socket.destroy();
-        if (err) reject(err);
-        else resolve();
-      };
-      socket.setTimeout(timeoutMs, () => done(new Error(`timed out after ${timeoutMs} ms`)));
-      socket.once('connect', () => done());
-      socket.once('error', (err) => done(err));
-    });
+  async healthClientSecret({ region, userPoolId, clientId }) {
+    const client = new CognitoIdentityProviderClient({ region });
+    try {
+      const out = await client.send(
+        new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId }),
+      );
+      const secret = out.UserPoolClient?.ClientSecret;
+      if (!secret) throw new Error(`app client ${clientId} has no secret`);
+      return secret;
+    } finally {
+      client.destroy();
+    }
   },
 };

@@ -1,6 +1,7 @@
 import { json } from '../http/response';
 import { buildOpenApi } from '../openapi';
 import type { Handler } from './app';
+import { deepHealth } from './health-handlers';
 import { createItem, deleteItem, getItem, listItems, replaceItem } from './items-handlers';
 import {
   changeTenantTier,
@@ -19,6 +20,7 @@ let openapi: unknown;
 /** Handler per route `operationId` (routes.ts); a test checks every route has one. */
 export const HANDLERS: Record<string, Handler> = {
   health: async () => json(200, { status: 'ok' }),
+  deepHealth,
   openapi: async () => {
     openapi ??= buildOpenApi();
     return json(200, openapi, { 'cache-control': 'public, max-age=300' });

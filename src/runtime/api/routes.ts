@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import type { Role } from '../contract';
+import { HEALTH_DEEP_PATH } from '../contract';
 import {
+  DeepHealth,
   Health,
   Item,
   ItemIdParam,
@@ -41,8 +43,11 @@ export interface RouteSpec {
   operationId: string;
   summary: string;
   tag: string;
-  /** 'public' skips the authorizer (API Gateway too); otherwise the roles allowed. */
-  access: 'public' | readonly Role[];
+  /**
+   * 'public' skips the authorizer (API Gateway too); 'health' admits only the health client (the synthetic
+   * tenant); otherwise the roles allowed.
+   */
+  access: 'public' | 'health' | readonly Role[];
   /** Tenant routes check the caller's tenant is active and count the request toward the daily quota. */
   tenantScoped: boolean;
   params?: Record<string, z.ZodType>;
@@ -80,6 +85,19 @@ export const ROUTES: readonly RouteSpec[] = [
     access: 'public',
     tenantScoped: false,
     responses: { 200: { description: 'The API is up', schema: Health } },
+  },
+  {
+    method: 'GET',
+    path: HEALTH_DEEP_PATH,
+    operationId: 'deepHealth',
+    summary: 'Deep health check: authorizer, STS tenant credentials, DynamoDB (the health client only)',
+    tag: 'platform',
+    access: 'health',
+    tenantScoped: false,
+    responses: {
+      200: { description: 'Every dependency answered', schema: DeepHealth },
+      503: { description: 'A dependency failed: `failed` names it', schema: DeepHealth },
+    },
   },
   {
     method: 'GET',

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { HEALTH_TENANT_ID } from '../contract';
 import { ENTITIES } from '../data/keys';
 import { offboardStep } from '../data/offboarding';
 import { TenantStore } from '../data/tenants';
@@ -54,7 +55,7 @@ function newTenantId(): string {
 export const onboardTenant: Handler = async (input) => {
   const body = parseBody(input.event, TenantOnboard);
   const tenantId = body.tenantId ?? newTenantId();
-  if (tenantId === input.deps.platformTenantId) {
+  if (tenantId === input.deps.platformTenantId || tenantId === HEALTH_TENANT_ID) {
     throw new ApiError('validation_failed', 'This tenant id is reserved', [
       { path: 'tenantId', message: 'reserved' },
     ]);

@@ -1,6 +1,7 @@
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import {
   CLAIMS,
+  HEALTH_TENANT_ID,
   ROLES,
   type Role,
   TENANT_ID_PATTERN,
@@ -14,7 +15,8 @@ export type ClaimsResult = { ok: true; context: TenantContext } | { ok: false; r
 /**
  * Tenant context from a verified token's claims. Deny by default: every claim must be present and one of
  * the known values; `operator` is accepted only for users of the platform tenant, so a tenant admin who
- * somehow got `custom:role=operator` written still cannot act as an operator.
+ * somehow got `custom:role=operator` written still cannot act as an operator; the health check's synthetic
+ * tenant is refused outright.
  */
 export function contextFromClaims(payload: JwtPayload, platformTenantId: string): ClaimsResult {
   const tenantId = payload[CLAIMS.tenantId];
@@ -23,6 +25,8 @@ export function contextFromClaims(payload: JwtPayload, platformTenantId: string)
   const userId = payload[CLAIMS.userId];
   if (typeof tenantId !== 'string' || !TENANT_ID_PATTERN.test(tenantId))
     return { ok: false, reason: 'tenant claim' };
+  // The synthetic health tenant is reached only through the health client's access token, never by a user.
+  if (tenantId === HEALTH_TENANT_ID) return { ok: false, reason: 'reserved tenant' };
   if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role))
     return { ok: false, reason: 'role claim' };
   if (typeof tier !== 'string' || !(TIERS as readonly string[]).includes(tier))

@@ -1,5 +1,5 @@
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
-import type { TenantContext } from '../contract';
+import { HEALTH_DEEP_PATH, type TenantContext } from '../contract';
 
 /**
  * `arn:aws:execute-api:<region>:<account>:<api>/<stage>/<method>/<path>` → `.../<api>/<stage>/*`.
@@ -14,12 +14,26 @@ export function apiWildcardArn(methodArn: string): string {
   return `${apiArn}/${stage}/*`;
 }
 
-export function allowPolicy(context: TenantContext, methodArn: string): APIGatewayAuthorizerResult {
+/** `.../<api>/<stage>/*` → `.../<api>/<stage>/GET/health/deep`: the one method the health client may call. */
+export function healthCheckArn(methodArn: string): string {
+  return apiWildcardArn(methodArn).replace(/\/\*$/, `/GET${HEALTH_DEEP_PATH}`);
+}
+
+/**
+ * Allow for the whole API (the API checks roles per route); for the health client, only the deep health
+ * method, so its token is useless on every other route even before the API's own check.
+ */
+export function allowPolicy(
+  context: TenantContext,
+  methodArn: string,
+  scope: 'api' | 'health' = 'api',
+): APIGatewayAuthorizerResult {
+  const resource = scope === 'health' ? healthCheckArn(methodArn) : apiWildcardArn(methodArn);
   return {
     principalId: context.userId,
     policyDocument: {
       Version: '2012-10-17',
-      Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: apiWildcardArn(methodArn) }],
+      Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: resource }],
     },
     context: { ...context },
   };

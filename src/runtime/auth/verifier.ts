@@ -37,7 +37,7 @@ export function verifierConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ver
  * Checks: signature against the issuer's JWKS (RS256 etc.; `alg: none` and HMAC algorithms are not
  * supported algorithms and fail), `iss`, `aud`, `exp`, `nbf`, and Cognito's `token_use`.
  */
-export function createTokenVerifier(config: VerifierConfig): TokenVerifier {
+export function createTokenVerifier(config: VerifierConfig, jwksCache = newJwksCache()): TokenVerifier {
   const verifier = JwtVerifier.create(
     {
       issuer: config.issuer,
@@ -49,7 +49,49 @@ export function createTokenVerifier(config: VerifierConfig): TokenVerifier {
         if (typeof payload.exp !== 'number') throw new Error('token has no exp');
       },
     },
-    { jwksCache: new SimpleJwksCache({ fetcher: new LoopbackAwareFetcher() }) },
+    { jwksCache },
+  );
+  return { verify: (token) => verifier.verify(token) };
+}
+
+/** One JWKS cache per issuer is enough: the ID-token and health verifiers share it (one fetch per cold start). */
+export function newJwksCache(): SimpleJwksCache {
+  return new SimpleJwksCache({ fetcher: new LoopbackAwareFetcher() });
+}
+
+export interface HealthVerifierConfig {
+  /** The user pool's issuer: the same `iss` and JWKS as user tokens. */
+  issuer: string;
+  /** The health app client's id (the access token's `client_id`). */
+  clientId: string;
+  /** The custom scope the token must carry (`HEALTH_CLIENT.scope`). */
+  scope: string;
+  jwksUri?: string;
+}
+
+/**
+ * Verifier of the health client's access tokens (OAuth client credentials). The same signature, `iss`, `exp`
+ * and JWKS checks as ID tokens, then: `token_use: access`, `client_id` = the health client, the health scope,
+ * and `sub` = `client_id`, which only client-credentials tokens have (a user's access token has the user's
+ * `sub`), so no user session of any app client passes.
+ */
+export function createHealthTokenVerifier(
+  config: HealthVerifierConfig,
+  jwksCache = newJwksCache(),
+): TokenVerifier {
+  const verifier = JwtVerifier.create(
+    {
+      issuer: config.issuer,
+      audience: null,
+      scope: config.scope,
+      jwksUri: config.jwksUri ?? `${config.issuer}/.well-known/jwks.json`,
+      customJwtCheck: ({ payload }) => {
+        validateCognitoJwtFields(payload, { tokenUse: 'access', clientId: config.clientId });
+        if (payload.sub !== config.clientId) throw new Error('not a client-credentials token');
+        if (typeof payload.exp !== 'number') throw new Error('token has no exp');
+      },
+    },
+    { jwksCache },
   );
   return { verify: (token) => verifier.verify(token) };
 }

@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { TENANT_ID_PATTERN, TENANT_SESSION_TAG } from '../contract';
-import { type TenantClients, TRANSLATE_CONFIG } from './tenant-clients';
+import { TENANT_ID_PATTERN } from '../contract';
+import { type TenantClients, TRANSLATE_CONFIG, tenantAssumeRoleRequest } from './tenant-clients';
 
 interface TemporaryCredentials {
   accessKeyId: string;
@@ -59,14 +59,16 @@ export class StsTenantClients implements TenantClients {
     return client;
   }
 
+  async freshCredentials(tenantId: string): Promise<void> {
+    if (!TENANT_ID_PATTERN.test(tenantId)) throw new Error('invalid tenant id');
+    await this.assume(tenantId);
+  }
+
   private async assume(tenantId: string): Promise<TemporaryCredentials> {
     const out = await this.sts.send(
-      new AssumeRoleCommand({
-        RoleArn: this.options.roleArn,
-        RoleSessionName: `tenant-${tenantId}`.slice(0, 64),
-        DurationSeconds: this.options.durationSeconds ?? 900,
-        Tags: [{ Key: TENANT_SESSION_TAG, Value: tenantId }],
-      }),
+      new AssumeRoleCommand(
+        tenantAssumeRoleRequest(this.options.roleArn, tenantId, this.options.durationSeconds),
+      ),
     );
     const c = out.Credentials;
     if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken)

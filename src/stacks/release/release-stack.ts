@@ -14,13 +14,12 @@ import type { ReleaseSettings } from '../../config/architectures/release';
 import { encryptLogGroups } from '../../constructs/encrypt-log-groups';
 import { EncryptionKey } from '../../constructs/encryption-key';
 import { FastishStack } from '../../constructs/fastish-stack';
-import { PublishedValue } from '../../constructs/published-value';
 import { dropAcknowledgementTraces } from '../../constructs/reproducible';
 import { SecureBucket } from '../../constructs/secure-bucket';
-import { healthShellCommands, healthTargetOf } from '../../release/health';
 import { VERSIONS } from '../../versions';
 import { acknowledgeReleaseFindings } from './acknowledgements';
 import { grantConnectionUse } from './connection';
+import { deepHealthCheckSteps } from './health-checks';
 
 /** What the pipeline needs of the app: the per-environment construction (`buildEnvironment`). */
 export type EnvironmentBuilder = (
@@ -221,25 +220,9 @@ export class ReleaseStack extends FastishStack {
       pre.push(step);
     }
 
-    const post: pipelines.Step[] = [];
-    const checks: string[] = [];
-    if (release.healthChecks) {
-      for (const stack of built.stacks.values()) {
-        for (const published of stack.node.findAll().filter((c) => c instanceof PublishedValue)) {
-          const target = healthTargetOf(published.parameterName);
-          // Only the API is reachable from CodeBuild; database and private EKS checks run in
-          // `fastish deploy` from inside the network (see docs/release.md).
-          if (target?.kind !== 'api') continue;
-          checks.push(published.parameterName);
-          post.push(
-            new pipelines.ShellStep(`HealthCheck-${env.name}-${stack.architecture}`, {
-              envFromCfnOutputs: { TARGET_URL: published.output },
-              commands: healthShellCommands('api', 'TARGET_URL'),
-            }),
-          );
-        }
-      }
-    }
+    const { steps: post, checks } = release.healthChecks
+      ? deepHealthCheckSteps(this, this.pipeline, env, built.stacks.values())
+      : { steps: [], checks: [] };
     // CDK Pipelines synthesizes the stage right here, before the app's own synth.
     dropAcknowledgementTraces(stage);
     this.pipeline.addStage(stage, { pre, post });

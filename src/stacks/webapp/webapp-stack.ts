@@ -26,6 +26,7 @@ import {
   TENANT_DATA_ACTIONS,
   TENANT_SESSION_TAG,
 } from '../../runtime/contract';
+import { addHealthClient } from './health';
 import { apiRoutes } from './routes';
 
 export type WebappStackProps = Omit<FastishStackProps, 'architecture' | 'bootstrapless' | 'team'>;
@@ -222,6 +223,7 @@ export class WebappStack extends FastishStack {
     );
     usageKeySecret.grantRead(authorizerFn.role);
     platformKeySecret.grantRead(authorizerFn.role);
+    addHealthClient(this, this.userPool, authorizerFn.function);
 
     const cursorKey = new secretsmanager.Secret(this, 'CursorKey', {
       secretName: n.name('secret', 'webapp', 'cursor-key'),
