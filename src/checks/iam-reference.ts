@@ -29,6 +29,18 @@ function records(kind: 'actions' | 'conditionKeys', service: string, cache: Map<
   return names;
 }
 
+let everyKey: readonly string[] | undefined;
+function allConditionKeys(): readonly string[] {
+  everyKey ??= services.flatMap((service) => {
+    try {
+      return records('conditionKeys', service.toLowerCase(), conditionCache);
+    } catch {
+      return []; // a service without condition keys has no file
+    }
+  });
+  return everyKey;
+}
+
 export function serviceExists(service: string): boolean {
   return knownServices.has(service.toLowerCase());
 }
@@ -49,11 +61,11 @@ export function actionExists(action: string): boolean {
   return names.some((n) => pattern.test(n));
 }
 
-/** `s3:ExistingObjectTag/${TagKey}` matches `s3:ExistingObjectTag/env`. */
+/** A key with a variable part (`${TagKey}` or `<key>`) matches any value there: `s3:ExistingObjectTag/env`. */
 function matchesTemplate(template: string, key: string): boolean {
   const re = new RegExp(
     `^${template
-      .split(/\$\{[^}]+\}/)
+      .split(/\$\{[^}]+\}|<[^>]+>/)
       .map((p) => p.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))
       .join('.+')}$`,
   );
@@ -74,7 +86,8 @@ export function conditionKeyExists(key: string): boolean {
       getGlobalConditionKeyByPrefix(key.split('/')[0] ?? key) !== undefined
     );
   }
-  if (!serviceExists(prefix)) return false;
+  // Keys such as `saml:aud` belong to another service's list (STS's): search every list.
+  if (!serviceExists(prefix)) return allConditionKeys().some((k) => k === lower || matchesTemplate(k, lower));
   return records('conditionKeys', prefix, conditionCache).some(
     (k) => k === lower || matchesTemplate(k, lower),
   );
