@@ -238,9 +238,11 @@ describe('fastish deploy (AWS boundary faked)', () => {
       concurrency: 1,
     });
     expect(h.out).toContain('Deploy dev: SUCCEEDED');
-    expect(h.out).toContain('Deployed: acme-dev-bootstrap, acme-dev-webapp, acme-dev-eks, acme-dev-druid');
+    expect(h.out).toContain(
+      'Deployed: acme-dev-bootstrap, acme-dev-teams, acme-dev-webapp, acme-dev-eks, acme-dev-druid',
+    );
     // One confirmation per stack, each showing the change-set diff.
-    expect(h.confirmations).toHaveLength(4);
+    expect(h.confirmations).toHaveLength(5);
     expect(h.confirmations[0]).toContain('changes in acme-dev-bootstrap');
     // The API gets the deep check (secret with the deploying credentials, token, /health/deep); the public
     // EKS endpoint an HTTPS probe; the private Aurora endpoint no probe at all.
@@ -305,7 +307,7 @@ describe('fastish deploy (AWS boundary faked)', () => {
     const h = await deploy(['dev', '--yes', '--config', CONFIG], { behaviour: { failAt: 'acme-dev-eks' } });
     expect(h.code).toBe(1);
     expect(h.out).toContain('Deploy dev: FAILED');
-    expect(h.out).toContain('Deployed: acme-dev-bootstrap, acme-dev-webapp');
+    expect(h.out).toContain('Deployed: acme-dev-bootstrap, acme-dev-teams, acme-dev-webapp');
     expect(h.out).toMatch(/acme-dev-eks\s+UPDATE_ROLLBACK_COMPLETE/);
     expect(h.out).toContain('rolled back automatically to the last good state: acme-dev-eks');
     expect(h.out).toContain(

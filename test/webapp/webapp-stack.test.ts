@@ -570,7 +570,10 @@ describe('configuration variants', () => {
         ],
       ).toBe("'https://console.acme.example.com'");
     }
-    expect(onlyOne(json, 'AWS::Cognito::UserPoolClient')[1].Properties.CallbackURLs).toEqual([
+    const consoleClient = ofType(json, 'AWS::Cognito::UserPoolClient').find(
+      ([, c]) => c.Properties.ClientName === 'console',
+    );
+    expect(consoleClient?.[1].Properties.CallbackURLs).toEqual([
       'https://console.acme.example.com/auth/callback',
     ]);
     const [, domain] = onlyOne(json, 'AWS::Amplify::Domain');
