@@ -15,11 +15,12 @@ async function assume(
   step: string,
   caller: string,
   role: string | undefined,
-): Promise<string> {
+): Promise<string | undefined> {
   if (!role) return caller;
   const arn = resolvePartition(role);
-  await ctx.call({ phase, step, principal: caller, action: 'sts:AssumeRole', resource: arn });
-  return arn;
+  const result = await ctx.call({ phase, step, principal: caller, action: 'sts:AssumeRole', resource: arn });
+  // The toolkit stops here; the calls it would make as that role are not rehearsed (nor reported).
+  return result.allowed ? arn : undefined;
 }
 
 /** The bucket's KMS key, if its default encryption names one (S3 then calls KMS as the caller). */
@@ -92,6 +93,7 @@ async function publish(
 ) {
   const step = `publish ${asset.displayName} (${stack.stackName})`;
   const publisher = await assume(ctx, phase, step, caller, asset.assumeRoleArn);
+  if (!publisher) return;
   if (asset.kind === 'file') {
     await objectAccess(ctx, phase, step, publisher, asset.container, asset.key, 'write', stack.region);
     return;
@@ -130,6 +132,7 @@ export async function toolkitDeploy(
   }
   if (stack.lookupRoleArn) {
     const lookup = await assume(ctx, phase, `diff ${stack.stackName}`, caller, stack.lookupRoleArn);
+    if (!lookup) return;
     if (versionParameter) {
       await ctx.call({
         phase,
@@ -150,6 +153,10 @@ export async function toolkitDeploy(
   for (const asset of stack.assets) await publish(ctx, phase, caller, asset, stack);
 
   const deployer = await assume(ctx, phase, step, caller, stack.assumeRoleArn);
+  if (!deployer) {
+    // Nothing of the stack is created: later stacks see it missing.
+    return;
+  }
   if (versionParameter && stack.assumeRoleArn) {
     await ctx.call({
       phase,
