@@ -43,8 +43,8 @@ describe('fastish rehearse (through bin/fastish.js)', () => {
       Object.entries(m.artifacts).find(
         ([, a]) => (a as { displayName?: string }).displayName === 'dev/bootstrap',
       ) ?? [];
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: the manifest's partition placeholder
     m.artifacts[id as string].properties.assumeRoleArn =
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the manifest's partition placeholder
       'arn:${AWS::Partition}:iam::123456789012:role/cdk-hnb659fds-deploy-role-123456789012-us-east-1';
     writeFileSync(manifest, JSON.stringify(m));
     const r = fastish('rehearse', '--app', app);
