@@ -76,7 +76,10 @@ export function buildEnvironment(
     platform: model,
     environment: env,
   });
-  const teams = new TeamsStack(options.bootstrapScope ?? stage, 'teams', { platform: model, environment: env });
+  const teams = new TeamsStack(options.bootstrapScope ?? stage, 'teams', {
+    platform: model,
+    environment: env,
+  });
   teams.addStackDependency(bootstrap, 'its template is uploaded to the bootstrap assets bucket');
   const built = new Map<Architecture, FastishStack>();
   for (const arch of buildOrder(env.architectures)) {
