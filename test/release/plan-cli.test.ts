@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runPlanCommand } from '../../src/cli/commands/plan';
 import { main } from '../../src/cli/main';
-import { loadSource, type PlanReport } from '../../src/release/plan';
+import { loadSource, type PlanReport, planAssemblies } from '../../src/release/plan';
 import { synthWorkingTree } from '../../src/release/synth';
 import { fixtureAssembly } from './plan-fixtures';
 
@@ -28,7 +28,7 @@ describe('fastish plan (assembly directories)', () => {
     expect(await runPlanCommand(['--base', base, '--head', replaced], c.io)).toBe(1);
     const text = c.out.join('');
     expect(text).toContain('! REPLACE');
-    expect(text).toContain('STATEFUL RESOURCE(S) WOULD BE REPLACED OR DELETED');
+    expect(text).toContain('STATEFUL RESOURCE(S) WOULD BE REPLACED, DELETED OR ORPHANED');
   });
 
   it('exits 0 with --allow-replace', async () => {
@@ -97,6 +97,60 @@ app.synth();`,
     const table = Object.values(stacks[0]?.template.Resources ?? {})[0];
     expect(table?.Properties?.KeySchema).toEqual([{ AttributeName: 'pk', KeyType: 'HASH' }]);
     expect(execFileSync('git', ['status', '--porcelain'], { cwd: repo }).toString()).toBe(' M key.txt\n');
+  });
+
+  it('a clean tree plans to no changes, Lambda bundles included (node_modules reached through a link)', () => {
+    // A repository like this one: a real node_modules directory (a package of its own, the rest linked),
+    // an app bundling a handler with Fastish's bundler. The base is exported with node_modules linked
+    // back to it, so esbuild sees the package at another path than in the working tree.
+    const repo = mkdtempSync(join(tmpdir(), 'fastish-plan-clean-'));
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: repo });
+    git('init', '-q');
+    mkdirSync(join(repo, 'node_modules', 'greet'), { recursive: true });
+    writeFileSync(join(repo, 'node_modules', 'greet', 'index.js'), "exports.greet = (n) => 'hi ' + n;\n");
+    for (const pkg of ['aws-cdk-lib', 'constructs', 'tsx']) {
+      symlinkSync(resolve('node_modules', pkg), join(repo, 'node_modules', pkg), 'dir');
+    }
+    writeFileSync(join(repo, '.gitignore'), 'node_modules\n');
+    writeFileSync(join(repo, 'cdk.json'), JSON.stringify({ app: 'node app.js' }));
+    writeFileSync(
+      join(repo, 'handler.ts'),
+      "import { greet } from 'greet';\nexport const handler = async () => greet('tenant');\n",
+    );
+    writeFileSync(
+      join(repo, 'app.js'),
+      `require('tsx/cjs');
+const path = require('node:path');
+const { App, Stack } = require('aws-cdk-lib');
+const lambda = require('aws-cdk-lib/aws-lambda');
+const { bundleHandler } = require(${JSON.stringify(resolve('src/constructs/webapp/handler-bundle.ts'))});
+const app = new App();
+const stack = new Stack(app, 'api', { env: { account: '222222222222', region: 'eu-west-1' } });
+new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler',
+  code: lambda.Code.fromAsset(bundleHandler({ entry: path.join(__dirname, 'handler.ts'), projectRoot: __dirname })) });
+app.synth();`,
+    );
+    git('add', '.');
+    git('commit', '-q', '-m', 'clean');
+    const ctx = {
+      repoRoot: repo,
+      configPath: join(repo, 'cdk.json'),
+      synthWorkingTree: (_config: string, outdir: string) => {
+        execFileSync(process.execPath, ['app.js'], {
+          cwd: repo,
+          env: { ...process.env, CDK_OUTDIR: outdir },
+        });
+      },
+    };
+    const report = planAssemblies(
+      loadSource({ kind: 'git', ref: 'HEAD' }, ctx),
+      loadSource({ kind: 'working-tree' }, ctx),
+    );
+    expect(report.stacks.map((s) => [s.id, s.status, s.resources.map((r) => r.logicalId)])).toEqual([
+      ['api', 'unchanged', []],
+    ]);
+    rmSync(repo, { recursive: true, force: true });
   });
 
   it('an unknown git ref is a clear error', async () => {

@@ -22,8 +22,16 @@ export interface FixtureOptions {
   readonly extraActions?: readonly string[];
   /** Ingress CIDRs on port 443 (security-group change). */
   readonly ingressCidrs?: readonly string[];
-  /** Remove the retained log group (orphan, not data loss). */
+  /** Remove the retained log group (orphaned: kept in the account, detached from the app). */
   readonly withLogGroup?: boolean;
+  /** Construct id (and so logical id) of the retained table: changing it is a rename. */
+  readonly tableId?: string;
+  /** Construct paths in template metadata (`aws:cdk:path`), as the CDK CLI adds them. @default true */
+  readonly pathMetadata?: boolean;
+  /** Extra resource metadata on the table (no deploy change). */
+  readonly tableMetadata?: Record<string, unknown>;
+  /** Also build both stacks in a stage inside a `release` stack, as CDK Pipelines does. */
+  readonly pipelineCopy?: boolean;
 }
 
 /** Synthesizes a small real CDK app (a `dev` stage with two stacks) into a fresh assembly directory. */
@@ -32,19 +40,31 @@ export function fixtureAssembly(options: FixtureOptions = {}): string {
   const app = new App({
     outdir,
     analyticsReporting: false,
-    context: { 'aws:cdk:enable-path-metadata': true },
+    context: { 'aws:cdk:enable-path-metadata': options.pathMetadata ?? true },
   });
-  const stage = new Stage(app, 'dev', { env: { account: '222222222222', region: 'eu-west-1' } });
+  const env = { account: '222222222222', region: 'eu-west-1' };
+  buildStacks(new Stage(app, 'dev', { env }), options);
+  if (options.pipelineCopy) {
+    const release = new Stack(app, 'release', { env, stackName: 'acme-dev-release' });
+    new sns.Topic(release, 'Notifications');
+    buildStacks(new Stage(release, 'Deploy-dev', { env }), options);
+  }
+  app.synth();
+  return outdir;
+}
 
+function buildStacks(stage: Stage, options: FixtureOptions): void {
   const data = new Stack(stage, 'data', { stackName: 'acme-dev-data' });
-  new CfnResource(data, 'Table', {
+  const table = new CfnResource(data, options.tableId ?? 'Table', {
     type: 'AWS::DynamoDB::Table',
     properties: {
       BillingMode: 'PAY_PER_REQUEST',
       KeySchema: [{ AttributeName: options.tableKey ?? 'pk', KeyType: 'HASH' }],
       AttributeDefinitions: [{ AttributeName: options.tableKey ?? 'pk', AttributeType: 'S' }],
     },
-  }).applyRemovalPolicy(RemovalPolicy.RETAIN);
+  });
+  table.applyRemovalPolicy(RemovalPolicy.RETAIN);
+  for (const [key, value] of Object.entries(options.tableMetadata ?? {})) table.addMetadata(key, value);
   if (options.withBucket ?? true) {
     new s3.Bucket(data, 'Uploads', {
       encryption: s3.BucketEncryption.S3_MANAGED,
@@ -82,6 +102,4 @@ export function fixtureAssembly(options: FixtureOptions = {}): string {
       cidrIp,
     })),
   });
-  app.synth();
-  return outdir;
 }

@@ -87,7 +87,7 @@ describe('planAssemblies', () => {
     ]);
     expect(report.blocked).toBe(true);
     const text = renderPlan(report);
-    expect(text).toContain('STATEFUL RESOURCE(S) WOULD BE REPLACED OR DELETED');
+    expect(text).toContain('STATEFUL RESOURCE(S) WOULD BE REPLACED, DELETED OR ORPHANED');
     expect(text).toContain('Blocked.');
   });
 
@@ -106,10 +106,75 @@ describe('planAssemblies', () => {
     expect(report.blocked).toBe(true);
   });
 
-  it('removing a retained stateful resource orphans it: warned in the table, not blocked', () => {
+  it('removing a retained stateful resource orphans it (kept, but detached from the app): blocks', () => {
     const report = plan({ withLogGroup: false });
-    expect(resource(report, 'AuditLogs').kind).toBe('orphan');
-    expect(report.blocked).toBe(false);
+    expect(resource(report, 'AuditLogs')).toMatchObject({ kind: 'orphan', stateful: expect.any(String) });
+    expect(report.hazards.map((h) => [h.kind, h.logicalId])).toEqual([['orphan', 'AuditLogs']]);
+    expect(report.blocked).toBe(true);
+    expect(plan({ withLogGroup: false }, true).blocked).toBe(false);
+  });
+
+  it('renaming a stateful resource (orphan + create) is a blocking hazard that names the rename', () => {
+    const report = plan({ tableId: 'Orders' });
+    expect(resource(report, 'Table')).toMatchObject({ kind: 'orphan', type: 'AWS::DynamoDB::Table' });
+    expect(resource(report, 'Orders').kind).toBe('create');
+    expect(report.hazards).toEqual([
+      expect.objectContaining({
+        kind: 'orphan',
+        logicalId: 'Table',
+        renamedTo: 'Orders',
+        path: 'dev/data/Table',
+      }),
+    ]);
+    expect(report.blocked).toBe(true);
+    const text = renderPlan(report);
+    expect(text).toMatch(/ORPHAN dev\/data Table \(AWS::DynamoDB::Table\).*renamed to Orders/);
+    expect(text).toContain('Blocked.');
+  });
+
+  it('Metadata-only differences (construct paths, acknowledgements) are no changes', () => {
+    const head = readAssembly(
+      fixtureAssembly({
+        pathMetadata: false,
+        tableMetadata: { fastish_acks: [{ id: 'FST-X', reason: 'r' }] },
+      }),
+    );
+    expect(JSON.stringify(head)).not.toEqual(JSON.stringify(base));
+    const report = planAssemblies(base, head);
+    expect(report.stacks.map((s) => [s.id, s.status])).toEqual([
+      ['dev/data', 'unchanged'],
+      ['dev/app', 'unchanged'],
+    ]);
+    expect(Object.values(report.counts).reduce((a, b) => a + b, 0)).toBe(0);
+  });
+
+  it('construct paths come from the assembly metadata when templates carry none', () => {
+    const head = readAssembly(fixtureAssembly({ pathMetadata: false, withExtraTopic: true }));
+    expect(resource(planAssemblies(base, head), 'Audit').path).toBe('dev/app/Audit/Resource');
+  });
+
+  it("lists a stack once when a pipeline's nested stage holds a copy of it, and says so", () => {
+    const withCopy = readAssembly(fixtureAssembly({ pipelineCopy: true }));
+    expect(withCopy.map((s) => s.id)).toEqual([
+      'dev/data',
+      'dev/app',
+      'release/Deploy-dev/data',
+      'release/Deploy-dev/app',
+      'release',
+    ]);
+    const report = planAssemblies(
+      withCopy,
+      readAssembly(fixtureAssembly({ pipelineCopy: true, tableKey: 'id' })),
+    );
+    expect(report.stacks.map((s) => [s.id, s.status, s.copies])).toEqual([
+      ['dev/data', 'changed', ['release/Deploy-dev/data']],
+      ['dev/app', 'unchanged', ['release/Deploy-dev/app']],
+      ['release', 'unchanged', []],
+    ]);
+    expect(report.hazards.map((h) => [h.stack, h.logicalId])).toEqual([['dev/data', 'Table']]);
+    expect(renderPlan(report)).toContain(
+      'Stack dev/app (acme-dev-app, aws://222222222222/eu-west-1): no changes (also release/Deploy-dev/app, the same stack: listed once)',
+    );
   });
 
   it('IAM change: added actions show as statement changes and broaden permissions', () => {

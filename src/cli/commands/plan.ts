@@ -1,21 +1,23 @@
 import { spawnSync } from 'node:child_process';
 import { loadSource, parseSource, planAssemblies, planJson, renderPlan } from '../../release/plan';
-import { PLAN_SYNTH_CONTEXT, synthWorkingTree } from '../../release/synth';
+import { synthWorkingTree } from '../../release/synth';
 import { type Command, type CommandIo, defaultConfigPath, parseOptions } from '../command';
 
 const USAGE = `fastish plan [--base <git ref | assembly dir>] [--head <assembly dir>] [--config <file>] [--json] [--allow-replace]
 
 Synthesizes both sides offline and diffs them per stack: resources to create / modify / replace /
-delete, IAM statement and security-group changes. Replacing or deleting a stateful resource (per the
-AWS service specification, or kept by the template's Retain/Snapshot policy) fails the plan (exit 1)
-unless --allow-replace.
+delete / orphan, IAM statement and security-group changes. Metadata-only differences are no change.
+Each stack is planned once: the release pipeline's copy of an environment's stack (same name and
+environment) is named beside it. Replacing, deleting or orphaning a stateful resource (per the AWS
+service specification, or kept by the template's Retain/Snapshot policy), e.g. by renaming its
+logical id, fails the plan (exit 1) unless --allow-replace.
 
   --base <ref|dir>     git ref (synthesized with that commit's own code and config) or cloud
                        assembly dir (default: HEAD)
   --head <dir>         cloud assembly dir to compare (default: synthesize the working tree)
   -c, --config <file>  config file (default: $FASTISH_CONFIG or fastish.yaml)
   --json               machine-readable plan on stdout
-  --allow-replace      report stateful replacements/deletions but exit 0`;
+  --allow-replace      report stateful replacements/deletions/orphans but exit 0`;
 
 function gitRoot(): string {
   const r = spawnSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8' });
@@ -39,7 +41,6 @@ export async function runPlanCommand(
     repoRoot: options.repoRoot ?? gitRoot(),
     configPath: values.config ?? defaultConfigPath(),
     synthWorkingTree,
-    context: PLAN_SYNTH_CONTEXT,
     progress: (line: string) => io.err(`› ${line}\n`),
   };
   const base = loadSource(parseSource(values.base, { kind: 'git', ref: 'HEAD' }), ctx);

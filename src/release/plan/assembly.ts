@@ -22,12 +22,19 @@ export interface AssemblyStack {
   /** `aws://account/region` */
   readonly environment: string;
   readonly template: Template;
+  /** Construct path of each resource by logical id, from the assembly's metadata (`aws:cdk:logicalId`). */
+  readonly paths?: ReadonlyMap<string, string>;
 }
+
+type ArtifactMetadata = Record<string, readonly { readonly type: string; readonly data?: unknown }[]>;
 
 interface ManifestArtifact {
   readonly type: string;
   readonly environment?: string;
   readonly displayName?: string;
+  readonly metadata?: ArtifactMetadata;
+  /** Newer assemblies keep the metadata in a file of its own. */
+  readonly additionalMetadataFile?: string;
   readonly properties?: {
     readonly templateFile?: string;
     readonly stackName?: string;
@@ -61,8 +68,28 @@ export function readAssembly(dir: string): AssemblyStack[] {
         stackName: artifact.properties.stackName ?? artifactId,
         environment: artifact.environment ?? 'aws://unknown-account/unknown-region',
         template,
+        paths: logicalIdPaths(dir, artifact),
       });
     }
   }
   return stacks;
+}
+
+/**
+ * Logical id → construct path from a stack artifact's metadata, which every synth writes (templates
+ * carry `aws:cdk:path` only when path metadata is on, and Fastish turns it off).
+ */
+function logicalIdPaths(dir: string, artifact: ManifestArtifact): Map<string, string> {
+  const metadata: ArtifactMetadata = { ...artifact.metadata };
+  const file = artifact.additionalMetadataFile ? join(dir, artifact.additionalMetadataFile) : undefined;
+  if (file && existsSync(file)) Object.assign(metadata, JSON.parse(readFileSync(file, 'utf8')));
+  const paths = new Map<string, string>();
+  for (const [path, entries] of Object.entries(metadata)) {
+    for (const entry of entries) {
+      if (entry.type === 'aws:cdk:logicalId' && typeof entry.data === 'string') {
+        paths.set(entry.data, path.replace(/^\//, ''));
+      }
+    }
+  }
+  return paths;
 }

@@ -21,6 +21,8 @@ export interface ResourcePlan {
   readonly changedProperties: readonly string[];
   /** Set when the resource holds state: why it does. */
   readonly stateful?: string;
+  /** Orphaned or deleted while a resource of its type is created: the logical id it was renamed to. */
+  readonly renamedTo?: string;
 }
 
 export interface IamStatementChange {
@@ -52,6 +54,11 @@ export interface StackPlan {
   readonly environment: string;
   /** `new`: only in head; `removed`: only in base (deploy never deletes stacks; listed as a warning). */
   readonly status: 'new' | 'removed' | 'changed' | 'unchanged';
+  /**
+   * Other copies of the same stack (same name and environment) in the assembly, e.g. the release
+   * pipeline's nested stage: they deploy the same stack, so it is planned once, as this copy.
+   */
+  readonly copies: readonly string[];
   readonly resources: readonly ResourcePlan[];
   readonly iam: {
     readonly statements: readonly IamStatementChange[];
@@ -72,12 +79,14 @@ export interface StatefulHazard {
   readonly path?: string;
   readonly reason: string;
   readonly replacingProperties: readonly string[];
+  /** An orphaned or deleted resource whose type is created under this logical id: a rename. */
+  readonly renamedTo?: string;
 }
 
 export interface PlanReport {
   readonly stacks: readonly StackPlan[];
   readonly counts: Readonly<Record<ChangeKind, number>>;
-  /** Replacements and deletions of stateful resources: data would be lost or orphaned from the app. */
+  /** Replacements, deletions and orphans of stateful resources: data lost, or detached from the app. */
   readonly hazards: readonly StatefulHazard[];
   /** Hazards present and not allowed: the plan fails. */
   readonly blocked: boolean;
@@ -85,14 +94,17 @@ export interface PlanReport {
 }
 
 export interface PlanOptions {
-  /** Accept stateful replacements/deletions (still reported). @default false */
+  /** Accept stateful replacements, deletions and orphans (still reported). @default false */
   readonly allowReplace?: boolean;
 }
 
 const EMPTY: Template = { Resources: {} };
 
-/** Change kinds that lose a stateful resource's data (or detach it from the app). */
-const HAZARDOUS: ReadonlySet<ChangeKind> = new Set(['replace', 'may-replace', 'delete']);
+/**
+ * Change kinds that lose a stateful resource's data, or detach it from the app: an orphaned (retained)
+ * table still exists, but the app now writes to a new, empty one, e.g. after a logical-id rename.
+ */
+const HAZARDOUS: ReadonlySet<ChangeKind> = new Set(['replace', 'may-replace', 'delete', 'orphan']);
 
 function kindOf(diff: ResourceDifference): ChangeKind | undefined {
   switch (diff.changeImpact) {
@@ -115,12 +127,31 @@ function kindOf(diff: ResourceDifference): ChangeKind | undefined {
   }
 }
 
-function cdkPath(resource: TemplateResource | undefined): string | undefined {
-  const path = resource?.Metadata?.['aws:cdk:path'];
+/** Construct path of a resource: from the assembly metadata, else the template's `aws:cdk:path`. */
+function cdkPath(stack: AssemblyStack | undefined, logicalId: string): string | undefined {
+  const path =
+    stack?.paths?.get(logicalId) ?? stack?.template.Resources?.[logicalId]?.Metadata?.['aws:cdk:path'];
   return typeof path === 'string' ? path : undefined;
 }
 
-function resourcePlan(logicalId: string, diff: ResourceDifference): ResourcePlan | undefined {
+/**
+ * The template without resource and template `Metadata`: construct paths, acknowledgements and the
+ * like change no resource, so they are no change to plan (CloudFormation's own change sets agree).
+ */
+function withoutMetadata(template: Template): Template {
+  const { Metadata: _template, Resources, ...rest } = template;
+  const resources: Record<string, TemplateResource> = {};
+  for (const [id, { Metadata: _resource, ...resource }] of Object.entries(Resources ?? {})) {
+    resources[id] = resource as TemplateResource;
+  }
+  return { ...rest, Resources: resources };
+}
+
+function resourcePlan(
+  logicalId: string,
+  diff: ResourceDifference,
+  path: string | undefined,
+): ResourcePlan | undefined {
   const kind = kindOf(diff);
   if (!kind) return undefined;
   const oldValue = diff.oldValue as TemplateResource | undefined;
@@ -138,7 +169,6 @@ function resourcePlan(logicalId: string, diff: ResourceDifference): ResourcePlan
   });
   // A resource that exists before the change is what can lose data.
   const stateful = statefulReason(oldValue) ?? (kind === 'create' ? statefulReason(newValue) : undefined);
-  const path = cdkPath(newValue) ?? cdkPath(oldValue);
   return {
     logicalId,
     type: diff.newResourceType ?? diff.oldResourceType ?? 'unknown',
@@ -205,15 +235,43 @@ function securityGroupsOf(diff: TemplateDiff): SecurityGroupRuleChange[] {
   return rows;
 }
 
+/**
+ * A removed resource and a created one of the same type in the same stack read as a rename of the
+ * logical id (a moved or renamed construct). With several candidates, the one with the same properties.
+ */
+function renameOf(
+  removed: ResourcePlan,
+  resources: readonly ResourcePlan[],
+  base: AssemblyStack | undefined,
+  head: AssemblyStack | undefined,
+): string | undefined {
+  if (removed.kind !== 'orphan' && removed.kind !== 'delete') return undefined;
+  const created = resources.filter((r) => r.kind === 'create' && r.type === removed.type);
+  if (created.length <= 1) return created[0]?.logicalId;
+  const properties = (stack: AssemblyStack | undefined, id: string) =>
+    JSON.stringify(stack?.template.Resources?.[id]?.Properties ?? {});
+  const before = properties(base, removed.logicalId);
+  const same = created.filter((r) => properties(head, r.logicalId) === before);
+  return same.length === 1 ? same[0]?.logicalId : undefined;
+}
+
 /** Diffs one stack's templates (either side may be absent) with @aws-cdk/cloudformation-diff. */
-export function planStack(base: AssemblyStack | undefined, head: AssemblyStack | undefined): StackPlan {
+export function planStack(
+  base: AssemblyStack | undefined,
+  head: AssemblyStack | undefined,
+  copies: readonly string[] = [],
+): StackPlan {
   const any = (head ?? base) as AssemblyStack;
-  const diff = fullDiff(base?.template ?? EMPTY, head?.template ?? EMPTY);
+  const diff = fullDiff(withoutMetadata(base?.template ?? EMPTY), withoutMetadata(head?.template ?? EMPTY));
   const resources: ResourcePlan[] = [];
   diff.resources.forEachDifference((logicalId, change) => {
-    const plan = resourcePlan(logicalId, change);
+    const plan = resourcePlan(logicalId, change, cdkPath(head, logicalId) ?? cdkPath(base, logicalId));
     if (plan) resources.push(plan);
   });
+  for (const [i, r] of resources.entries()) {
+    const renamedTo = renameOf(r, resources, base, head);
+    if (renamedTo) resources[i] = { ...r, renamedTo };
+  }
   const otherChanges =
     diff.outputs.differenceCount +
     diff.parameters.differenceCount +
@@ -228,6 +286,7 @@ export function planStack(base: AssemblyStack | undefined, head: AssemblyStack |
     stackName: any.stackName,
     environment: any.environment,
     status,
+    copies,
     resources,
     iam: iamOf(diff),
     securityGroups: securityGroupsOf(diff),
@@ -235,21 +294,49 @@ export function planStack(base: AssemblyStack | undefined, head: AssemblyStack |
   };
 }
 
+/** Where a stack is deployed: an AWS stack is its name in its environment. */
+const deployedAs = (s: AssemblyStack) => `${s.environment} ${s.stackName}`;
+
 /**
- * Plans the change from a base assembly to a head assembly: stacks are matched by display name
- * (construct path), diffed with @aws-cdk/cloudformation-diff, and every replacement or deletion of a
- * stateful resource becomes a hazard that blocks the plan unless `allowReplace`.
+ * Each deployed stack once, in assembly order, with the ids of its other copies. The release
+ * pipeline's stages hold copies of the environments' stacks (same names, same environments); the copy
+ * with the shortest construct path is planned (the app's own stage, not the pipeline's nested one).
+ */
+function uniqueStacks(stacks: readonly AssemblyStack[]): { stack: AssemblyStack; copies: string[] }[] {
+  const depth = (s: AssemblyStack) => s.id.split('/').length;
+  const chosen = new Map<string, AssemblyStack>();
+  for (const s of stacks) {
+    const current = chosen.get(deployedAs(s));
+    if (!current || depth(s) < depth(current)) chosen.set(deployedAs(s), s);
+  }
+  return stacks
+    .filter((s) => chosen.get(deployedAs(s)) === s)
+    .map((stack) => ({
+      stack,
+      copies: stacks.filter((s) => s !== stack && deployedAs(s) === deployedAs(stack)).map((s) => s.id),
+    }));
+}
+
+/**
+ * Plans the change from a base assembly to a head assembly: stacks are matched by name and
+ * environment (each planned once, however many copies the assembly holds), diffed with
+ * @aws-cdk/cloudformation-diff, and every replacement, deletion or orphaning of a stateful resource
+ * becomes a hazard that blocks the plan unless `allowReplace`.
  */
 export function planAssemblies(
   base: readonly AssemblyStack[],
   head: readonly AssemblyStack[],
   options: PlanOptions = {},
 ): PlanReport {
-  const baseById = new Map(base.map((s) => [s.id, s]));
-  const headIds = new Set(head.map((s) => s.id));
+  const baseStacks = uniqueStacks(base);
+  const headStacks = uniqueStacks(head);
+  const baseByKey = new Map(baseStacks.map((b) => [deployedAs(b.stack), b.stack]));
+  const headKeys = new Set(headStacks.map((h) => deployedAs(h.stack)));
   const stacks: StackPlan[] = [
-    ...head.map((h) => planStack(baseById.get(h.id), h)),
-    ...base.filter((b) => !headIds.has(b.id)).map((b) => planStack(b, undefined)),
+    ...headStacks.map((h) => planStack(baseByKey.get(deployedAs(h.stack)), h.stack, h.copies)),
+    ...baseStacks
+      .filter((b) => !headKeys.has(deployedAs(b.stack)))
+      .map((b) => planStack(b.stack, undefined, b.copies)),
   ];
   const counts: Record<ChangeKind, number> = {
     create: 0,
@@ -274,6 +361,7 @@ export function planAssemblies(
           ...(r.path ? { path: r.path } : {}),
           reason: r.stateful,
           replacingProperties: r.replacingProperties,
+          ...(r.renamedTo ? { renamedTo: r.renamedTo } : {}),
         });
       }
     }

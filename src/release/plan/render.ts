@@ -30,8 +30,10 @@ function truncate(s: string, max = 70): string {
 function renderStack(stack: StackPlan): string {
   const out: string[] = [];
   const title = `Stack ${stack.id} (${stack.stackName}, ${stack.environment})`;
-  if (stack.status === 'unchanged') return `${title}: no changes`;
-  out.push(`${title}${stack.status === 'new' ? ': NEW STACK' : ''}`);
+  const copies =
+    stack.copies.length > 0 ? ` (also ${stack.copies.join(', ')}, the same stack: listed once)` : '';
+  if (stack.status === 'unchanged') return `${title}: no changes${copies}`;
+  out.push(`${title}${stack.status === 'new' ? ': NEW STACK' : ''}${copies}`);
   if (stack.status === 'removed') {
     out.push(
       '  Removed from the assembly. Deploys never delete stacks: delete it yourself once its data is safe.',
@@ -47,9 +49,11 @@ function renderStack(stack: StackPlan): string {
           r.type,
           r.stateful ? 'yes' : '',
           truncate(
-            r.replacingProperties.length > 0
-              ? `replaced by: ${r.replacingProperties.join(', ')}`
-              : r.changedProperties.join(', '),
+            r.renamedTo
+              ? `renamed to ${r.renamedTo}?`
+              : r.replacingProperties.length > 0
+                ? `replaced by: ${r.replacingProperties.join(', ')}`
+                : r.changedProperties.join(', '),
           ),
         ]),
       )
@@ -117,15 +121,17 @@ export function renderPlan(report: PlanReport): string {
     const bar = '!'.repeat(78);
     const lines = [
       bar,
-      `!! ${report.hazards.length} STATEFUL RESOURCE(S) WOULD BE REPLACED OR DELETED — DATA LOSS RISK`,
+      `!! ${report.hazards.length} STATEFUL RESOURCE(S) WOULD BE REPLACED, DELETED OR ORPHANED — DATA LOSS RISK`,
       ...report.hazards.map(
         (h) =>
           `!!   ${h.kind.toUpperCase()} ${h.stack} ${h.logicalId} (${h.type})${h.path ? ` at ${h.path}` : ''}` +
-          `${h.replacingProperties.length > 0 ? ` — caused by ${h.replacingProperties.join(', ')}` : ''}; ${h.reason}`,
+          `${h.replacingProperties.length > 0 ? ` — caused by ${h.replacingProperties.join(', ')}` : ''}` +
+          `${h.renamedTo ? ` — renamed to ${h.renamedTo}: the app would use a new, empty resource` : ''}; ${h.reason}`,
       ),
       report.allowReplace
         ? '!! Allowed by --allow-replace. Back the data up before deploying.'
-        : '!! Blocked. Keep the logical id and replacing properties stable, or re-run with --allow-replace.',
+        : '!! Blocked. Keep logical ids and replacing properties stable (a renamed construct can keep its old ' +
+          'id with overrideLogicalId), or re-run with --allow-replace.',
       bar,
     ];
     sections.push(lines.join('\n'));

@@ -1,13 +1,5 @@
-import { loadAwsServiceSpecSync } from '@aws-cdk/aws-service-spec';
+import { factsOf, isClusterMember } from '../../checks/spec';
 import type { TemplateResource } from './assembly';
-
-type SpecDatabase = ReturnType<typeof loadAwsServiceSpecSync>;
-let database: SpecDatabase | undefined;
-
-function spec(): SpecDatabase {
-  database ??= loadAwsServiceSpecSync();
-  return database;
-}
 
 /** Facts about a CloudFormation resource type from the AWS service specification (`@aws-cdk/aws-service-spec`). */
 export interface ResourceTypeFacts {
@@ -17,28 +9,24 @@ export interface ResourceTypeFacts {
   readonly stateful: boolean;
 }
 
-const cache = new Map<string, ResourceTypeFacts>();
-
+/** Read from the same specification database the gates load (once per process). */
 export function resourceTypeFacts(type: string): ResourceTypeFacts {
-  let facts = cache.get(type);
-  if (!facts) {
-    const [resource] = spec().lookup('resource', 'cloudFormationType', 'equals', type);
-    facts = { known: resource !== undefined, stateful: resource?.isStateful === true };
-    cache.set(type, facts);
-  }
-  return facts;
+  const facts = factsOf(type);
+  return { known: facts !== undefined, stateful: facts?.stateful === true };
 }
 
 const KEEPING_POLICIES = new Set(['Retain', 'RetainExceptOnCreate', 'Snapshot']);
 
 /**
  * Why a resource counts as stateful, or undefined if it does not: either the service specification
- * says so, or the template itself keeps the resource on deletion/replacement (its author declared
- * the data worth keeping, e.g. a retained log group or a custom resource holding state).
+ * says so (except a database cluster's instance: the cluster holds the data), or the template itself
+ * keeps the resource on deletion/replacement (its author declared the data worth keeping).
  */
 export function statefulReason(resource: TemplateResource | undefined): string | undefined {
   if (!resource) return undefined;
-  if (resourceTypeFacts(resource.Type).stateful) return 'stateful type (AWS service specification)';
+  if (resourceTypeFacts(resource.Type).stateful && !isClusterMember(resource)) {
+    return 'stateful type (AWS service specification)';
+  }
   const policy = [resource.DeletionPolicy, resource.UpdateReplacePolicy].find(
     (p) => p !== undefined && KEEPING_POLICIES.has(p),
   );
