@@ -2,6 +2,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { depsFromEnv } from '../../src/runtime/api';
 import { withCors } from '../../src/runtime/api/app';
+import { corsOriginAllowed } from '../../src/runtime/api/cors';
 
 const console = 'https://main.d1234.amplifyapp.com';
 const ok = { statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{}' };
@@ -21,6 +22,28 @@ describe('CORS on API responses', () => {
     );
     expect(withCors(ok, undefined, console).headers).not.toHaveProperty('access-control-allow-origin');
     expect(withCors(ok, console, undefined).headers).not.toHaveProperty('access-control-allow-origin');
+  });
+
+  it('allows the console previews (pr-<number>) when the stack lists their pattern, echoing the origin', () => {
+    const allowed = `${console} https://pr-*.d1234.amplifyapp.com`;
+    expect(corsOriginAllowed('https://pr-42.d1234.amplifyapp.com', allowed)).toBe(true);
+    expect(corsOriginAllowed(console, allowed)).toBe(true);
+    const out = withCors(ok, 'https://pr-42.d1234.amplifyapp.com', allowed);
+    expect(out.headers?.['access-control-allow-origin']).toBe('https://pr-42.d1234.amplifyapp.com');
+    for (const other of [
+      'https://pr-x.d1234.amplifyapp.com',
+      'https://pr-.d1234.amplifyapp.com',
+      'https://pr-42.d9999.amplifyapp.com',
+      'https://pr-42.d1234.amplifyapp.com.evil.example',
+      'https://pr-42.d1234Xamplifyapp.com',
+      'https://evil.example/https://pr-42.d1234.amplifyapp.com',
+      'http://pr-42.d1234.amplifyapp.com',
+    ]) {
+      expect(corsOriginAllowed(other, allowed), other).toBe(false);
+      expect(withCors(ok, other, allowed).headers, other).not.toHaveProperty('access-control-allow-origin');
+    }
+    // Without the pattern, previews are not admitted.
+    expect(corsOriginAllowed('https://pr-42.d1234.amplifyapp.com', console)).toBe(false);
   });
 
   it('reads the origin the stack sets from CORS_ALLOW_ORIGIN', () => {

@@ -10,11 +10,18 @@ export interface ConsoleConfig {
   userPoolId: string;
   /** `local` under `fastish dev` (the page says so); `cognito` otherwise. */
   mode: 'cognito' | 'local';
+  /** Origin of the production console, the only registered sign-in callback host ('' under `fastish dev`). */
+  consoleOrigin: string;
+  /**
+   * Origins of pull-request previews, `https://pr-*.<appId>.amplifyapp.com` (`*`: the pull request number);
+   * '' when previews are off. Previews sign in through `consoleOrigin` (lib/session.ts).
+   */
+  previewOrigins: string;
 }
 
 /**
  * Names of the environment variables, equal to the webapp stack's `CONSOLE_ENV`
- * (src/stacks/webapp/webapp-stack.ts), which sets them on the Amplify branch.
+ * (src/stacks/webapp/console.ts): every Amplify build writes them to `.env.production`.
  */
 export const CONSOLE_ENV = {
   apiUrl: 'NEXT_PUBLIC_API_URL',
@@ -22,6 +29,8 @@ export const CONSOLE_ENV = {
   userPoolId: 'NEXT_PUBLIC_COGNITO_USER_POOL_ID',
   clientId: 'NEXT_PUBLIC_COGNITO_CLIENT_ID',
   cognitoDomain: 'NEXT_PUBLIC_COGNITO_DOMAIN',
+  consoleOrigin: 'NEXT_PUBLIC_CONSOLE_ORIGIN',
+  previewOrigins: 'NEXT_PUBLIC_CONSOLE_PREVIEW_ORIGINS',
   /** Set by `fastish dev` only. */
   mode: 'FASTISH_CONSOLE_MODE',
 } as const;
@@ -36,6 +45,8 @@ const BUILT: Record<keyof typeof CONSOLE_ENV, string | undefined> = {
   userPoolId: process.env.NEXT_PUBLIC_COGNITO_USER_POOL_ID,
   clientId: process.env.NEXT_PUBLIC_COGNITO_CLIENT_ID,
   cognitoDomain: process.env.NEXT_PUBLIC_COGNITO_DOMAIN,
+  consoleOrigin: process.env.NEXT_PUBLIC_CONSOLE_ORIGIN,
+  previewOrigins: process.env.NEXT_PUBLIC_CONSOLE_PREVIEW_ORIGINS,
   mode: undefined,
 };
 
@@ -55,6 +66,8 @@ export function readConfig(): ConsoleConfig {
     region: value('region'),
     userPoolId: value('userPoolId'),
     mode: value('mode') === 'local' ? 'local' : 'cognito',
+    consoleOrigin: trimSlash(value('consoleOrigin')),
+    previewOrigins: value('previewOrigins'),
   };
 }
 

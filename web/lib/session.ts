@@ -21,6 +21,10 @@ export interface Session {
 export interface AuthConfig {
   authUrl: string;
   clientId: string;
+  /** The production console: the only callback host registered with Cognito ('' = this origin). */
+  consoleOrigin?: string;
+  /** Pull-request preview origins, `https://pr-*.<domain>` (`*`: a number); '' = no previews. */
+  previewOrigins?: string;
 }
 
 const SESSION_KEY = 'fastish.session';
@@ -42,8 +46,53 @@ async function s256(verifier: string): Promise<string> {
   return base64Url(new Uint8Array(digest));
 }
 
-export function callbackUrl(): string {
-  return `${window.location.origin}/auth/callback`;
+/** Whether `origin` is one of the console's pull-request previews (`*` in the pattern is a number). */
+export function isPreviewOrigin(origin: string, previewOrigins: string | undefined): boolean {
+  if (!previewOrigins?.includes('*')) return false;
+  const parts = previewOrigins.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+  return new RegExp(`^${parts.join('[0-9]+')}$`).test(origin);
+}
+
+/**
+ * Where this page signs in. Cognito takes exact callback URLs only, so a pull-request preview
+ * (`https://pr-<n>.<appId>.amplifyapp.com`) cannot be registered: it signs in through the production
+ * console's callback, which hands the response back to the preview (`relayTarget`). The code is useless
+ * without the PKCE verifier, which stays in the preview's sessionStorage.
+ */
+export function signInOrigin(config: AuthConfig, here: string = window.location.origin): string {
+  const home = config.consoleOrigin;
+  return home && here !== home && isPreviewOrigin(here, config.previewOrigins) ? home : here;
+}
+
+export function callbackUrl(config: AuthConfig, here: string = window.location.origin): string {
+  return `${signInOrigin(config, here)}/auth/callback`;
+}
+
+/** The origin a relayed sign-in returns to, carried in the OAuth state after a `.`. */
+function relayOriginOf(state: string | null): string | undefined {
+  const encoded = state?.split('.')[1];
+  if (!encoded) return undefined;
+  try {
+    return atob(encoded.replace(/-/g, '+').replace(/_/g, '/'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * On the production console's callback page: the preview callback URL a relayed sign-in response goes
+ * to (same query), or undefined when the response is this page's own. Only preview origins of this
+ * console qualify, so the callback is no open redirect.
+ */
+export function relayTarget(
+  config: AuthConfig,
+  params: URLSearchParams,
+  here: string = window.location.origin,
+): string | undefined {
+  const origin = relayOriginOf(params.get('state'));
+  if (!origin || origin === here || here !== config.consoleOrigin) return undefined;
+  if (!isPreviewOrigin(origin, config.previewOrigins)) return undefined;
+  return `${origin}/auth/callback?${params.toString()}`;
 }
 
 /** Claims of a JWT, unverified: the API verifies the token; the console only reads who it is for. */
@@ -105,13 +154,17 @@ export function isExpired(session: Session, now = Date.now()): boolean {
 /** Starts sign-in: stores the PKCE verifier and state for this tab, returns the authorize URL. */
 export async function beginSignIn(config: AuthConfig, returnTo: string): Promise<string> {
   const verifier = randomString(48);
-  const state = randomString(16);
-  sessionStorage.setItem(PENDING_KEY, JSON.stringify({ verifier, state, returnTo }));
+  const here = window.location.origin;
+  const redirectUri = callbackUrl(config, here);
+  // A preview signing in through the console says where the response must return to.
+  const relay = signInOrigin(config, here) === here ? '' : `.${base64Url(new TextEncoder().encode(here))}`;
+  const state = `${randomString(16)}${relay}`;
+  sessionStorage.setItem(PENDING_KEY, JSON.stringify({ verifier, state, returnTo, redirectUri }));
   const url = new URL(`${config.authUrl}/oauth2/authorize`);
   url.search = new URLSearchParams({
     response_type: 'code',
     client_id: config.clientId,
-    redirect_uri: callbackUrl(),
+    redirect_uri: redirectUri,
     scope: 'openid email profile',
     state,
     code_challenge: await s256(verifier),
@@ -132,7 +185,12 @@ export async function completeSignIn(
   const error = params.get('error');
   if (error) throw new SignInError(params.get('error_description') ?? `Sign-in failed (${error}).`);
   if (!pendingRaw) throw new SignInError('This sign-in was not started in this tab. Start again.');
-  const pending = JSON.parse(pendingRaw) as { verifier: string; state: string; returnTo: string };
+  const pending = JSON.parse(pendingRaw) as {
+    verifier: string;
+    state: string;
+    returnTo: string;
+    redirectUri?: string;
+  };
   const code = params.get('code');
   if (!code || params.get('state') !== pending.state) {
     throw new SignInError('The sign-in response does not match this sign-in. Start again.');
@@ -144,7 +202,8 @@ export async function completeSignIn(
       grant_type: 'authorization_code',
       client_id: config.clientId,
       code,
-      redirect_uri: callbackUrl(),
+      // The token request repeats the authorize request's redirect_uri (the console's, for a preview).
+      redirect_uri: pending.redirectUri ?? callbackUrl(config),
       code_verifier: pending.verifier,
     }).toString(),
   });
@@ -167,7 +226,8 @@ export function signOutUrl(config: AuthConfig): string {
   const url = new URL(`${config.authUrl}/logout`);
   url.search = new URLSearchParams({
     client_id: config.clientId,
-    logout_uri: `${window.location.origin}/`,
+    // A preview has no registered logout URL: it ends on the production console.
+    logout_uri: `${signInOrigin(config)}/`,
   }).toString();
   return url.toString();
 }

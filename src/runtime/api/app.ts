@@ -14,6 +14,7 @@ import { type Observability, observability } from '../observability';
 import type { Tenant } from '../schemas';
 import type { UsagePlanRegistry } from '../usage-plans/registry';
 import { callerFromEvent } from './context';
+import { corsOriginAllowed } from './cors';
 import { HANDLERS } from './handlers';
 import { matchRoute, type RouteSpec } from './routes';
 
@@ -32,8 +33,9 @@ export interface ApiDeps {
   tenantCacheSeconds: number;
   platformTenantId: string;
   /**
-   * The console origin. Responses to requests from it carry `Access-Control-Allow-Origin` (API Gateway's
-   * CORS answers only preflights and its own error responses; proxy responses are the function's job).
+   * The console origins (`CORS_ALLOW_ORIGIN`, see `corsOriginAllowed`). Responses to requests from one of
+   * them carry `Access-Control-Allow-Origin` (API Gateway's CORS answers only preflights and its own error
+   * responses; proxy responses are the function's job).
    * @default no CORS headers
    */
   corsAllowOrigin?: string;
@@ -145,18 +147,18 @@ export function createApiHandler(deps: ApiDeps) {
   };
 }
 
-/** Adds CORS response headers when the request comes from the allowed origin (and only then). */
+/** Adds CORS response headers when the request comes from an allowed origin (see `corsOriginAllowed`). */
 export function withCors(
   result: APIGatewayProxyResult,
   origin: string | undefined,
   allowed: string | undefined,
 ): APIGatewayProxyResult {
-  if (!allowed || origin !== allowed) return result;
+  if (!origin || !corsOriginAllowed(origin, allowed)) return result;
   return {
     ...result,
     headers: {
       ...result.headers,
-      'access-control-allow-origin': allowed,
+      'access-control-allow-origin': origin,
       'access-control-expose-headers': 'ETag, Location',
       vary: 'Origin',
     },

@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import { useConsole } from '@/components/ConsoleProvider';
-import { completeSignIn } from '@/lib/session';
+import { completeSignIn, relayTarget } from '@/lib/session';
 
 export default function CallbackPage() {
   const { config, refresh } = useConsole();
@@ -17,6 +17,12 @@ export default function CallbackPage() {
     if (started.current) return;
     started.current = true;
     const params = new URLSearchParams(window.location.search);
+    // A pull-request preview's sign-in, which came back here: hand it to the preview.
+    const relay = relayTarget(config, params);
+    if (relay) {
+      window.location.replace(relay);
+      return;
+    }
     completeSignIn(config, params)
       .then(({ returnTo }) => {
         refresh();
