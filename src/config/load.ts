@@ -3,6 +3,7 @@ import { parseDocument } from 'yaml';
 import { defaultQualifier, Naming } from '../naming';
 import { ARCHITECTURE_NEEDS, type Architecture } from './architectures';
 import { checkRelease } from './architectures/release';
+import { checkWebappSettings } from './architectures/webapp';
 import { ConfigError, type ConfigIssue, fromZodIssues } from './errors';
 import { deepMerge } from './merge';
 import type { EnvironmentModel, PlatformModel } from './model';
@@ -192,6 +193,7 @@ function checkEnvironment(
       });
     }
   }
+  if (env.architectures.includes('webapp')) issues.push(...checkWebappSettings(settings.webapp, at));
   settings.webapp.tableReplicaRegions.forEach((r, i) => {
     if (r === env.region) {
       issues.push({

@@ -361,6 +361,23 @@ const CASES: BadCase[] = [
     says: /owner\/name/,
   },
   {
+    name: 'console without a repository',
+    mutate: (c) => (c.defaults.webapp = { console: { branch: 'main' } }),
+    path: 'environments.dev.overrides.webapp.console.repository',
+    value: undefined,
+    says: /is required when the console is enabled: the https URL of the GitHub, GitLab or Bitbucket repository.*or set console.enabled: false/,
+  },
+  {
+    name: 'console repository on a host Amplify does not build from',
+    mutate: (c) =>
+      (c.environments.dev.overrides.webapp = {
+        console: { repository: 'https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/platform' },
+      }),
+    path: 'environments.dev.overrides.webapp.console.repository',
+    value: 'https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/platform',
+    says: /must be the https URL of a GitHub, GitLab or Bitbucket repository/,
+  },
+  {
     name: 'karpenter limit below 1',
     mutate: (c) => (c.defaults.eks = { karpenterLimits: { cpu: 0 } }),
     path: 'defaults.eks.karpenterLimits.cpu',

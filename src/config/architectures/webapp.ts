@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ConfigIssue } from '../errors';
 import { dnsName, region } from '../primitives';
 
 const tier = z.strictObject({
@@ -8,6 +9,62 @@ const tier = z.strictObject({
 });
 
 export const TIER_NAMES = ['basic', 'standard', 'premium'] as const;
+
+/**
+ * Git hosts Amplify Hosting builds from with a token, and the CloudFormation property that takes it:
+ * `AccessToken` is GitHub-only (the Amplify GitHub App); Bitbucket and GitLab take `OauthToken`.
+ * CodeCommit (IAM access) and self-hosted servers are not offered.
+ */
+export const CONSOLE_REPOSITORY_HOSTS = {
+  'github.com': { provider: 'GitHub', tokenProperty: 'accessToken' },
+  'gitlab.com': { provider: 'GitLab', tokenProperty: 'oauthToken' },
+  'bitbucket.org': { provider: 'Bitbucket', tokenProperty: 'oauthToken' },
+} as const;
+export type ConsoleRepositoryHost = keyof typeof CONSOLE_REPOSITORY_HOSTS;
+
+/** The host entry of a console repository URL (one the schema accepted). */
+export function consoleRepositoryHost(url: string): (typeof CONSOLE_REPOSITORY_HOSTS)[ConsoleRepositoryHost] {
+  const host = new URL(url).hostname as ConsoleRepositoryHost;
+  const entry = CONSOLE_REPOSITORY_HOSTS[host];
+  if (!entry) throw new Error(`${url}: not a repository host Amplify builds from`);
+  return entry;
+}
+
+const REPOSITORY_EXAMPLE = 'https://github.com/acme/platform';
+const consoleRepository = z
+  .string()
+  .regex(/^https:\/\/((github\.com|bitbucket\.org)\/[\w.-]+\/[\w.-]+|gitlab\.com(\/[\w.-]+){2,})$/, {
+    message: `must be the https URL of a GitHub, GitLab or Bitbucket repository, e.g. ${REPOSITORY_EXAMPLE}`,
+  });
+
+const consoleSettings = z
+  .strictObject({
+    enabled: z.boolean().default(true).meta({
+      description: 'Host the console here; false leaves out a console that `defaults` configure',
+    }),
+    repository: consoleRepository.optional().meta({
+      description:
+        'GitHub, GitLab or Bitbucket repository (https URL) Amplify builds the console from; required when enabled (Amplify serves SSR apps only from a repository)',
+    }),
+    branch: z.string().min(1).default('main').meta({ description: 'Production branch of the console' }),
+    domain: dnsName
+      .optional()
+      .meta({ description: 'Custom domain of the console (Amplify); default: the Amplify domain' }),
+    callbackPath: z
+      .string()
+      .regex(/^\/[A-Za-z0-9/_-]*$/)
+      .default('/auth/callback')
+      .meta({ description: 'Path of the console that receives the OAuth authorization code' }),
+    pullRequestPreviews: z.boolean().default(true).meta({
+      description:
+        'Build a preview per pull request (https://pr-<n>.<app id>.amplifyapp.com; signs in through the console); Amplify allows it for private repositories only',
+    }),
+  })
+  .optional()
+  .meta({
+    description:
+      'Tenant console (Next.js SSR) on Amplify Hosting, built from a Git repository; default: no console',
+  });
 
 /** Settings of the multi-tenant web application (`webapp`). Every field has a default. */
 export const webappSettings = z
@@ -29,18 +86,7 @@ export const webappSettings = z
       .max(2_000_000_000)
       .default(2_000)
       .meta({ description: 'Requests per client IP per 5 minutes before the WAF blocks' }),
-    consoleDomain: dnsName
-      .optional()
-      .meta({ description: 'Custom domain of the console (Amplify); default: the Amplify domain' }),
-    consoleRepository: z
-      .url()
-      .optional()
-      .meta({ description: 'Git repository Amplify builds the console from (default: manual deploys)' }),
-    consoleBranch: z
-      .string()
-      .min(1)
-      .default('main')
-      .meta({ description: 'Production branch of the console' }),
+    console: consoleSettings,
     tableReplicaRegions: z
       .array(region)
       .default([])
@@ -66,11 +112,6 @@ export const webappSettings = z
     authorizerCacheSeconds: z.number().int().min(0).max(3600).default(300).meta({
       description: 'Seconds API Gateway (and the authorizer) reuse a verified token; 0 disables the cache',
     }),
-    consoleCallbackPath: z
-      .string()
-      .regex(/^\/[A-Za-z0-9/_-]*$/)
-      .default('/auth/callback')
-      .meta({ description: 'Path of the console that receives the OAuth authorization code' }),
     alarmEmails: z
       .array(z.email())
       .default([])
@@ -83,3 +124,19 @@ export const webappSettings = z
   .prefault({});
 
 export type WebappSettings = z.infer<typeof webappSettings>;
+
+/**
+ * Cross-field rules of the effective webapp settings of an environment that deploys the webapp (`at` is
+ * `environments.<name>`): a console needs the repository it is built from.
+ */
+export function checkWebappSettings(settings: WebappSettings, at: string): ConfigIssue[] {
+  const hosting = settings.console;
+  if (!hosting?.enabled || hosting.repository) return [];
+  return [
+    {
+      path: `${at}.overrides.webapp.console.repository`,
+      value: undefined,
+      message: `is required when the console is enabled: the https URL of the GitHub, GitLab or Bitbucket repository Amplify builds it from (e.g. ${REPOSITORY_EXAMPLE}; Amplify Hosting serves SSR apps only from a connected repository), or set console.enabled: false`,
+    },
+  ];
+}

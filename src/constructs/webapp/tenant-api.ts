@@ -44,8 +44,17 @@ export interface TenantApiProps {
   readonly authorizer: lambda.IFunction;
   /** Routes; every non-public route gets the authorizer. */
   readonly routes: readonly ApiRoute[];
-  /** The only origin allowed by CORS (the console). */
-  readonly corsOrigin: string;
+  /**
+   * The origin allowed by CORS (the console), and the one API Gateway's own error responses name.
+   * @default - no CORS (no browser client)
+   */
+  readonly corsOrigin?: string;
+  /**
+   * More origins the CORS preflight admits: a regular expression a whole origin must match (VTL's Java
+   * `String.matches`), e.g. the console's pull-request previews.
+   * @default - only `corsOrigin`
+   */
+  readonly corsOriginRegex?: string;
   /** Request headers the console sends besides the CORS-safelisted ones. */
   readonly corsAllowHeaders: readonly string[];
   /**
@@ -87,7 +96,7 @@ export interface TenantApiProps {
 
 /**
  * The REST API: one resource tree built from the route table, Lambda proxy integrations, a TOKEN
- * authorizer on every non-public method, body validation against JSON Schema models, CORS for one origin,
+ * authorizer on every non-public method, body validation against JSON Schema models, CORS for the console,
  * JSON access logs (KMS) with the tenant id, X-Ray, stage throttling and a usage plan per tier whose
  * throttle and quota apply per tenant (every authorized method requires the tenant's API key).
  */
@@ -109,10 +118,9 @@ export class TenantApi extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    const corsHeaders = {
-      'Access-Control-Allow-Origin': `'${props.corsOrigin}'`,
-      Vary: "'Origin'",
-    };
+    const corsHeaders: Record<string, string> = props.corsOrigin
+      ? { 'Access-Control-Allow-Origin': `'${props.corsOrigin}'`, Vary: "'Origin'" }
+      : {};
 
     this.api = new apigw.RestApi(this, 'Api', {
       restApiName: props.restApiName,
@@ -154,13 +162,17 @@ export class TenantApi extends Construct {
           }),
         ),
       },
-      defaultCorsPreflightOptions: {
-        allowOrigins: [props.corsOrigin],
-        allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-        allowHeaders: [...props.corsAllowHeaders],
-        allowCredentials: false,
-        maxAge: Duration.hours(1),
-      },
+      ...(props.corsOrigin
+        ? {
+            defaultCorsPreflightOptions: {
+              allowOrigins: [props.corsOrigin],
+              allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+              allowHeaders: [...props.corsAllowHeaders],
+              allowCredentials: false,
+              maxAge: Duration.hours(1),
+            },
+          }
+        : {}),
     });
     this.stage = this.api.deploymentStage;
 
@@ -217,6 +229,8 @@ export class TenantApi extends Construct {
             }),
       });
     }
+
+    if (props.corsOrigin && props.corsOriginRegex) admitOriginPattern(this.api, props.corsOriginRegex);
 
     for (const [type, response] of Object.entries(props.gatewayResponses)) {
       this.api.addGatewayResponse(`Response${type}`, {
@@ -309,6 +323,30 @@ export class TenantApi extends Construct {
   /** The stage's invoke URL, `https://<id>.execute-api.<region>.amazonaws.com/<stage>/`. */
   get url(): string {
     return this.api.url;
+  }
+}
+
+/**
+ * CDK's preflight answers with `corsOrigin`, and echoes other origins only from an exact list. Its mock
+ * integration's response template is replaced with one that echoes the request's origin when it matches
+ * `regex` (`$context.responseOverride` sets the header; other origins keep the static `corsOrigin`).
+ */
+function admitOriginPattern(api: apigw.RestApi, regex: string): void {
+  const template = [
+    '#set($origin = $input.params().header.get("Origin"))',
+    '#if(!$origin || $origin == "")',
+    '  #set($origin = $input.params().header.get("origin"))',
+    '#end',
+    `#if($origin && $origin.matches("${regex}"))`,
+    '  #set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)',
+    '#end',
+    '',
+  ].join('\n');
+  for (const method of api.methods.filter((m) => m.httpMethod === 'OPTIONS')) {
+    (method.node.defaultChild as apigw.CfnMethod).addPropertyOverride(
+      'Integration.IntegrationResponses.0.ResponseTemplates',
+      { 'application/json': template },
+    );
   }
 }
 

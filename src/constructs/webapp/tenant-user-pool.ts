@@ -15,7 +15,7 @@ export interface TenantUserPoolProps {
   readonly mfa: 'off' | 'optional' | 'required';
   /** Groups created in the pool, one per role. */
   readonly groups: readonly string[];
-  /** OAuth callback URLs of the console (authorization code + PKCE). */
+  /** OAuth callback URLs of the console (authorization code + PKCE); none = no OAuth (no console). */
   readonly callbackUrls: readonly string[];
   /** Where the hosted UI returns after sign-out. */
   readonly logoutUrls: readonly string[];
@@ -86,12 +86,17 @@ export class TenantUserPool extends Construct {
       userPoolClientName: 'console',
       generateSecret: false,
       authFlows: { userSrp: true },
-      oAuth: {
-        flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
-        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
-        callbackUrls: [...props.callbackUrls],
-        logoutUrls: [...props.logoutUrls],
-      },
+      // Without a console there is no page to return to: no OAuth (managed login), SRP sign-in only.
+      ...(props.callbackUrls.length > 0
+        ? {
+            oAuth: {
+              flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
+              scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+              callbackUrls: [...props.callbackUrls],
+              logoutUrls: [...props.logoutUrls],
+            },
+          }
+        : { disableOAuth: true }),
       supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
       readAttributes: readable,
       writeAttributes: writable,

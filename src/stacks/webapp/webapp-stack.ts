@@ -10,7 +10,7 @@ import { FastishStack, type FastishStackProps } from '../../constructs/fastish-s
 import { PublishedValue } from '../../constructs/published-value';
 import { AlarmTopic } from '../../constructs/webapp/alarm-topic';
 import { ApiFirewall } from '../../constructs/webapp/api-firewall';
-import { ConsoleHosting } from '../../constructs/webapp/console-hosting';
+import type { ConsoleHosting } from '../../constructs/webapp/console-hosting';
 import { FastishFunction } from '../../constructs/webapp/fastish-function';
 import { TenantApi } from '../../constructs/webapp/tenant-api';
 import { TenantDataRole } from '../../constructs/webapp/tenant-data-role';
@@ -26,6 +26,7 @@ import {
   TENANT_DATA_ACTIONS,
   TENANT_SESSION_TAG,
 } from '../../runtime/contract';
+import { createConsoleHosting, readConsoleConfiguration } from './console';
 import { addHealthClient } from './health';
 import { apiRoutes } from './routes';
 
@@ -37,19 +38,9 @@ const runtimeEntry = (file: string) => path.join(PROJECT_ROOT, 'src', 'runtime',
 
 /** Tenant id of the platform operators (the runtime's default). */
 export const PLATFORM_TENANT_ID = 'platform';
-/** Directory of the Next.js console in the repository. */
-export const CONSOLE_APP_ROOT = 'web';
-/** Build-time variables the console reads (Amplify branch environment). */
-export const CONSOLE_ENV = {
-  apiUrl: 'NEXT_PUBLIC_API_URL',
-  region: 'NEXT_PUBLIC_AWS_REGION',
-  userPoolId: 'NEXT_PUBLIC_COGNITO_USER_POOL_ID',
-  clientId: 'NEXT_PUBLIC_COGNITO_CLIENT_ID',
-  cognitoDomain: 'NEXT_PUBLIC_COGNITO_DOMAIN',
-  consoleOrigin: 'NEXT_PUBLIC_CONSOLE_ORIGIN',
-} as const;
+export { CONSOLE_APP_ROOT, CONSOLE_ENV } from './console';
 
-/** Environment variable of the API function holding the console origin (the only CORS origin). */
+/** Environment variable of the API function holding the console origins (see `corsOriginAllowed`). */
 export const CORS_ALLOW_ORIGIN_ENV = ENV.corsAllowOrigin;
 
 /** Prefixes Cognito refuses in hosted UI domains. */
@@ -65,14 +56,15 @@ export class WebappStack extends FastishStack {
   readonly table: TenantTable;
   readonly api: TenantApi;
   readonly tenantRole: TenantDataRole;
-  readonly console: ConsoleHosting;
+  /** The console, when the environment enables it (`webapp.console`). */
+  readonly console?: ConsoleHosting;
   readonly firewall: ApiFirewall;
   /** Invoke URL of the API stage, ending in `/`. */
   readonly apiUrl: string;
   /** Unauthenticated liveness URL for post-deploy health checks (`GET` → 200 `{"status":"ok"}`). */
   readonly healthUrl: string;
-  /** Console origin (CORS allow-origin and OAuth callback host). */
-  readonly consoleOrigin: string;
+  /** Console origin (CORS allow-origin and OAuth callback host), when there is a console. */
+  readonly consoleOrigin?: string;
   /** CloudFormation outputs, for pipelines (`useOutputs`) and health checks. */
   readonly outputs: {
     readonly apiUrl: CfnOutput;
@@ -80,10 +72,10 @@ export class WebappStack extends FastishStack {
     readonly userPoolClientId: CfnOutput;
     readonly cognitoDomain: CfnOutput;
     readonly tableName: CfnOutput;
-    readonly consoleUrl: CfnOutput;
+    readonly consoleUrl?: CfnOutput;
   };
   /** SSM parameter names of the published values. */
-  readonly parameterNames: Readonly<Record<keyof WebappStack['outputs'], string>>;
+  readonly parameterNames: Readonly<Partial<Record<keyof WebappStack['outputs'], string>>>;
 
   constructor(scope: Construct, id: string, props: WebappStackProps) {
     const settings = props.environment.settings.webapp;
@@ -144,18 +136,10 @@ export class WebappStack extends FastishStack {
       replicas,
     });
 
-    // Console hosting first: its origin feeds CORS and the OAuth callback URLs.
-    this.console = new ConsoleHosting(this, 'Console', {
-      appName: n.name('amplifyApp', 'console'),
-      branch: settings.consoleBranch,
-      appRoot: CONSOLE_APP_ROOT,
-      repository: settings.consoleRepository,
-      accessTokenSecretName: settings.consoleRepository?.includes('codecommit')
-        ? undefined
-        : n.name('secret', 'webapp', 'console-repository-token'),
-      customDomain: settings.consoleDomain,
-    });
-    this.consoleOrigin = this.console.origin;
+    // Console hosting first: its origins feed CORS and the OAuth callback URLs.
+    const consoleHosting = createConsoleHosting(this, settings, n, { key: opsKey, retention });
+    this.console = consoleHosting?.hosting;
+    this.consoleOrigin = this.console?.origin;
 
     // Identity.
     const domainPrefix = n.name('cognitoDomainPrefix', 'auth', env.account);
@@ -170,8 +154,11 @@ export class WebappStack extends FastishStack {
       domainPrefix,
       mfa: settings.mfa,
       groups: ROLES,
-      callbackUrls: [`${this.consoleOrigin}${settings.consoleCallbackPath}`],
-      logoutUrls: [`${this.consoleOrigin}/`],
+      // Previews sign in through the console's own callback (web/lib/session.ts): Cognito takes no wildcards.
+      callbackUrls: consoleHosting
+        ? [`${consoleHosting.hosting.origin}${consoleHosting.settings.callbackPath}`]
+        : [],
+      logoutUrls: consoleHosting ? [`${consoleHosting.hosting.origin}/`] : [],
     });
 
     // Functions.
@@ -248,9 +235,15 @@ export class WebappStack extends FastishStack {
         [ENV.tierQuotas]: JSON.stringify(quotas),
         [ENV.idempotencyTtlSeconds]: String(settings.itemTtlDays * 86_400),
         [ENV.platformTenantId]: PLATFORM_TENANT_ID,
-        // The console origin, for `Access-Control-Allow-Origin` on Lambda proxy responses (API Gateway's
+        // The console's origins, for `Access-Control-Allow-Origin` on Lambda proxy responses (API Gateway's
         // CORS covers only preflights and its own gateway responses).
-        [CORS_ALLOW_ORIGIN_ENV]: this.consoleOrigin,
+        ...(this.console
+          ? {
+              [CORS_ALLOW_ORIGIN_ENV]: [this.console.origin, this.console.previewOrigins]
+                .filter((o) => o !== undefined)
+                .join(' '),
+            }
+          : {}),
       },
     });
     cursorKey.grantRead(apiFn.role);
@@ -305,6 +298,7 @@ export class WebappStack extends FastishStack {
       authorizer: authorizerFn.function,
       routes: apiRoutes(),
       corsOrigin: this.consoleOrigin,
+      corsOriginRegex: this.console?.previewOriginRegex,
       corsAllowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match'],
       authorizerCacheTtl: Duration.seconds(settings.authorizerCacheSeconds),
       accessLogGroupName: n.logGroupName('webapp', 'api-access'),
@@ -404,19 +398,6 @@ export class WebappStack extends FastishStack {
       logging: { logGroupName: n.wafLogGroupName('webapp-api'), key: opsKey, retention },
     });
 
-    // Console build environment: public values only (ids and URLs; no secrets).
-    const consoleEnv: Record<keyof typeof CONSOLE_ENV, string> = {
-      apiUrl: this.apiUrl,
-      region: env.region,
-      userPoolId: this.userPool.userPool.userPoolId,
-      clientId: this.userPool.client.userPoolClientId,
-      cognitoDomain: this.userPool.domainUrl,
-      consoleOrigin: this.consoleOrigin,
-    };
-    for (const [key, value] of Object.entries(consoleEnv)) {
-      this.console.addEnvironment(CONSOLE_ENV[key as keyof typeof CONSOLE_ENV], value);
-    }
-
     // Published values.
     const publish = (id: string, key: string, value: string, description: string) =>
       new PublishedValue(this, id, { naming: n, architecture: 'webapp', key, value, description });
@@ -441,15 +422,26 @@ export class WebappStack extends FastishStack {
         'Cognito hosted UI URL',
       ),
       tableName: publish('TableName', 'table/name', this.table.table.tableName, 'DynamoDB table name'),
-      consoleUrl: publish('ConsoleUrl', 'console/url', this.consoleOrigin, 'URL of the tenant console'),
+      consoleUrl: this.consoleOrigin
+        ? publish('ConsoleUrl', 'console/url', this.consoleOrigin, 'URL of the tenant console')
+        : undefined,
     };
+    if (this.console && published.consoleUrl && this.consoleOrigin) {
+      readConsoleConfiguration(this.console, {
+        apiUrl: { published: published.apiUrl, value: this.apiUrl },
+        userPoolId: { published: published.userPoolId, value: this.userPool.userPool.userPoolId },
+        clientId: { published: published.userPoolClientId, value: this.userPool.client.userPoolClientId },
+        cognitoDomain: { published: published.cognitoDomain, value: this.userPool.domainUrl },
+        consoleOrigin: { published: published.consoleUrl, value: this.consoleOrigin },
+      });
+    }
     this.outputs = {
       apiUrl: published.apiUrl.output,
       userPoolId: published.userPoolId.output,
       userPoolClientId: published.userPoolClientId.output,
       cognitoDomain: published.cognitoDomain.output,
       tableName: published.tableName.output,
-      consoleUrl: published.consoleUrl.output,
+      consoleUrl: published.consoleUrl?.output,
     };
     this.parameterNames = {
       apiUrl: published.apiUrl.parameterName,
@@ -457,7 +449,7 @@ export class WebappStack extends FastishStack {
       userPoolClientId: published.userPoolClientId.parameterName,
       cognitoDomain: published.cognitoDomain.parameterName,
       tableName: published.tableName.parameterName,
-      consoleUrl: published.consoleUrl.parameterName,
+      consoleUrl: published.consoleUrl?.parameterName,
     };
 
     for (const secret of [usageKeySecret, platformKeySecret]) {
