@@ -27,10 +27,10 @@ export const releaseSettings = z.strictObject({
     .min(1)
     .default('fastish.yaml')
     .meta({ description: 'Config file path in the repository that the pipeline checks and synthesizes' }),
-  healthChecks: z
-    .boolean()
-    .default(true)
-    .meta({ description: 'Run post-deploy health checks (API /health) after each environment' }),
+  healthChecks: z.boolean().default(true).meta({
+    description:
+      'Run the deep API health check (GET /health/deep: authorizer, STS, DynamoDB) after each environment',
+  }),
   notificationEmails: z
     .array(z.email({ message: 'is not an email address' }))
     .default([])
