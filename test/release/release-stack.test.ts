@@ -232,6 +232,10 @@ describe('ReleaseStack health checks', () => {
       }),
     );
     expect(role).toHaveLength(1);
+    // CloudFormation's pattern for IAM role descriptions (no typographic quotes).
+    expect((role[0] as { Properties: { Description: string } }).Properties.Description).toMatch(
+      /^[\t\n\r\u0020-\u007E\u00A1-\u00FF]*$/,
+    );
     const assumable = Object.values(template.findResources('AWS::IAM::Policy'))
       .flatMap(
         (p) =>

@@ -23,7 +23,7 @@ function healthCheckRole(release: FastishStack, pipeline: Construct): iam.Role {
   return new iam.Role(pipeline, 'HealthCheckRole', {
     roleName: release.fastishEnv.naming.roleName(HEALTH_CHECK_ROLES.pipeline),
     description:
-      'Pipeline deep health checks: reads each environment’s health client secret through its reader role',
+      "Pipeline deep health checks: reads each environment's health client secret through its reader role",
     assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
   });
 }
