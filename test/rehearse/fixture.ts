@@ -42,7 +42,9 @@ export function dropAction(
     const d = doc as { Statement?: Statement[] } | undefined;
     if (!d?.Statement) return;
     d.Statement = d.Statement.map((s) => {
-      const actions = (Array.isArray(s.Action) ? s.Action : [s.Action]).filter((a) => a !== action);
+      const actions = (Array.isArray(s.Action) ? s.Action : [s.Action]).filter(
+        (a): a is string => a !== undefined && a !== action,
+      );
       return { ...s, Action: actions };
     }).filter((s) => (s.Action as string[]).length > 0);
   };
