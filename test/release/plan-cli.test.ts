@@ -2,12 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPlanCommand } from '../../src/cli/commands/plan';
 import { main } from '../../src/cli/main';
 import { loadSource, type PlanReport, planAssemblies } from '../../src/release/plan';
 import { synthWorkingTree } from '../../src/release/synth';
-import { fixtureAssembly } from './plan-fixtures';
+import { fixtureAssembly, removeFixtureAssemblies } from './plan-fixtures';
 
 function capture() {
   const out: string[] = [];
@@ -17,6 +17,7 @@ function capture() {
 
 let base: string;
 let replaced: string;
+afterAll(removeFixtureAssemblies);
 beforeAll(() => {
   base = fixtureAssembly();
   replaced = fixtureAssembly({ tableKey: 'tenant_id', extraActions: ['sqs:DeleteMessage'] });

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, CfnResource, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
@@ -34,9 +34,17 @@ export interface FixtureOptions {
   readonly pipelineCopy?: boolean;
 }
 
+const created: string[] = [];
+
+/** Removes every fixture assembly written so far (call in `afterAll`). */
+export function removeFixtureAssemblies(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 /** Synthesizes a small real CDK app (a `dev` stage with two stacks) into a fresh assembly directory. */
 export function fixtureAssembly(options: FixtureOptions = {}): string {
   const outdir = mkdtempSync(join(tmpdir(), 'fastish-plan-fixture-'));
+  created.push(outdir);
   const app = new App({
     outdir,
     analyticsReporting: false,

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type AssemblyStack,
   type PlanReport,
@@ -7,7 +7,7 @@ import {
   renderPlan,
   resourceTypeFacts,
 } from '../../src/release/plan';
-import { type FixtureOptions, fixtureAssembly } from './plan-fixtures';
+import { type FixtureOptions, fixtureAssembly, removeFixtureAssemblies } from './plan-fixtures';
 
 let base: AssemblyStack[];
 const plan = (head: FixtureOptions, allowReplace = false): PlanReport =>
@@ -19,6 +19,7 @@ const resource = (report: PlanReport, logicalIdPrefix: string) => {
   return found[0] as (typeof all)[number];
 };
 
+afterAll(removeFixtureAssemblies);
 beforeAll(() => {
   base = readAssembly(fixtureAssembly());
 });
