@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -66,6 +67,11 @@ export class UsageMetering extends Construct {
       onFailure: new sources.SqsDlq(this.deadLetterQueue),
     });
     props.consumer.function.addEventSource(this.eventSource);
+    // Lambda's DynamoDB stream poller needs dynamodb:ListStreams, which IAM authorizes on `*` only; the
+    // event source grants it on the stream's ARN for a TableV2 (aws-cdk#34575), which never matches.
+    props.consumer.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:ListStreams'], resources: ['*'] }),
+    );
     props.table.grantOnLeadingKeys(
       props.consumer.role,
       'UsagePartitionsOnly',
@@ -76,7 +82,7 @@ export class UsageMetering extends Construct {
     acknowledgeIamWildcards(
       props.consumer.role,
       { resources: ['*'] },
-      'dynamodb:ListStreams (added by the DynamoDB event source) supports no resource-level permissions',
+      'dynamodb:ListStreams (the stream poller lists streams) supports no resource-level permissions',
     );
     acknowledgeIamWildcards(
       props.consumer.role,
