@@ -86,6 +86,7 @@ export const druidPropertiesSchema = z.strictObject({
   'druid.storage.baseKey': str,
   'druid.storage.sse.type': z.enum(['s3', 'kms']),
   'druid.storage.sse.kms.keyId': str,
+  'druid.storage.disableAcl': bool,
   'druid.s3.enablePathStyleAccess': bool,
   'druid.indexer.logs.type': z.literal('s3'),
   'druid.indexer.logs.s3Bucket': str,
