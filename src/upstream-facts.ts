@@ -251,3 +251,14 @@ export const HELM_FACTS: HelmFacts = {
     'pkg/action/upgrade.go failRelease: with RollbackOnFailure, rollback with Timeout = u.Timeout and the same wait strategy',
   ],
 };
+
+/**
+ * The IAM policies controllers publish (Karpenter, the AWS Load Balancer Controller), as the calls they
+ * make, and the SSM parameters Karpenter's AMI aliases resolve to: replayed by the deploy rehearsal.
+ */
+export {
+  CONTROLLER_POLICY_FACTS,
+  type ControllerCallFact,
+  type ControllerPolicyFacts,
+  KARPENTER_AMI_ALIAS_PARAMETERS,
+} from './upstream-controller-policies';

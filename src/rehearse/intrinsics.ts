@@ -130,7 +130,7 @@ export class TemplateResolver {
     const naming = namingOf(resource.Type);
     const candidates = [
       ...naming.identifier,
-      ...[...(naming.arnTemplate ?? '').matchAll(/\$\{(\w+)\}/g)].map((m) => m[1] as string),
+      ...[...(arnTemplateOf(resource.Type) ?? '').matchAll(/\$\{(\w+)\}/g)].map((m) => m[1] as string),
       'Name',
     ];
     for (const key of candidates) {
