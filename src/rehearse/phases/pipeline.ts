@@ -164,6 +164,47 @@ async function cloudFormation(
   }
 }
 
+/** The target account's deploy roles a stage's CloudFormation actions run as. */
+function stageDeployRoles(actions: readonly PipelineAction[], pipelineRole: string): string[] {
+  return [
+    ...new Set(
+      actions
+        .filter((a) => a.ActionTypeId.Provider === 'CloudFormation')
+        .map((a) => a.RoleArn ?? pipelineRole),
+    ),
+  ];
+}
+
+/**
+ * Roles a CodeBuild job assumes itself (a health check's reader role in the target account, the
+ * security check's deploy role found by its `aws-cdk:bootstrap-role` tag): each role its policy names,
+ * and the stage's deploy roles its tag-conditioned statements can reach, through their trust policies.
+ */
+async function assumeNamedRoles(
+  ctx: RehearsalContext,
+  step: string,
+  role: string,
+  deployRoles: readonly string[],
+) {
+  const model = ctx.world.roles.get(role);
+  if (!model) return;
+  const named = new Set<string>();
+  let byTag = false;
+  for (const policy of ctx.world.identityPolicies(model).policies) {
+    for (const statement of policy.document.Statement) {
+      const actions = [statement.Action].flat();
+      if (statement.Effect !== 'Allow' || !actions.includes('sts:AssumeRole')) continue;
+      const resources = [statement.Resource].flat().filter((x): x is string => typeof x === 'string');
+      if (statement.Condition) byTag = true;
+      for (const arn of resources) if (!arn.includes('*') && arn.includes(':role/')) named.add(arn);
+    }
+  }
+  const targets = [...named, ...(byTag ? deployRoles : [])];
+  for (const target of targets) {
+    await ctx.call({ phase, step, principal: role, action: 'sts:AssumeRole', resource: target });
+  }
+}
+
 /**
  * Phase 3: every action of every CodePipeline in the assembly, read from the pipeline resource itself:
  * CodePipeline assuming its role and each action's role, the source connection, CodeBuild projects
@@ -234,6 +275,7 @@ export async function pipelinePhase(ctx: RehearsalContext): Promise<void> {
               if (!role) break;
               if (st.Name === 'UpdatePipeline') await selfMutation(ctx, step, role, stack);
               if (st.Name === 'Assets') await publishAssets(ctx, step, role);
+              await assumeNamedRoles(ctx, step, role, stageDeployRoles(st.Actions, p.RoleArn));
               break;
             }
             case 'CloudFormation':
