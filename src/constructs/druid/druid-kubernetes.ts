@@ -365,7 +365,7 @@ export class DruidKubernetes extends Construct {
       'druid.storage.sse.type': 'kms',
       'druid.storage.sse.kms.keyId': props.storage.kmsKeyArn,
       // The buckets enforce bucket-owner object ownership (ACLs off): without this Druid reads the bucket's
-      // ACL and puts every segment with an ACL grant, which needs s3:PutObjectAcl and S3 then refuses.
+      // ACL and puts every segment with an ACL grant, which needs s3:PutObjectAcl (not granted).
       'druid.storage.disableAcl': true,
       'druid.indexer.logs.type': 's3',
       'druid.indexer.logs.s3Bucket': props.storage.indexLogsBucket,
