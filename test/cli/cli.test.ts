@@ -126,7 +126,8 @@ describe('fastish (CLI)', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/stack\s+resources\s+outputs\s+template bytes\s+findings/);
     expect(r.out).toMatch(/example-dev-bootstrap\s+\d+\s+\d+\s+\d+\s+0/);
-    expect(r.err).toMatch(/› synthesizing 1 stacks/);
+    expect(r.err).toMatch(/› synthesizing 2 stacks/);
+    expect(r.out).toMatch(/example-dev-teams\s+\d+\s+\d+\s+\d+\s+0/);
     expect(existsSync(join(out, 'manifest.json'))).toBe(true);
     const json = JSON.parse((await run('synth', '--config', starter, '--out', out, '--json')).out);
     expect(json.stacks[0]).toMatchObject({ stack: 'example-dev-bootstrap', findings: 0 });
