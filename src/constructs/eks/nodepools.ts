@@ -26,6 +26,9 @@ const BOTH_CAPACITY_TYPES = {
   values: ['spot', 'on-demand'],
 };
 
+/** Taint of the Graviton pool's nodes: pods whose images run on arm64 tolerate it to opt in. */
+export const GRAVITON_TAINT = { key: 'fastish.io/arch', value: 'arm64', effect: 'NoSchedule' as const };
+
 /** The NodePool options Fastish derives from the `eks.nodePools` settings (pure: no constructs). */
 export function platformNodePools(s: PlatformNodePoolSettings): {
   pools: NodePoolOptions[];
@@ -45,9 +48,13 @@ export function platformNodePools(s: PlatformNodePoolSettings): {
   ];
   const nodeClasses: string[] = [];
   if (s.graviton.enabled) {
+    // Opt-in: Karpenter cannot see which architectures a pod's images support, so an untainted arm64
+    // pool would take every pod without an arch selector (amd64-only images then fail with `exec format
+    // error`). Only pods tolerating GRAVITON_TAINT land here; among those, the weight makes Graviton win.
     pools.push({
       name: 'graviton',
       weight: 50,
+      taints: [GRAVITON_TAINT],
       requirements: [
         BOTH_CAPACITY_TYPES,
         { key: 'kubernetes.io/arch', operator: 'In', values: ['arm64'] },
