@@ -89,6 +89,20 @@ export const CHART_FACTS: Record<keyof typeof VERSIONS.eks.charts, ChartFacts> =
       ],
     },
   },
+  karpenterCrd: {
+    version: '1.8.1',
+    source: {
+      repository: 'aws/karpenter-provider-aws',
+      tag: 'v1.8.1',
+      commit: '1ad0d78f8fa452cf27f4cf607377dd092489e2a0',
+    },
+    // templates/*.yaml are the CRDs; the only value is `additionalAnnotations`, which Fastish leaves empty.
+    // hack/release/common.sh publishes karpenter and karpenter-crd with the same chart version;
+    // website/content/en/v1.8/upgrading/upgrade-guide.md ("CRD Upgrades"): the `karpenter` chart's crds/ are
+    // installed on the first install only, so upgrades need the karpenter-crd chart.
+    chartPath: 'charts/karpenter-crd',
+    valuesKeys: [],
+  },
   awsLoadBalancerController: {
     version: '3.2.2',
     source: {
@@ -251,6 +265,25 @@ export const HELM_FACTS: HelmFacts = {
     'pkg/action/upgrade.go failRelease: with RollbackOnFailure, rollback with Timeout = u.Timeout and the same wait strategy',
   ],
 };
+
+/**
+ * Bottlerocket's public SSM parameters. The managed node group's `releaseVersion` for Bottlerocket AMI types is
+ * the release's `image_version` (`<version>-<build>`); EKS rejects the bare version.
+ */
+export const BOTTLEROCKET_FACTS = {
+  // The stored snapshot ends at the 1.26 line (develop); v1.53.0 is not in it. The parameter layout is the
+  // one Karpenter v1.8.1 also reads (KARPENTER_AMI_ALIAS_PARAMETERS), so it still holds at the pin.
+  source: {
+    repository: 'bottlerocket-os/bottlerocket',
+    tag: 'develop',
+    commit: '91632ff50cafaae1d5b3710a8f799141b5966595',
+  } satisfies UpstreamSource,
+  imageVersionParameter: '/aws/service/bottlerocket/aws-k8s-{kubernetes}/{arch}/{version}/image_version',
+  evidence: [
+    'QUICKSTART-EKS.md "Finding an AMI": parameters /aws/service/bottlerocket/aws-k8s-<minor>/<x86_64|arm64>/latest/image_id and .../image_version; "if you know a specific Bottlerocket version ... replace latest with that version"',
+    'cloudposse/terraform-aws-eks-node-group#209: CreateNodegroup refused releaseVersion "1.34.0" and accepted "1.34.0-18d04e52"',
+  ],
+} as const;
 
 /**
  * The IAM policies controllers publish (Karpenter, the AWS Load Balancer Controller), as the calls they

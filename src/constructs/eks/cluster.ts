@@ -4,6 +4,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import {
   acknowledge,
@@ -19,6 +20,19 @@ export const ALL_CONTROL_PLANE_LOGS: readonly eks.ClusterLoggingTypes[] = [
   eks.ClusterLoggingTypes.CONTROLLER_MANAGER,
   eks.ClusterLoggingTypes.SCHEDULER,
 ];
+
+/**
+ * The public SSM parameter holding the AMI release (`image_version`, e.g. `1.53.0-<build>`) of a Bottlerocket
+ * release for a Kubernetes minor and architecture: what a managed node group's `releaseVersion` takes. It is
+ * the sibling of the `image_id` parameter Karpenter resolves its `bottlerocket@<version>` alias through.
+ */
+export function bottlerocketImageVersionParameter(
+  kubernetesVersion: string,
+  arch: 'arm64' | 'x86_64',
+  bottlerocketVersion: string,
+): string {
+  return `/aws/service/bottlerocket/aws-k8s-${kubernetesVersion}/${arch}/${bottlerocketVersion.replace(/^v/, '')}/image_version`;
+}
 
 export interface SystemNodeGroupOptions {
   /** Instance types; all must be one architecture. @default ['m7g.large'] (Graviton) */
@@ -47,6 +61,16 @@ export interface EksClusterProps {
   /** The Bottlerocket managed node group for system add-ons. @default see `SystemNodeGroupOptions` */
   readonly systemNodes?: SystemNodeGroupOptions;
   /**
+   * Retention and key of the control-plane log group. EKS writes to `/aws/eks/<cluster>/cluster` and, if
+   * that group does not exist, creates it with no retention and no key; so the cluster is created after it.
+   */
+  readonly controlPlaneLogs: { readonly retention: logs.RetentionDays; readonly encryptionKey: kms.IKey };
+  /**
+   * Bottlerocket release of the system node group (e.g. `v1.53.0`, the release Karpenter's node classes
+   * pin). Without it the node group takes the newest AMI release when it is created and keeps it.
+   */
+  readonly bottlerocketVersion: string;
+  /**
    * Physical name of the system node role (from the naming module).
    * @default generated
    */
@@ -63,6 +87,8 @@ export interface EksClusterProps {
  */
 export class EksCluster extends Construct {
   readonly cluster: eks.Cluster;
+  /** `/aws/eks/<cluster>/cluster`, where EKS writes the control-plane logs. */
+  readonly controlPlaneLogGroup: logs.LogGroup;
   readonly systemNodeGroup: eks.Nodegroup;
   readonly systemNodeRole: iam.Role;
   /** Label selecting the system node group, for add-ons that must run there. */
@@ -76,6 +102,13 @@ export class EksCluster extends Construct {
         ? eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(...publicCidrs)
         : eks.EndpointAccess.PRIVATE;
 
+    this.controlPlaneLogGroup = new logs.LogGroup(this, 'ControlPlaneLogs', {
+      logGroupName: `/aws/eks/${props.clusterName}/cluster`,
+      retention: props.controlPlaneLogs.retention,
+      encryptionKey: props.controlPlaneLogs.encryptionKey,
+      // Kept with the (retained) cluster: audit logs outlive the stack.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     this.cluster = new eks.Cluster(this, 'Cluster', {
       clusterName: props.clusterName,
       version: eks.KubernetesVersion.of(props.kubernetesVersion),
@@ -97,7 +130,16 @@ export class EksCluster extends Construct {
       ['AmazonEKSClusterPolicy'],
       'The EKS service role needs exactly the AWS-maintained AmazonEKSClusterPolicy; EKS documents no narrower policy.',
     );
+    // Only the cluster resource waits for the log group (not the kubectl provider or node groups).
+    (this.cluster.node.defaultChild as CfnResource).addDependency(
+      this.controlPlaneLogGroup.node.defaultChild as CfnResource,
+    );
 
+    if (!/^v?\d+\.\d+\.\d+$/.test(props.bottlerocketVersion)) {
+      throw new Error(
+        `${this.node.path}: bottlerocketVersion must be a Bottlerocket release like v1.53.0, got "${props.bottlerocketVersion}"`,
+      );
+    }
     const sys = props.systemNodes ?? {};
     const instanceTypes = (sys.instanceTypes ?? ['m7g.large']).map((t) => new ec2.InstanceType(t));
     const arm = instanceTypes.every((t) => t.architecture === ec2.InstanceArchitecture.ARM_64);
@@ -138,6 +180,13 @@ export class EksCluster extends Construct {
     this.systemNodeGroup = this.cluster.addNodegroupCapacity('System', {
       amiType: arm ? eks.NodegroupAmiType.BOTTLEROCKET_ARM_64 : eks.NodegroupAmiType.BOTTLEROCKET_X86_64,
       instanceTypes,
+      // The release's AMI version, resolved by CloudFormation from the public parameter at deploy time
+      // (synth stays offline): the same Bottlerocket release as Karpenter's nodes, bumped in one place.
+      releaseVersion: `{{resolve:ssm:${bottlerocketImageVersionParameter(
+        props.kubernetesVersion,
+        arm ? 'arm64' : 'x86_64',
+        props.bottlerocketVersion,
+      )}}}`,
       minSize: sys.minSize ?? 2,
       desiredSize: sys.minSize ?? 2,
       maxSize: sys.maxSize ?? 4,

@@ -1,4 +1,4 @@
-import { Aws, Duration } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as eksL1 from 'aws-cdk-lib/aws-eks';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -26,6 +26,11 @@ export interface KarpenterProps {
    */
   readonly clusterName: string;
   readonly chart: ChartVersion;
+  /**
+   * The karpenter-crd chart at the same version as `chart`: it owns the CRDs, so every upgrade updates them
+   * (Helm installs a chart's `crds/` directory on the first install only and never upgrades it).
+   */
+  readonly crdChart: ChartVersion;
   /** Pinned Bottlerocket release for `amiSelectorTerms` (e.g. `v1.53.0`; never `latest`). */
   readonly bottlerocketVersion: string;
   /** Key encrypting the interruption queue. */
@@ -78,6 +83,8 @@ export interface NodeClassOptions {
  */
 export class Karpenter extends Construct {
   readonly chart: eks.HelmChart;
+  /** The release owning NodePool, NodeClaim, EC2NodeClass and NodeOverlay CRDs. */
+  readonly crds: eks.HelmChart;
   readonly nodeRole: iam.Role;
   readonly controller: PodIdentityRole;
   readonly queue: sqs.Queue;
@@ -93,6 +100,11 @@ export class Karpenter extends Construct {
     if (!/^v\d+\.\d+\.\d+$/.test(props.bottlerocketVersion)) {
       throw new Error(
         `${this.node.path}: bottlerocketVersion must be a pinned release like v1.53.0, got "${props.bottlerocketVersion}"`,
+      );
+    }
+    if (props.crdChart.version !== props.chart.version) {
+      throw new Error(
+        `${this.node.path}: karpenter-crd ${props.crdChart.version} must match karpenter ${props.chart.version} (CRDs are coupled to the controller release)`,
       );
     }
     this.cluster = props.cluster;
@@ -226,6 +238,20 @@ export class Karpenter extends Construct {
       },
       podDisruptionBudget: { name: 'karpenter', maxUnavailable: 1 },
     };
+    this.crds = props.cluster.addHelmChart('KarpenterCrds', {
+      chart: props.crdChart.chart,
+      repository: props.crdChart.repository,
+      version: props.crdChart.version,
+      release: 'karpenter-crd',
+      namespace: this.namespace,
+      createNamespace: false,
+      atomic: true,
+      timeout: HELM_TIMEOUT.atomic,
+      // Uninstalling the release deletes the CRDs and with them every NodePool and NodeClaim: Karpenter
+      // would terminate all its nodes. Removing Karpenter is a deliberate, manual step.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const dep of props.dependsOn ?? []) this.crds.node.addDependency(dep);
     this.chart = props.cluster.addHelmChart('Karpenter', {
       chart: props.chart.chart,
       repository: props.chart.repository,
@@ -234,11 +260,13 @@ export class Karpenter extends Construct {
       namespace: this.namespace,
       createNamespace: false,
       values: { ...values },
+      // The CRDs belong to the karpenter-crd release.
+      skipCrds: true,
       wait: true,
       atomic: true,
       timeout: HELM_TIMEOUT.atomic,
     });
-    this.chart.node.addDependency(this.controller.association, nodeAccess);
+    this.chart.node.addDependency(this.crds, this.controller.association, nodeAccess);
     for (const dep of props.dependsOn ?? []) this.chart.node.addDependency(dep);
 
     this.addNodeClass({ name: 'default' });

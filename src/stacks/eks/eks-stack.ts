@@ -100,7 +100,7 @@ export class EksStack extends FastishStack {
         description,
       }).key;
     const secretsKey = key('Secrets', `EKS secrets envelope encryption (${clusterName})`);
-    const logsKey = key('Logs', `EKS VPC flow logs (${clusterName})`);
+    const logsKey = key('Logs', `EKS VPC flow logs and control-plane logs (${clusterName})`);
     logsKey.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${env.region}.amazonaws.com`));
     const volumesKey = key('Volumes', `EBS volumes of the default StorageClass (${clusterName})`);
     const messagesKey = key('Messages', `Karpenter interruption queue and platform secrets (${clusterName})`);
@@ -134,6 +134,8 @@ export class EksStack extends FastishStack {
       secretsKey,
       publicEndpointCidrs: settings.publicEndpointCidrs,
       systemNodes: settings.systemNodes,
+      bottlerocketVersion: v.bottlerocket,
+      controlPlaneLogs: { retention, encryptionKey: logsKey },
       systemNodeRoleName: n.roleName('eks-system-node'),
     });
     this.cluster = eksCluster.cluster;
@@ -165,6 +167,7 @@ export class EksStack extends FastishStack {
       cluster: this.cluster,
       clusterName,
       chart: v.charts.karpenter,
+      crdChart: v.charts.karpenterCrd,
       bottlerocketVersion: v.bottlerocket,
       queueKey: messagesKey,
       queueName: n.name('sqsQueue', 'eks', 'karpenter-interruption'),
