@@ -20,16 +20,17 @@ export class FakeDirectory implements UserDirectory {
     role: TenantRole;
     tier: Tier;
   }): Promise<{ userId: string }> {
-    for (const u of this.users.values()) if (u.email === input.email) throw new DirectoryUserExists();
+    for (const u of this.users.values())
+      if (u.email === input.email) throw new DirectoryUserExists(u.tenantId);
     const userId = randomUUID();
     this.users.set(userId, { userId, ...input });
     return { userId };
   }
 
   async setRole(userId: string, role: TenantRole): Promise<void> {
+    // As CognitoDirectory: a user the directory does not have is left alone.
     const user = this.users.get(userId);
-    if (!user) throw Object.assign(new Error('user not found'), { name: 'UserNotFoundException' });
-    user.role = role;
+    if (user) user.role = role;
   }
 
   async deleteUser(userId: string): Promise<void> {

@@ -46,7 +46,26 @@ const DevTokenRequest = z.strictObject({
   expiresInSeconds: z.number().int().min(-86_400).max(86_400).optional(),
 });
 
-function serveDevToken(req: IncomingMessage, res: ServerResponse, issuer: LocalIssuer): void {
+/**
+ * The API serves only users with a record in their tenant (as in AWS), so a tenant token without `userId`
+ * is for an existing user of that tenant and role, the first one in the directory.
+ */
+function devTokenUser(request: z.infer<typeof DevTokenRequest>, directory: FakeDirectory) {
+  if (request.userId || request.role === 'operator') return request;
+  const user = [...directory.users.values()].find(
+    (u) => u.tenantId === request.tenantId && u.role === request.role,
+  );
+  return user
+    ? { ...request, userId: user.userId, email: user.email, tier: request.tier ?? user.tier }
+    : undefined;
+}
+
+function serveDevToken(
+  req: IncomingMessage,
+  res: ServerResponse,
+  issuer: LocalIssuer,
+  directory: FakeDirectory,
+): void {
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
@@ -65,7 +84,15 @@ function serveDevToken(req: IncomingMessage, res: ServerResponse, issuer: LocalI
       );
       return;
     }
-    issuer.mint(parsed.data).then((token) => {
+    const request = devTokenUser(parsed.data, directory);
+    if (!request) {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      const { tenantId, role } = parsed.data;
+      const message = `Tenant ${tenantId} has no ${role} user: invite one (POST /users) or pass a userId`;
+      res.end(JSON.stringify({ error: { code: 'validation_failed', message } }));
+      return;
+    }
+    issuer.mint(request).then((token) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ token }));
     });
@@ -220,7 +247,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       return;
     }
     if (req.method === 'POST' && req.url === '/_dev/token' && issuer && options.devTokenEndpoint !== false) {
-      serveDevToken(req, res, issuer);
+      serveDevToken(req, res, issuer, directory);
       return;
     }
     if (!gateway) {

@@ -4,6 +4,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { type ApiDeps, createApiHandler } from './api/app';
+import { membershipCacheSecondsFromEnv } from './api/membership';
 import { DEFAULT_TIER_QUOTAS, ENV, TIERS, type Tier } from './contract';
 import { StsTenantClients } from './data/sts-tenant-clients';
 import { CognitoDirectory } from './directory';
@@ -87,6 +88,7 @@ export function depsFromEnv(env: NodeJS.ProcessEnv = process.env): ApiDeps {
     quotas: tierQuotas(env[ENV.tierQuotas]),
     idempotencyTtlSeconds: Number(env[ENV.idempotencyTtlSeconds] ?? 86_400) || 86_400,
     tenantCacheSeconds: Number(env[ENV.tenantCacheSeconds] ?? 30),
+    membershipCacheSeconds: membershipCacheSecondsFromEnv(env[ENV.membershipCacheSeconds]),
     platformTenantId: env[ENV.platformTenantId] ?? 'platform',
     corsAllowOrigin: env[ENV.corsAllowOrigin],
     obs,

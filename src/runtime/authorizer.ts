@@ -11,7 +11,8 @@ import {
   type TokenVerifier,
   verifierConfigFromEnv,
 } from './auth/verifier';
-import { ENV, HEALTH_CLIENT, HEALTH_TENANT_ID, type TenantContext } from './contract';
+import { type AuthorizerContext, ENV, HEALTH_CLIENT, HEALTH_TENANT_ID } from './contract';
+import { secondsFromEnv } from './env-seconds';
 import { type Observability, observability } from './observability';
 import { secretString } from './secrets';
 import { type UsageKeyResolver, usageKeyResolver } from './usage-plans/usage-key';
@@ -19,7 +20,7 @@ import { type UsageKeyResolver, usageKeyResolver } from './usage-plans/usage-key
 export interface AuthorizerOptions {
   verifier: TokenVerifier;
   platformTenantId: string;
-  /** Upper bound on how long a verified token is reused without verifying again (never past its `exp`). */
+  /** Upper bound on how long a verified token is reused without verifying again (never past its `exp`); 0: never. */
   cacheSeconds: number;
   /**
    * The caller tenant's API key value, returned as `usageIdentifierKey` with every Allow (the REST API's
@@ -63,15 +64,16 @@ function tokenUse(token: string): unknown {
  * - A valid token whose claims do not make a tenant context: an explicit Deny (403).
  * - The health client's access token (client credentials): Allow for `GET /health/deep` only, as the
  *   synthetic tenant `HEALTH_TENANT_ID`.
- * - Otherwise Allow for the whole API, with context {tenantId, userId, role, tier} and the tenant's API key
- *   as `usageIdentifierKey` (per-tenant usage plan throttling and quota).
+ * - Otherwise Allow for the whole API, with context {tenantId, userId, role, tier, exp} and the tenant's API
+ *   key as `usageIdentifierKey` (per-tenant usage plan throttling and quota). `exp` is there because API
+ *   Gateway serves a cached Allow for its whole TTL, past the token's expiry: the API checks it per request.
  * Verified contexts are cached in the function instance per token hash, besides API Gateway's own
  * authorizer cache (set its TTL to the same value), so a cold API Gateway cache does not mean RSA again.
  */
 export function createAuthorizerHandler(options: AuthorizerOptions) {
   const obs = options.obs ?? observability('fastish-authorizer');
   const now = options.now ?? Date.now;
-  const cache = new TtlCache<TenantContext | null>(10_000, now);
+  const cache = new TtlCache<AuthorizerContext | null>(10_000, now);
 
   return async (
     event: APIGatewayTokenAuthorizerEvent,
@@ -96,15 +98,22 @@ export function createAuthorizerHandler(options: AuthorizerOptions) {
           obs.metrics.addMetric('TokenRejected', MetricUnit.Count, 1);
           throw new Error('Unauthorized');
         }
+        // Both verifiers require a numeric exp.
+        const exp = Number(payload.exp);
         if (health) {
-          tenant = { tenantId: HEALTH_TENANT_ID, userId: String(payload.sub), role: 'viewer', tier: 'basic' };
+          tenant = {
+            tenantId: HEALTH_TENANT_ID,
+            userId: String(payload.sub),
+            role: 'viewer',
+            tier: 'basic',
+            exp,
+          };
         } else {
           const claims = contextFromClaims(payload, options.platformTenantId);
           if (!claims.ok) obs.logger.warn('claims rejected', { reason: claims.reason, sub: payload.sub });
-          tenant = claims.ok ? claims.context : null;
+          tenant = claims.ok ? { ...claims.context, exp } : null;
         }
-        const exp = typeof payload.exp === 'number' ? payload.exp * 1000 : 0;
-        cache.set(key, tenant, Math.min(now() + options.cacheSeconds * 1000, exp));
+        cache.set(key, tenant, Math.min(now() + options.cacheSeconds * 1000, exp * 1000));
       }
       if (!tenant) {
         obs.metrics.addMetric('AccessDenied', MetricUnit.Count, 1);
@@ -121,9 +130,14 @@ export function createAuthorizerHandler(options: AuthorizerOptions) {
   };
 }
 
+/** `AUTH_CACHE_SECONDS`: unset is 300 (the configuration's default), `0` no cache, at most 3600 (API Gateway's). */
+export function authCacheSecondsFromEnv(raw: string | undefined): number {
+  return secondsFromEnv(ENV.authCacheSeconds, raw, 300, 3600);
+}
+
 function handlerFromEnv() {
   const env = process.env;
-  const cacheSeconds = Math.min(Number(env[ENV.authCacheSeconds] ?? 300) || 300, 3600);
+  const cacheSeconds = authCacheSecondsFromEnv(env[ENV.authCacheSeconds]);
   const platformTenantId = env[ENV.platformTenantId] ?? 'platform';
   const keySecretArn = env[ENV.usageKeySecretArn];
   const platformSecretArn = env[ENV.platformUsageKeySecretArn];

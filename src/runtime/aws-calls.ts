@@ -82,12 +82,14 @@ export const HANDLER_AWS_CALLS: Readonly<Record<string, HandlerAwsCalls>> = {
       {
         commands: [
           'AdminCreateUserCommand',
+          'AdminGetUserCommand',
           'AdminUpdateUserAttributesCommand',
           'AdminUserGlobalSignOutCommand',
           'AdminDeleteUserCommand',
         ],
         actions: [
           'cognito-idp:AdminCreateUser',
+          'cognito-idp:AdminGetUser',
           'cognito-idp:AdminUpdateUserAttributes',
           'cognito-idp:AdminUserGlobalSignOut',
           'cognito-idp:AdminDeleteUser',

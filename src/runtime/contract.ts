@@ -60,12 +60,21 @@ export const HEALTH_CLIENT = {
 /** The authenticated health route: authorizer → STS AssumeRole + TagSession → DynamoDB, per dependency. */
 export const HEALTH_DEEP_PATH = '/health/deep';
 
-/** Context the authorizer returns to API Gateway, which passes it to the API as `requestContext.authorizer`. */
+/** Who the caller is, from a verified token's claims. */
 export interface TenantContext {
   tenantId: string;
   userId: string;
   role: Role;
   tier: Tier;
+}
+
+/**
+ * Context the authorizer returns to API Gateway, which passes it to the API as `requestContext.authorizer`:
+ * the tenant context plus the token's `exp` (epoch seconds). API Gateway reuses a cached Allow for its whole
+ * TTL whatever the token's `exp`, so the API refuses the request itself once `exp` has passed.
+ */
+export interface AuthorizerContext extends TenantContext {
+  exp: number;
 }
 
 /**
@@ -100,7 +109,7 @@ export const ENV = {
   jwksUri: 'JWT_JWKS_URI',
   /** App client id of the health client (client credentials), whose access tokens reach the deep health check (authorizer). */
   healthClientId: 'HEALTH_CLIENT_ID',
-  /** Seconds a verified token stays cached in the authorizer (authorizer; default 300, max 3600). */
+  /** Seconds a verified token stays cached in the authorizer (authorizer; default 300, 0 = none, max 3600). */
   authCacheSeconds: 'AUTH_CACHE_SECONDS',
   /** Tenant id whose `operator` users run the platform (authorizer, API; default `platform`). */
   platformTenantId: 'PLATFORM_TENANT_ID',
@@ -118,6 +127,12 @@ export const ENV = {
   idempotencyTtlSeconds: 'IDEMPOTENCY_TTL_SECONDS',
   /** Seconds the API caches a tenant's status (API; default 30; 0 = read every request). */
   tenantCacheSeconds: 'TENANT_CACHE_SECONDS',
+  /**
+   * Seconds the API reuses a user's membership (their user record: present, and its role) before reading it
+   * again (API; default 10, at most 60; 0 = read every request). Bounds how long a removed or demoted user
+   * keeps their old access.
+   */
+  membershipCacheSeconds: 'MEMBERSHIP_CACHE_SECONDS',
   /** ARN of the Secrets Manager secret holding the usage-key HMAC key (authorizer, API; cloud). */
   usageKeySecretArn: 'USAGE_KEY_SECRET_ARN',
   /** ARN of the secret whose value is the platform tenant's API key (authorizer; cloud). */

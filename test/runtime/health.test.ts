@@ -180,7 +180,8 @@ describe('the isolation step', () => {
         tenantCacheSeconds: 0,
         platformTenantId: 'platform',
       });
-      const caller = { tenantId: HEALTH_TENANT_ID, userId: 'health', role: 'viewer', tier: 'basic' };
+      const exp = Math.floor(Date.now() / 1000) + 300;
+      const caller = { tenantId: HEALTH_TENANT_ID, userId: 'health', role: 'viewer', tier: 'basic', exp };
       const res = await api({
         httpMethod: 'GET',
         path: '/health/deep',

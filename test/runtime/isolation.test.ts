@@ -86,8 +86,6 @@ beforeAll(async () => {
   alphaAdminId = (await onboard(server, operator, 'alpha', 'basic')).adminUserId;
   bravoAdminId = (await onboard(server, operator, 'bravo', 'standard')).adminUserId;
   alphaAdmin = await server.mintToken({ tenantId: 'alpha', role: 'admin', userId: alphaAdminId });
-  alphaMember = await server.mintToken({ tenantId: 'alpha', role: 'member' });
-  alphaViewer = await server.mintToken({ tenantId: 'alpha', role: 'viewer' });
   bravoAdmin = await server.mintToken({
     tenantId: 'bravo',
     role: 'admin',
@@ -112,10 +110,16 @@ beforeAll(async () => {
   alphaItem = String(created.json.id);
   const page = await call(server, 'GET', '/items?limit=1', { token: bravoAdmin });
   bravoCursor = String(page.json.nextCursor);
-  await call(server, 'POST', '/users', {
-    token: alphaAdmin,
-    body: { email: 'second@alpha.test', role: 'viewer' },
-  });
+  // Tokens of invited users: the API serves only users with a record in their tenant.
+  for (const [email, role] of [
+    ['second@alpha.test', 'viewer'],
+    ['member@alpha.test', 'member'],
+  ] as const) {
+    const invited = await call(server, 'POST', '/users', { token: alphaAdmin, body: { email, role } });
+    const token = await server.mintToken({ tenantId: 'alpha', role, userId: String(invited.json.userId) });
+    if (role === 'viewer') alphaViewer = token;
+    else alphaMember = token;
+  }
   const users = await call(server, 'GET', '/users?limit=1', { token: alphaAdmin });
   alphaUsersCursor = String(users.json.nextCursor);
   await call(server, 'POST', '/items', {
@@ -204,7 +208,11 @@ const CASES: AttackCase[] = [
     status: 200,
     check: (res) => {
       const users = res.json.users as { userId: string; email: string }[];
-      expect(users.map((u) => u.email).sort()).toEqual(['admin@alpha.test', 'second@alpha.test']);
+      expect(users.map((u) => u.email).sort()).toEqual([
+        'admin@alpha.test',
+        'member@alpha.test',
+        'second@alpha.test',
+      ]);
     },
   },
   // Tenant id smuggled in query, headers, body, path.

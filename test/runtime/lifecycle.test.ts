@@ -215,17 +215,18 @@ describe('gateway', () => {
   });
 
   it('mints tokens for other processes on /_dev/token, and validates the request', async () => {
-    const ok = await fetch(`${server.url}/_dev/token`, {
-      method: 'POST',
-      body: JSON.stringify({ tenantId: 'shop', role: 'viewer' }),
-    });
+    const devToken = (body: unknown) =>
+      fetch(`${server.url}/_dev/token`, { method: 'POST', body: JSON.stringify(body) });
+    // Without a userId: the tenant's first user with that role (the API serves only users it has).
+    const ok = await devToken({ tenantId: 'shop', role: 'admin' });
     const { token } = (await ok.json()) as { token: string };
     expect((await call(server, 'GET', '/items?limit=1', { token })).status).toBe(200);
-    const bad = await fetch(`${server.url}/_dev/token`, {
-      method: 'POST',
-      body: JSON.stringify({ tenantId: 'shop', role: 'root' }),
-    });
-    expect(bad.status).toBe(400);
+    const nobody = await devToken({ tenantId: 'shop', role: 'viewer' });
+    expect(nobody.status).toBe(400);
+    expect(((await nobody.json()) as { error: { message: string } }).error.message).toMatch(
+      /Tenant shop has no viewer user/,
+    );
+    expect((await devToken({ tenantId: 'shop', role: 'root' })).status).toBe(400);
   });
 
   it('answers unknown methods with 405 and an Allow header', async () => {

@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { HEALTH_TENANT_ID, type TenantContext, type Tier } from '../contract';
+import { type AuthorizerContext, HEALTH_TENANT_ID, type TenantContext, type Tier } from '../contract';
 import { CursorSigner } from '../cursor';
 import type { TenantClients } from '../data/tenant-clients';
 import { TenantStore } from '../data/tenants';
@@ -16,6 +16,7 @@ import type { UsagePlanRegistry } from '../usage-plans/registry';
 import { callerFromEvent } from './context';
 import { corsOriginAllowed } from './cors';
 import { HANDLERS } from './handlers';
+import { effectiveRole, Memberships } from './membership';
 import { matchRoute, type RouteSpec } from './routes';
 
 export interface ApiDeps {
@@ -31,6 +32,12 @@ export interface ApiDeps {
   idempotencyTtlSeconds: number;
   /** How long a tenant's status is reused before reading it again (0: every request). */
   tenantCacheSeconds: number;
+  /**
+   * How long a user's membership (their record and its role) is reused before reading it again (0: every
+   * request): the longest a removed or demoted user keeps the old access on another API instance.
+   * @default 10
+   */
+  membershipCacheSeconds?: number;
   platformTenantId: string;
   /**
    * The console origins (`CORS_ALLOW_ORIGIN`, see `corsOriginAllowed`). Responses to requests from one of
@@ -47,13 +54,18 @@ export interface HandlerInput {
   event: APIGatewayProxyEvent;
   route: RouteSpec;
   params: Record<string, string>;
-  /** Present on every route except public ones. */
+  /**
+   * Present on every route except public ones. On tenant routes, `role` is the effective one: the lower of
+   * the token's and the user record's.
+   */
   caller: TenantContext;
   /** The caller's tenant record and a client scoped to it, on tenant-scoped routes. */
   tenant: Tenant;
   db: DynamoDBDocumentClient;
   deps: ApiDeps;
   cursor: CursorSigner;
+  /** Membership cache of this instance; the user routes make it forget what they change. */
+  memberships: Memberships;
   now: Date;
 }
 
@@ -64,6 +76,9 @@ export function createApiHandler(deps: ApiDeps) {
   const obs = deps.obs ?? observability('fastish-api');
   const clock = deps.now ?? (() => new Date());
   const tenantCache = new Map<string, { tenant: Tenant | undefined; until: number }>();
+  const memberships = new Memberships(deps.tableName, deps.membershipCacheSeconds ?? 10, () =>
+    clock().getTime(),
+  );
   let signer: Promise<CursorSigner> | undefined;
 
   async function loadTenant(
@@ -95,11 +110,12 @@ export function createApiHandler(deps: ApiDeps) {
     const now = clock();
     signer ??= deps.cursorKey().then((key) => new CursorSigner(key));
     const cursor = await signer;
-    const base = { event, route, params, deps, cursor, now };
+    const base = { event, route, params, deps, cursor, memberships, now };
     if (route.access === 'public') {
       return HANDLERS[route.operationId]({ ...base } as HandlerInput);
     }
-    const caller = callerOrThrow(event);
+    const token = callerOrThrow(event, now);
+    const { exp: _exp, ...caller } = token;
     // The synthetic health tenant reaches health routes only, and only it does (its gateway policy already
     // allows nothing else; this holds even if that policy were wrong).
     const health = caller.tenantId === HEALTH_TENANT_ID;
@@ -108,11 +124,19 @@ export function createApiHandler(deps: ApiDeps) {
       throw new ApiError('forbidden', 'Your role cannot do this');
     if (!route.tenantScoped) return HANDLERS[route.operationId]({ ...base, caller } as HandlerInput);
     const db = await deps.clients.forTenant(caller.tenantId);
-    const tenant = await loadTenant(caller.tenantId, db, now);
+    const [stored, tenant] = await Promise.all([
+      memberships.role(db, caller.tenantId, caller.userId),
+      loadTenant(caller.tenantId, db, now),
+    ]);
+    // A removed user's token is revoked (401, as for an invalid token); they learn nothing about the tenant.
+    if (!stored) throw new ApiError('unauthorized', 'This session is no longer valid; sign in again');
+    const role = effectiveRole(caller.role, stored);
+    if (!role || !(route.access as readonly string[]).includes(role))
+      throw new ApiError('forbidden', 'Your role cannot do this');
     if (!tenant) throw new ApiError('forbidden', 'Unknown tenant');
     if (tenant.status !== 'active') throw new ApiError('tenant_suspended', `Tenant is ${tenant.status}`);
     await new UsageStore(db, deps.tableName, caller.tenantId).countRequest(now, deps.quotas[tenant.tier]);
-    return HANDLERS[route.operationId]({ ...base, caller, tenant, db });
+    return HANDLERS[route.operationId]({ ...base, caller: { ...caller, role }, tenant, db });
   }
 
   return async (event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> => {
@@ -165,8 +189,13 @@ export function withCors(
   };
 }
 
-function callerOrThrow(event: APIGatewayProxyEvent): TenantContext {
+/**
+ * The authorizer's context, refused once the token's `exp` has passed: API Gateway serves a cached Allow
+ * for its whole TTL, past the token's expiry, so this is where expiry holds on every request.
+ */
+function callerOrThrow(event: APIGatewayProxyEvent, now: Date): AuthorizerContext {
   const caller = callerFromEvent(event);
   if (!caller) throw new ApiError('unauthorized', 'No verified identity');
+  if (now.getTime() >= caller.exp * 1000) throw new ApiError('unauthorized', 'The token has expired');
   return caller;
 }

@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { TenantRole } from '../contract';
 import { UserStore } from '../data/users';
 import { DirectoryUserExists } from '../directory';
 import { ApiError } from '../errors';
@@ -13,13 +16,17 @@ function store(input: HandlerInput): UserStore {
 }
 
 /** Directory errors other than "exists" are the directory's fault, not the client's. */
+function directoryError(err: unknown): ApiError {
+  if (err instanceof DirectoryUserExists)
+    return new ApiError('already_exists', 'A user with this e-mail exists');
+  return new ApiError('directory_unavailable', 'The user directory failed; retry');
+}
+
 async function directoryCall<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (err) {
-    if (err instanceof DirectoryUserExists)
-      throw new ApiError('already_exists', 'A user with this e-mail exists');
-    throw new ApiError('directory_unavailable', 'The user directory failed; retry');
+    throw directoryError(err);
   }
 }
 
@@ -41,17 +48,30 @@ export const getUser: Handler = async (input) => {
   return json(200, user);
 };
 
+/**
+ * Creates the directory user, or, when the e-mail already belongs to a user of ANOTHER tenant, a fresh id
+ * for an invitation that reaches nobody: the admin gets the same 201 and the same record as for any new
+ * address, so inviting cannot tell whether an address is registered elsewhere. Nothing is merged (the other
+ * tenant's user stays as it was and its tokens name its own tenant) and nothing is lost: the record stays in
+ * this tenant's list like an invitation not yet accepted, and operators see the `InviteAddressInUse` metric
+ * and warning. An address already in the caller's own tenant is a 409: the admin can list those anyway.
+ */
+async function createDirectoryUser(input: HandlerInput, email: string, role: TenantRole) {
+  const tenantId = input.caller.tenantId;
+  try {
+    return await input.deps.directory.createUser({ tenantId, email, role, tier: input.tenant.tier });
+  } catch (err) {
+    if (!(err instanceof DirectoryUserExists) || err.tenantId === tenantId) throw directoryError(err);
+    input.deps.obs?.logger.warn('invited address belongs to another tenant', { tenantId });
+    input.deps.obs?.metrics.addMetric('InviteAddressInUse', MetricUnit.Count, 1);
+    return { userId: randomUUID() };
+  }
+}
+
 export const inviteUser: Handler = async (input) => {
   const body = parseBody(input.event, UserInvite);
   const email = body.email.toLowerCase();
-  const { userId } = await directoryCall(() =>
-    input.deps.directory.createUser({
-      tenantId: input.caller.tenantId,
-      email,
-      role: body.role,
-      tier: input.tenant.tier,
-    }),
-  );
+  const { userId } = await createDirectoryUser(input, email, body.role);
   try {
     const user = await store(input).create(userId, email, body.role, input.now);
     return json(201, user, { location: `/users/${userId}` });
@@ -67,6 +87,7 @@ export const changeUserRole: Handler = async (input) => {
   const userId = input.params.userId as string;
   if (userId === input.caller.userId) throw new ApiError('conflict', 'Admins cannot change their own role');
   const user = await store(input).setRole(userId, body.role, input.now);
+  input.memberships.forget(input.caller.tenantId, userId);
   await directoryCall(() => input.deps.directory.setRole(userId, body.role));
   return json(200, user);
 };
@@ -80,5 +101,6 @@ export const removeUser: Handler = async (input) => {
   if (!(await users.get(userId))) throw new ApiError('not_found', 'User not found');
   await directoryCall(() => input.deps.directory.deleteUser(userId));
   await users.delete(userId);
+  input.memberships.forget(input.caller.tenantId, userId);
   return noContent();
 };

@@ -253,6 +253,8 @@ export class WebappStack extends FastishStack {
         sid: 'ManageTenantUsers',
         actions: [
           'cognito-idp:AdminCreateUser',
+          // Which tenant an existing e-mail belongs to, so an invite answers alike when another tenant has it.
+          'cognito-idp:AdminGetUser',
           'cognito-idp:AdminUpdateUserAttributes',
           'cognito-idp:AdminUserGlobalSignOut',
           'cognito-idp:AdminDeleteUser',
