@@ -17,7 +17,11 @@ type Resource = {
 };
 type Tpl = { Resources: Record<string, Resource> };
 
+const ZONE = { hostedZone: 'apps.acme.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' };
+
 let json: Tpl;
+/** The same platform with a hosted zone. */
+let zoned: Tpl;
 let retentionDays: number | undefined;
 
 beforeAll(() => {
@@ -26,6 +30,9 @@ beforeAll(() => {
   const { app, stack } = buildEksStack(platform);
   app.synth();
   json = Template.fromStack(stack).toJSON() as Tpl;
+  const withZone = buildEksStack(eksPlatform(ZONE));
+  withZone.app.synth();
+  zoned = Template.fromStack(withZone.stack).toJSON() as Tpl;
 });
 
 const ofType = (type: string) => Object.entries(json.Resources).filter(([, r]) => r.Type === type);
@@ -97,5 +104,48 @@ describe('system node group', () => {
       .replace('{version}', version);
     expect(release).toBe(`{{resolve:ssm:${parameter}}}`);
     expect(ng?.Properties?.AmiType).toBe('BOTTLEROCKET_ARM_64');
+  });
+});
+
+describe('certificates', () => {
+  type Issuer = { kind: string; spec?: { acme?: { solvers?: Record<string, unknown>[] } } };
+  const issuers = (t: Tpl) =>
+    manifestsOf(t as never)
+      .flatMap((m) => m.docs)
+      .filter((d) => d.kind === 'ClusterIssuer' || d.kind === 'Issuer') as unknown as Issuer[];
+  const solvers = (t: Tpl) => issuers(t).flatMap((i) => i.spec?.acme?.solvers ?? []);
+
+  it('never solve ACME HTTP-01 (through the ALB controller it cannot work)', () => {
+    for (const t of [json, zoned]) expect(solvers(t).filter((s) => 'http01' in s)).toEqual([]);
+    // Without a zone there is nothing to solve DNS-01 in, so no ACME issuer at all.
+    expect(solvers(json)).toEqual([]);
+  });
+
+  it('solve DNS-01 in the configured zone only, with a role that may change only that zone', () => {
+    const all = solvers(zoned);
+    expect(all.length).toBeGreaterThan(0);
+    for (const s of all) {
+      expect(s).toMatchObject({
+        selector: { dnsZones: [ZONE.hostedZone] },
+        dns01: { route53: { hostedZoneID: ZONE.hostedZoneId } },
+      });
+    }
+  });
+
+  it('give public ALBs an ACM certificate for the zone, validated by DNS in it', () => {
+    const certs = Object.values(zoned.Resources).filter(
+      (r) => r.Type === 'AWS::CertificateManager::Certificate',
+    );
+    expect(certs.map((c) => c.Properties)).toEqual([
+      expect.objectContaining({
+        DomainName: ZONE.hostedZone,
+        SubjectAlternativeNames: [`*.${ZONE.hostedZone}`],
+        ValidationMethod: 'DNS',
+        DomainValidationOptions: expect.arrayContaining([
+          { DomainName: ZONE.hostedZone, HostedZoneId: ZONE.hostedZoneId },
+        ]),
+      }),
+    ]);
+    expect(ofType('AWS::CertificateManager::Certificate')).toEqual([]);
   });
 });

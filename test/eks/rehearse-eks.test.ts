@@ -6,6 +6,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import '../../src/stacks/register';
 import { type RehearsalReport, type RehearsalStack, rehearseAssembly } from '../../src/rehearse';
+import { authorize, type Call } from '../../src/rehearse/calls';
+import { distinctStacks } from '../../src/rehearse/context';
+import { loadEvaluator } from '../../src/rehearse/evaluator';
+import { World } from '../../src/rehearse/world';
 import { dropAction, mutate, synthesizeStacks } from '../rehearse/fixture';
 import { eksPlatform } from './fixture';
 
@@ -17,6 +21,17 @@ const GRAFANA = {
 
 let stacks: RehearsalStack[];
 let report: RehearsalReport;
+/** Every stack deployed: the roles and policies the must-deny paths are evaluated against. */
+let world: World;
+const roleArn = (suffix: string) => {
+  const arn = [...world.roles.keys()].find((a) => a.includes(`:role/acme-prod-${suffix}-`));
+  if (!arn) throw new Error(`no role acme-prod-${suffix}-*`);
+  return arn;
+};
+async function allowed(call: Omit<Call, 'phase' | 'step'>): Promise<boolean> {
+  return (await authorize(world, await loadEvaluator(), { phase: 'runtime', step: 'must-deny', ...call }))
+    .allowed;
+}
 
 const callsOf = (r: RehearsalReport, phase: string) => r.phases.find((p) => p.name === phase)?.calls ?? [];
 /**
@@ -31,6 +46,8 @@ const bottlerocketRead = (r: RehearsalReport) =>
 beforeAll(async () => {
   stacks = synthesizeStacks(eksPlatform({ ...ZONE, grafanaCloud: GRAFANA }));
   report = await rehearseAssembly(stacks);
+  world = new World();
+  for (const s of distinctStacks(stacks)) world.deploy(s);
 }, 600_000);
 
 describe('rehearsal of the EKS platform', () => {
@@ -55,5 +72,27 @@ describe('rehearsal of the EKS platform', () => {
     const reads = bottlerocketRead(r);
     expect(reads.length).toBe(1);
     expect(reads[0]?.allowed).toBe(false);
+  });
+});
+
+describe('cert-manager DNS-01 role', () => {
+  const txt = (zoneId: string) => ({
+    action: 'route53:ChangeResourceRecordSets',
+    resource: `arn:aws:route53:::hostedzone/${zoneId}`,
+    context: {
+      'route53:ChangeResourceRecordSetsActions': ['UPSERT'],
+      'route53:ChangeResourceRecordSetsRecordTypes': ['TXT'],
+      'route53:ChangeResourceRecordSetsNormalizedRecordNames': [`_acme-challenge.${ZONE.hostedZone}`],
+    },
+  });
+
+  it('may change records in the configured zone', async () => {
+    expect(await allowed({ principal: roleArn('eks-cert-manager'), ...txt(ZONE.hostedZoneId) })).toBe(true);
+  });
+
+  it('may not change records in any other zone', async () => {
+    expect(await allowed({ principal: roleArn('eks-cert-manager'), ...txt('Z9999999999OTHERZONE') })).toBe(
+      false,
+    );
   });
 });

@@ -238,10 +238,11 @@ export interface AcmeIssuerOptions {
   readonly name: string;
   readonly server: string;
   readonly email: string;
-  /** DNS-01 through Route 53 in this zone (cert-manager's Pod Identity role); otherwise HTTP-01. */
-  readonly route53?: { readonly hostedZoneId: string; readonly region: string; readonly zoneName: string };
-  /** Ingress class serving HTTP-01 challenges. */
-  readonly http01IngressClass: string;
+  /**
+   * DNS-01 through Route 53 in this zone (cert-manager's Pod Identity role). There is no HTTP-01 solver: through
+   * the AWS Load Balancer Controller it would need an ALB per challenge, which ignores the solver's class.
+   */
+  readonly route53: { readonly hostedZoneId: string; readonly region: string; readonly zoneName: string };
 }
 
 export function acmeClusterIssuer(o: AcmeIssuerOptions): K8sObject {
@@ -254,14 +255,12 @@ export function acmeClusterIssuer(o: AcmeIssuerOptions): K8sObject {
         server: o.server,
         email: o.email,
         privateKeySecretRef: { name: `${o.name}-account-key` },
-        solvers: o.route53
-          ? [
-              {
-                selector: { dnsZones: [o.route53.zoneName] },
-                dns01: { route53: { region: o.route53.region, hostedZoneID: o.route53.hostedZoneId } },
-              },
-            ]
-          : [{ http01: { ingress: { class: o.http01IngressClass } } }],
+        solvers: [
+          {
+            selector: { dnsZones: [o.route53.zoneName] },
+            dns01: { route53: { region: o.route53.region, hostedZoneID: o.route53.hostedZoneId } },
+          },
+        ],
       },
     },
   };

@@ -1,9 +1,11 @@
 import { KubectlV34Layer } from '@aws-cdk/lambda-layer-kubectl-v34';
 import { Fn } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import type { Construct } from 'constructs';
 import { acknowledge } from '../../checks/acknowledgements';
 import type { TeamRole } from '../../config';
@@ -69,8 +71,13 @@ export class EksStack extends FastishStack {
   readonly internalIngressClass = AlbController.INTERNAL_CLASS;
   /** IngressClass of internet-facing ALBs (WAF attached). */
   readonly publicIngressClass = AlbController.PUBLIC_CLASS;
-  /** cert-manager ClusterIssuer for Let's Encrypt certificates. */
-  readonly clusterIssuer = CertManager.ISSUER;
+  /** cert-manager ClusterIssuer for Let's Encrypt certificates (DNS-01); only with a hosted zone. */
+  readonly clusterIssuer?: string;
+  /**
+   * ACM certificate for `<hostedZone>` and `*.<hostedZone>` (DNS-validated in the zone): ALB listeners serve
+   * ACM certificates only, and the load balancer controller finds it by the Ingress host names.
+   */
+  readonly publicCertificate?: acm.Certificate;
   /** Last platform component installed; workload manifests and charts should depend on it. */
   readonly platformReady: Construct;
 
@@ -200,11 +207,28 @@ export class EksStack extends FastishStack {
       chart: v.charts.certManager,
       email: settings.letsEncryptEmail ?? `hostmaster@${props.platform.organization.domain}`,
       hostedZone: zone,
-      http01IngressClass: AlbController.PUBLIC_CLASS,
       roleName: n.roleName('eks-cert-manager'),
       dependsOn: [this.albController.chart],
     });
     let last: Construct = this.certManager.chart;
+    if (zone) {
+      this.clusterIssuer = CertManager.ISSUER;
+      this.publicCertificate = new acm.Certificate(this, 'PublicCertificate', {
+        domainName: zone.name,
+        subjectAlternativeNames: [`*.${zone.name}`],
+        validation: acm.CertificateValidation.fromDns(
+          route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', {
+            hostedZoneId: zone.id,
+            zoneName: zone.name,
+          }),
+        ),
+      });
+      this.publish(
+        'certificates/public-arn',
+        this.publicCertificate.certificateArn,
+        `ACM certificate for ${zone.name} and *.${zone.name} (public ALBs discover it by host)`,
+      );
+    }
 
     if (zone) {
       this.externalDns = new ExternalDns(this, 'Dns', {

@@ -13,9 +13,11 @@ export interface CertManagerProps {
   readonly chart: ChartVersion;
   /** ACME account e-mail. */
   readonly email: string;
-  /** Zone for DNS-01 challenges; without it the issuers solve HTTP-01 through `http01IngressClass`. */
+  /**
+   * Zone for DNS-01 challenges. Without one, no ACME issuer is created: cert-manager then serves namespaced
+   * issuers only (self-signed CAs such as Druid's), and public ALBs use ACM certificates.
+   */
   readonly hostedZone?: { readonly name: string; readonly id: string };
-  readonly http01IngressClass: string;
   readonly roleName: string;
   readonly dependsOn?: readonly Construct[];
 }
@@ -23,14 +25,17 @@ export interface CertManagerProps {
 const TOLERATIONS = [{ key: 'CriticalAddonsOnly', operator: 'Exists' as const }];
 
 /**
- * cert-manager (CRDs kept on uninstall) and two Let's Encrypt ClusterIssuers, `letsencrypt` and
- * `letsencrypt-staging`. With a hosted zone, challenges are DNS-01 through Route 53 with a Pod Identity
- * role limited to that zone; otherwise HTTP-01 through the public ALB class.
+ * cert-manager (CRDs kept on uninstall) and, with a hosted zone, two Let's Encrypt ClusterIssuers,
+ * `letsencrypt` and `letsencrypt-staging`, solving DNS-01 through Route 53 with a Pod Identity role limited
+ * to that zone. Never HTTP-01: the AWS Load Balancer Controller ignores the solver's ingress class, would
+ * create an ALB per challenge, and an ALB cannot serve a certificate from a Kubernetes Secret anyway
+ * (ALB listeners take ACM certificates). cert-manager's certificates are for TLS that pods terminate.
  */
 export class CertManager extends Construct {
   static readonly ISSUER = 'letsencrypt';
   readonly chart: eks.HelmChart;
-  readonly issuers: eks.KubernetesManifest;
+  /** The ACME ClusterIssuers; absent without a hosted zone. */
+  readonly issuers?: eks.KubernetesManifest;
 
   constructor(scope: Construct, id: string, props: CertManagerProps) {
     super(scope, id);
@@ -84,17 +89,14 @@ export class CertManager extends Construct {
       timeout: HELM_TIMEOUT.atomic,
     });
     for (const dep of props.dependsOn ?? []) this.chart.node.addDependency(dep);
-    const route53 = props.hostedZone
-      ? { hostedZoneId: props.hostedZone.id, region: Aws.REGION, zoneName: props.hostedZone.name }
-      : undefined;
+    if (!props.hostedZone) return;
+    const route53 = {
+      hostedZoneId: props.hostedZone.id,
+      region: Aws.REGION,
+      zoneName: props.hostedZone.name,
+    };
     const issuer = (name: string, server: string) =>
-      acmeClusterIssuer({
-        name,
-        server,
-        email: props.email,
-        route53,
-        http01IngressClass: props.http01IngressClass,
-      });
+      acmeClusterIssuer({ name, server, email: props.email, route53 });
     this.issuers = props.cluster.addManifest(
       'ClusterIssuers',
       issuer(CertManager.ISSUER, 'https://acme-v02.api.letsencrypt.org/directory'),
