@@ -187,6 +187,7 @@ ${users.length > 0 ? `<ul class="users">${userButtons}</ul>` : '<p>No users yet:
 <form method="post">${hidden}<input type="hidden" name="operator" value="1">
 <button type="submit">Operator <span>${escapeHtml(this.options.platformTenantId)} · operator</span></button></form></section>
 <section aria-labelledby="custom-title"><h2 id="custom-title">Any identity</h2>
+<p class="small">As in the cloud, tenant data is served only to users the tenant has invited: any other identity is refused there.</p>
 <form method="post" class="custom">${hidden}<input type="hidden" name="custom" value="1">
 <label for="tenant">Tenant id</label><input id="tenant" name="tenant" required pattern="[a-z0-9][a-z0-9-]{1,38}[a-z0-9]">
 <label for="role">Role</label><select id="role" name="role">${roleOptions}</select>
