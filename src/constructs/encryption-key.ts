@@ -1,4 +1,5 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
@@ -22,4 +23,26 @@ export class EncryptionKey extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
   }
+}
+
+/**
+ * Lets CloudWatch Logs of this account and region use the key, only for log groups of this account
+ * (the encryption context CloudWatch Logs sends names the log group): no other service or account can
+ * have CloudWatch Logs use it on their behalf.
+ */
+export function allowCloudWatchLogs(key: kms.IKey): void {
+  const { region, account, partition } = Stack.of(key);
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'CloudWatchLogsOfThisAccount',
+      principals: [new iam.ServicePrincipal(`logs.${region}.amazonaws.com`)],
+      actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: {
+        ArnLike: {
+          'kms:EncryptionContext:aws:logs:arn': `arn:${partition}:logs:${region}:${account}:log-group:*`,
+        },
+      },
+    }),
+  );
 }

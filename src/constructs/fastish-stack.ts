@@ -1,4 +1,5 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { EnvironmentModel, PlatformModel } from '../config';
 import { teamOf } from '../config';
@@ -61,6 +62,14 @@ export class FastishStack extends Stack {
       architecture: props.architecture,
       extra: props.platform.tags,
     });
+    if ((props.deployedBy ?? 'bootstrap-roles') === 'bootstrap-roles') {
+      // Every role a workload stack creates carries the environment's boundary: the execution role may
+      // create no role without it (see the bootstrap stack's WorkloadBoundary).
+      const boundary = `arn:${this.partition}:iam::${env.account}:policy/${env.naming.boundaryPolicyName()}`;
+      iam.PermissionsBoundary.of(this).apply(
+        iam.ManagedPolicy.fromManagedPolicyArn(this, 'WorkloadBoundary', boundary),
+      );
+    }
   }
 
   /** Zones come from config: synth never asks AWS. */

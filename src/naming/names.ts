@@ -59,6 +59,11 @@ export class Naming {
     ]);
   }
 
+  /** The permissions boundary every role of a workload stack carries (account-global, so region too). */
+  boundaryPolicyName(): string {
+    return fitName('iamPolicy', ['fastish', this.context.qualifier, 'boundary', this.context.region]);
+  }
+
   bootstrapBucketName(): string {
     return fitName('s3Bucket', [
       'fastish',

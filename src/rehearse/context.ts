@@ -39,6 +39,26 @@ export class RehearsalContext {
   }
 
   /**
+   * Who runs `fastish deploy` in an account once the bootstrap is in place: the role tagged
+   * `fastish:deploys` (the deployment roles trust it by name). Without one, nobody could deploy: a
+   * blocker, and the account administrator stands in so the rest of the rehearsal still runs.
+   */
+  deployOperator(account: string, phase: PhaseName, step: string): string {
+    const tagged = [...this.world.roles.values()].find(
+      (r) => r.account === account && r.tags[OPERATOR_TAG] === 'true',
+    );
+    if (tagged) return tagged.arn;
+    if (!this.operators.has(account)) {
+      this.finding(
+        phase,
+        step,
+        `no role tagged ${OPERATOR_TAG}=true in account ${account}: nobody may deploy`,
+      );
+    }
+    return this.operator(account);
+  }
+
+  /**
    * The person running the deploy in an account: an administrator of that account (a bootstrap stack
    * creates IAM roles, which needs administrator rights; docs/operations.md says so). Not created by
    * Fastish, so it is added to the world as the operator brings it.
@@ -65,6 +85,9 @@ export class RehearsalContext {
     return arn;
   }
 }
+
+/** The tag marking the role that deploys by hand (the platform team's admin role). */
+export const OPERATOR_TAG = 'fastish:deploys';
 
 /** Stage copies only: a stack the pipeline also carries (same account, region, name) counts once. */
 export function distinctStacks(stacks: readonly RehearsalStack[]): RehearsalStack[] {

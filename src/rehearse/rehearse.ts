@@ -54,7 +54,8 @@ export async function rehearse(
     },
     deploy: async () => {
       for (const stack of staged.filter((s) => !isOperatorStack(s, stacks))) {
-        await toolkitDeploy(ctx, 'deploy', ctx.operator(stack.account), stack);
+        const operator = ctx.deployOperator(stack.account, 'deploy', `deploy ${stack.stackName}`);
+        await toolkitDeploy(ctx, 'deploy', operator, stack);
       }
     },
     pipeline: () => pipelinePhase(ctx),
@@ -75,4 +76,19 @@ export async function rehearse(
     denied: ctx.results.filter((c) => !c.allowed).length,
     findings: ctx.findings.length,
   };
+}
+
+/**
+ * The accounts as they stand once every stack is deployed (operator stacks first, each stack once),
+ * for evaluating boundaries: who may and may not do what in the deployed platform.
+ */
+export function deployedWorld(
+  stacks: readonly RehearsalStack[],
+  awsManagedPolicy?: ManagedPolicyLookup,
+): World {
+  const world = new World(awsManagedPolicy);
+  const distinct = distinctStacks(stacks);
+  for (const stack of distinct.filter((s) => isOperatorStack(s, stacks))) world.deploy(stack);
+  for (const stack of distinct.filter((s) => !isOperatorStack(s, stacks))) world.deploy(stack);
+  return world;
 }

