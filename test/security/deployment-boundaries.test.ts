@@ -3,6 +3,7 @@ import { authorize, awsManagedPolicies, deployedWorld, loadEvaluator, type World
 import { exampleModel } from '../checks/example';
 import { synthesizeStacks } from '../rehearse/fixture';
 import { type BoundaryCase, deploymentCases, OUTSIDER_ADMIN, workloadCases } from './deployment-cases';
+import { docBlock, renderCases } from './render';
 
 const model = exampleModel();
 const cases = [...deploymentCases(model), ...workloadCases(model)];
@@ -30,6 +31,11 @@ beforeAll(async () => {
   world = deployedWorld(synthesizeStacks(model), awsManagedPolicies());
   evaluate = await loadEvaluator();
   // The strongest outsiders: administrators of their own accounts.
+  it('are the table docs/security.md shows (UPDATE_DOCS=1 rewrites it)', () => {
+    const { current, expected } = docBlock('deployment', renderCases(cases));
+    expect(current).toBe(expected);
+  });
+
   for (const c of cases) {
     const account = c.principal.split(':')[4] ?? '';
     if (
@@ -67,6 +73,11 @@ describe('deployment and organization boundaries (IAM-evaluated over the synthes
   it(`has at least 30 paths, denials and the allows that keep the platform working`, () => {
     expect(cases.length).toBeGreaterThanOrEqual(30);
     expect(cases.filter((c) => c.expect === 'allow').length).toBeGreaterThan(3);
+  });
+
+  it('are the table docs/security.md shows (UPDATE_DOCS=1 rewrites it)', () => {
+    const { current, expected } = docBlock('deployment', renderCases(cases));
+    expect(current).toBe(expected);
   });
 
   for (const c of cases) {
