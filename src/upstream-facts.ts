@@ -45,7 +45,40 @@ export interface ChartFacts {
   readonly valuesKeys: readonly string[];
   /** Absent for charts whose pods call no AWS API. */
   readonly awsRegion?: AwsRegionFact;
+  /** ClusterRoles the chart labels for aggregation into Kubernetes' user-facing roles. */
+  readonly aggregatedRoles?: readonly AggregatedRoleFact[];
 }
+
+/** Kubernetes' user-facing ClusterRoles (`view`, `edit`, `admin`). */
+export type UserFacingRole = 'view' | 'edit' | 'admin';
+
+/** A chart's ClusterRole that Kubernetes aggregates into user-facing roles through its labels. */
+export interface AggregatedRoleFact {
+  readonly clusterRole: string;
+  readonly apiGroup: string;
+  readonly resources: readonly string[];
+  readonly verbs: readonly string[];
+  /** Per user-facing role: the values key that turns the aggregation label on, or `true` if always set. */
+  readonly aggregateTo: Readonly<Partial<Record<UserFacingRole, string | true>>>;
+}
+
+/**
+ * How Kubernetes builds its user-facing roles: each aggregates the ClusterRoles labelled
+ * `rbac.authorization.k8s.io/aggregate-to-<role>`, and `view` itself is labelled aggregate-to-edit, `edit`
+ * aggregate-to-admin, so what reaches `view` reaches `edit` and `admin` too.
+ */
+export const KUBERNETES_RBAC_FACTS = {
+  source: {
+    repository: 'kubernetes/kubernetes',
+    tag: 'master',
+    commit: '53f1b9d6f8de259644c05a25aa7ac8c6a67258e2',
+  } satisfies UpstreamSource,
+  path: 'plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go (clusterRoles: admin, edit, view)',
+  /** The user-facing roles whose aggregated rules each one also receives. */
+  includes: { view: [], edit: ['view'], admin: ['edit', 'view'] } as Readonly<
+    Record<UserFacingRole, readonly UserFacingRole[]>
+  >,
+};
 
 /** The AWS SDK for Go v2 reads the region from these env vars, in this order (then shared config, then IMDS). */
 const GO_SDK_V2_REGION_ENV = ['AWS_REGION', 'AWS_DEFAULT_REGION'] as const;
@@ -209,6 +242,38 @@ export const CHART_FACTS: Record<keyof typeof VERSIONS.eks.charts, ChartFacts> =
       'tolerations',
       'webhook.tolerations',
       'certController.tolerations',
+      'rbac.aggregateToView',
+      'rbac.aggregateToEdit',
+    ],
+    // templates/rbac.yaml (with processClusterStore, processPushSecret, processClusterPushSecret at their
+    // defaults, true): `<fullname>-view` and `<fullname>-edit`; the aggregate-to-admin label is unconditional.
+    aggregatedRoles: [
+      {
+        clusterRole: 'external-secrets-view',
+        apiGroup: 'external-secrets.io',
+        resources: [
+          'externalsecrets',
+          'secretstores',
+          'clustersecretstores',
+          'pushsecrets',
+          'clusterpushsecrets',
+        ],
+        verbs: ['get', 'watch', 'list'],
+        aggregateTo: { view: 'rbac.aggregateToView', edit: 'rbac.aggregateToEdit', admin: true },
+      },
+      {
+        clusterRole: 'external-secrets-edit',
+        apiGroup: 'external-secrets.io',
+        resources: [
+          'externalsecrets',
+          'secretstores',
+          'clustersecretstores',
+          'pushsecrets',
+          'clusterpushsecrets',
+        ],
+        verbs: ['create', 'delete', 'deletecollection', 'patch', 'update'],
+        aggregateTo: { edit: 'rbac.aggregateToEdit', admin: true },
+      },
     ],
     awsRegion: {
       regionInSpecOf: 'SecretStore',
@@ -235,9 +300,34 @@ export const CHART_FACTS: Record<keyof typeof VERSIONS.eks.charts, ChartFacts> =
       'alloy-metrics.enabled',
       'alloy-singleton.enabled',
       'alloy-logs.enabled',
+      // values.yaml: the annotation autodiscovery feature (default off); its subchart reads
+      // k8s.grafana.com/scrape and k8s.grafana.com/metrics.portNumber (K8S_MONITORING_DISCOVERY_FACTS).
+      'annotationAutodiscovery.enabled',
     ],
   },
 };
+
+/**
+ * When an External Secrets store or AWS generator reads with the controller's own credentials, and how a
+ * ClusterSecretStore limits who may use it (chart 0.20.4, the facts above).
+ */
+export const EXTERNAL_SECRETS_FACTS = {
+  source: CHART_FACTS.externalSecrets.source,
+  /**
+   * `auth` is a struct, not a pointer (`json:"auth,omitempty"`): a store with `auth: {}` or none both fall to
+   * the default credential chain, the controller's Pod Identity. Only these members bring other credentials.
+   */
+  awsAuthMembers: ['secretRef', 'jwt'],
+  /** Generators (generators.external-secrets.io) whose `spec.auth` has the same AWSAuth shape. */
+  awsGenerators: ['ecrauthorizationtokens', 'stssessiontokens'],
+  evidence: [
+    'apis/externalsecrets/v1/secretstore_aws_types.go: AWSProvider.Auth AWSAuth `json:"auth,omitempty"`; AWSAuth{SecretRef `json:"secretRef"`, JWTAuth `json:"jwt"`}',
+    "pkg/provider/aws/auth/auth.go constructCredsProvider: jwt → service-account token, secretRef → static keys, default → nil (config.LoadDefaultConfig: the pod's own credentials)",
+    'apis/generators/v1alpha1/types_ecr.go, types_sts.go: ECRAuthorizationTokenSpec / STSSessionTokenSpec Auth AWSAuth `json:"auth,omitempty"`, Role',
+    'pkg/provider/kubernetes/auth.go getAuth: without auth or authRef, "no auth provider given" (no ambient credentials)',
+    'pkg/controllers/secretstore/client_manager.go shouldProcessSecret: a ClusterSecretStore with conditions serves an ExternalSecret only if its namespace matches namespaces, namespaceSelector or namespaceRegexes',
+  ],
+} as const;
 
 /** Facts about the Helm binary aws-cdk-lib's kubectl handler runs (shipped in the kubectl layer). */
 export interface HelmFacts {

@@ -158,7 +158,10 @@ describe('Helm values', () => {
 
 /** Regions the controller reads from custom resources of one kind (the AWS parts of their specs). */
 function regionsInSpecs(kind: string): unknown[] {
-  const ofKind = docs.filter((d) => d.kind === kind);
+  // A ClusterSecretStore has the SecretStore's spec (the same provider types).
+  const ofKind = docs.filter(
+    (d) => d.kind === kind || (kind === 'SecretStore' && d.kind === 'ClusterSecretStore'),
+  );
   if (kind === 'SecretStore' || kind === 'ClusterSecretStore') {
     return ofKind.filter((d) => at(d, 'spec.provider.aws')).map((d) => at(d, 'spec.provider.aws.region'));
   }

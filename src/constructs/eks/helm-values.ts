@@ -105,6 +105,12 @@ export interface ExternalDnsValues {
 /** external-secrets/external-secrets */
 export interface ExternalSecretsValues {
   readonly installCRDs: boolean;
+  /**
+   * Whether the chart's ClusterRoles aggregate into `view` and `edit` (team read-only and developer roles).
+   * Off: with `edit`, any developer could create a store reading with the controller's identity. Its
+   * aggregate-to-admin label cannot be turned off; the admission policy covers team admins.
+   */
+  readonly rbac: { readonly aggregateToView: boolean; readonly aggregateToEdit: boolean };
   readonly serviceAccount: ServiceAccountValues;
   readonly tolerations: readonly Toleration[];
   readonly webhook: { readonly tolerations: readonly Toleration[] };
@@ -131,4 +137,6 @@ export interface K8sMonitoringValues {
   readonly 'alloy-metrics': { readonly enabled: boolean };
   readonly 'alloy-singleton': { readonly enabled: boolean };
   readonly 'alloy-logs': { readonly enabled: boolean };
+  /** Scrapes pods and services annotated `k8s.grafana.com/scrape` (Druid's Prometheus exporters). */
+  readonly annotationAutodiscovery: { readonly enabled: boolean };
 }

@@ -6,8 +6,8 @@
  * every manifest in the synthesized template against these schemas.
  */
 import type { IClusterIssuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer';
+import type { IClusterSecretStore } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ClusterSecretStore';
 import type { IExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
-import type { ISecretStore } from '@kubernetes-models/external-secrets/external-secrets.io/v1/SecretStore';
 import type { IEC2NodeClass } from '@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass';
 import type { INodePool } from '@kubernetes-models/karpenter/karpenter.sh/v1/NodePool';
 import type { IIngressClass } from 'kubernetes-models/networking.k8s.io/v1/IngressClass';
@@ -267,13 +267,26 @@ export function acmeClusterIssuer(o: AcmeIssuerOptions): K8sObject {
   return obj(issuer);
 }
 
-/** A namespaced SecretStore reading AWS Secrets Manager with the controller's Pod Identity credentials. */
-export function secretsManagerStore(name: string, ns: string, region: string): K8sObject {
-  const store: ISecretStore = {
+/**
+ * A ClusterSecretStore reading AWS Secrets Manager with the controller's own Pod Identity credentials, usable
+ * only by ExternalSecrets in `namespaces` (the controller checks the namespace of every ExternalSecret that
+ * references it). Cluster-scoped, so no namespace role can create or change it.
+ */
+export function clusterSecretsManagerStore(
+  name: string,
+  region: string,
+  namespaces: readonly string[],
+): K8sObject {
+  if (namespaces.length === 0)
+    throw new Error(`ClusterSecretStore ${name}: name the namespaces that may use it`);
+  const store: IClusterSecretStore = {
     apiVersion: 'external-secrets.io/v1',
-    kind: 'SecretStore',
-    metadata: { name, namespace: ns, labels: { ...MANAGED_BY } },
-    spec: { provider: { aws: { service: 'SecretsManager', region } } },
+    kind: 'ClusterSecretStore',
+    metadata: { name, labels: { ...MANAGED_BY } },
+    spec: {
+      provider: { aws: { service: 'SecretsManager', region } },
+      conditions: [{ namespaces: [...namespaces] }],
+    },
   };
   return obj(store);
 }
@@ -282,7 +295,7 @@ export function secretsManagerStore(name: string, ns: string, region: string): K
 export function externalSecret(
   name: string,
   ns: string,
-  store: string,
+  store: { readonly kind: 'SecretStore' | 'ClusterSecretStore'; readonly name: string },
   secretName: string,
   target: string,
 ): K8sObject {
@@ -292,7 +305,7 @@ export function externalSecret(
     metadata: { name, namespace: ns, labels: { ...MANAGED_BY } },
     spec: {
       refreshInterval: '1h',
-      secretStoreRef: { kind: 'SecretStore', name: store },
+      secretStoreRef: { kind: store.kind, name: store.name },
       target: { name: target, creationPolicy: 'Owner' },
       dataFrom: [{ extract: { key: secretName } }],
     },

@@ -7,7 +7,7 @@ import { acknowledge } from '../../checks/acknowledgements';
 import type { ChartVersion } from '../../versions';
 import type { ExternalSecrets } from './addons/external-secrets';
 import { HELM_TIMEOUT, type K8sMonitoringValues } from './helm-values';
-import { externalSecret, namespace, secretsManagerStore } from './manifests';
+import { clusterSecretsManagerStore, externalSecret, namespace } from './manifests';
 
 export interface GrafanaCloudObservabilityProps {
   readonly cluster: eks.Cluster;
@@ -70,17 +70,13 @@ export class GrafanaCloudObservability extends Construct {
 
     props.externalSecrets.grantRead(this.secret, props.secretKey);
 
+    // The store reads with the operator's identity, which may read this secret: only `monitoring` may use it.
+    const store = { kind: 'ClusterSecretStore' as const, name: 'grafana-cloud' };
     const sync = props.cluster.addManifest(
       'GrafanaCloudSecretSync',
       namespace(ns),
-      secretsManagerStore('aws-secrets-manager', ns, props.region),
-      externalSecret(
-        'grafana-cloud',
-        ns,
-        'aws-secrets-manager',
-        props.secretName,
-        GrafanaCloudObservability.K8S_SECRET,
-      ),
+      clusterSecretsManagerStore(store.name, props.region, [ns]),
+      externalSecret('grafana-cloud', ns, store, props.secretName, GrafanaCloudObservability.K8S_SECRET),
     );
     sync.node.addDependency(props.externalSecrets.chart);
     for (const dep of props.dependsOn ?? []) sync.node.addDependency(dep);
@@ -118,6 +114,7 @@ export class GrafanaCloudObservability extends Construct {
       'alloy-metrics': { enabled: true },
       'alloy-singleton': { enabled: true },
       'alloy-logs': { enabled: true },
+      annotationAutodiscovery: { enabled: true },
     };
     this.monitoring = props.cluster.addHelmChart('K8sMonitoring', {
       chart: props.chart.chart,

@@ -15,7 +15,7 @@ import {
 export type TeamLevel = 'admin' | 'developer' | 'read-only';
 
 /** Kubernetes ClusterRole each level is bound to inside its team's namespace. */
-export const LEVEL_CLUSTER_ROLES: Record<TeamLevel, string> = {
+export const LEVEL_CLUSTER_ROLES: Record<TeamLevel, 'admin' | 'edit' | 'view'> = {
   admin: 'admin',
   developer: 'edit',
   'read-only': 'view',
@@ -39,6 +39,9 @@ export interface TeamNamespacesProps {
   readonly dependsOn?: readonly Construct[];
 }
 
+/** Label of every team namespace (value: the team). */
+export const TEAM_NAMESPACE_LABEL = 'fastish.io/team';
+
 /** The Kubernetes group an access entry maps a team role to. */
 export function teamGroup(team: string, level: TeamLevel): string {
   return `fastish:${team}:${level}`;
@@ -61,7 +64,7 @@ export class TeamNamespaces extends Construct {
     for (const t of props.teams) {
       const ns = t.team;
       const objects: K8sObject[] = [
-        namespace(ns, { 'fastish.io/team': t.team }),
+        namespace(ns, { [TEAM_NAMESPACE_LABEL]: t.team }),
         resourceQuota(ns, props.quota),
         limitRange(ns),
         ...networkPolicies(ns, props.vpcCidr),

@@ -19,7 +19,7 @@ import { Karpenter, type NodePoolOptions } from '../../constructs/eks/karpenter'
 import { addPlatformNodePools } from '../../constructs/eks/nodepools';
 import { GrafanaCloudObservability } from '../../constructs/eks/observability';
 import { PodIdentityRole, type PodIdentityRoleProps } from '../../constructs/eks/pod-identity';
-import { TeamNamespaces } from '../../constructs/eks/teams';
+import { TEAM_NAMESPACE_LABEL, TeamNamespaces } from '../../constructs/eks/teams';
 import { EksVpc } from '../../constructs/eks/vpc';
 import { encryptLogGroups } from '../../constructs/encrypt-log-groups';
 import { EncryptionKey } from '../../constructs/encryption-key';
@@ -246,6 +246,7 @@ export class EksStack extends FastishStack {
       cluster: this.cluster,
       chart: v.charts.externalSecrets,
       roleName: n.roleName('eks-external-secrets'),
+      restrictedNamespaceLabel: TEAM_NAMESPACE_LABEL,
       dependsOn: [last],
     });
     last = this.externalSecrets.chart;
