@@ -73,10 +73,12 @@ export const VERSIONS = {
   /**
    * Apache Druid (`druid` architecture): the Druid image every node runs, the druid-operator chart that
    * reconciles the `Druid` custom resource (datainfrahq/druid-operator, CRD `druids.druid.apache.org/v1alpha1`),
-   * and the curl image of the Job that applies supervisor specs, rules and compaction configs.
+   * and the curl image of the Job that applies supervisor specs, rules and compaction configs. What each is
+   * trusted for at its pin (start script, conf layout, AWS SDK): `upstream-facts-druid.ts`.
    */
   druid: {
-    image: 'apache/druid:33.0.0',
+    /** 34.0.0: its AWS SDK for Java v1 (1.12.784) reads EKS Pod Identity; 33.0.0's (1.12.638) does not. */
+    image: 'apache/druid:34.0.0',
     /** Aurora PostgreSQL engine of the metadata store. */
     metadataEngine: '17.5',
     operatorChart: {
@@ -86,6 +88,14 @@ export const VERSIONS = {
     },
     /** curl-capable image for the Job that posts specs/rules to the coordinator (inside the VPC). */
     curlImage: 'curlimages/curl:8.11.1',
+    /** Kafka's CLI for the Job creating MSK topics; same kafka-clients release as Druid 34's Kafka extension. */
+    kafkaImage: 'apache/kafka:3.9.1',
+    /** MSK IAM SASL library (shadow jar, Maven Central), downloaded at pod start and checked by SHA-256. */
+    mskIamAuth: {
+      version: '2.3.2',
+      url: 'https://repo1.maven.org/maven2/software/amazon/msk/aws-msk-iam-auth/2.3.2/aws-msk-iam-auth-2.3.2-all.jar',
+      sha256: '746f7a331eb02fd92fcad43935a97ce3d219e5f8a97a643012b2bb14c9020011',
+    },
   },
 } as const;
 

@@ -144,7 +144,14 @@ export const datasourceSchema = z.strictObject({
         topic: z
           .string()
           .regex(/^[A-Za-z0-9._-]{1,249}$/)
-          .meta({ description: 'MSK topic' }),
+          .meta({ description: 'MSK topic (created by the stack: MSK Serverless never auto-creates topics)' }),
+        partitions: z
+          .number()
+          .int()
+          .min(1)
+          .max(2400)
+          .default(3)
+          .meta({ description: 'Partitions of the topic when the stack creates it (at least taskCount)' }),
       }),
       z.strictObject({
         type: z.literal('kinesis'),
@@ -357,7 +364,8 @@ export const druidSettings = z
       .meta({ description: 'Historical tiers; each gets its own NVMe NodePool' }),
     middleManager: z
       .strictObject({
-        ...nodeFields({ replicas: 2, cpu: 8, memoryMiB: 30_720, heapMiB: 256, directMemoryMiB: 128 }),
+        // 7 vCPU and 24 GiB fit an 8-vCPU, 32 GiB node after kube-reserved and DaemonSets (FST-DRUID1).
+        ...nodeFields({ replicas: 2, cpu: 7, memoryMiB: 24_576, heapMiB: 256, directMemoryMiB: 128 }),
         workerCapacity: z
           .number()
           .int()

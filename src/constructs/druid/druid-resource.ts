@@ -31,6 +31,20 @@ export const DRUID_NODE_TYPES = [
 ] as const;
 export type DruidNodeType = (typeof DRUID_NODE_TYPES)[number];
 
+/** druid-operator `AdditionalContainer` (`runAsInit: true` makes it an init container). */
+export interface AdditionalContainer {
+  readonly runAsInit: boolean;
+  readonly containerName: string;
+  readonly image: string;
+  readonly command: string[];
+  readonly args?: string[];
+  readonly resources: IIoK8sApiCoreV1ResourceRequirements;
+  /** The container's security context (the operator's JSON name). */
+  readonly securityContext: IIoK8sApiCoreV1SecurityContext;
+  readonly volumeMounts: IIoK8sApiCoreV1VolumeMount[];
+  readonly env?: IIoK8sApiCoreV1EnvVar[];
+}
+
 export interface DruidNodeSpec {
   readonly nodeType: DruidNodeType;
   readonly 'druid.port': number;
@@ -56,6 +70,8 @@ export interface DruidNodeSpec {
   readonly terminationGracePeriodSeconds?: number;
   /** Per-node service account (operator v1.3+), so each Druid service gets its own Pod Identity role. */
   readonly serviceAccountName?: string;
+  /** Appended to the cluster's additional containers. */
+  readonly additionalContainer?: AdditionalContainer[];
 }
 
 export interface DruidSpec {
@@ -75,6 +91,7 @@ export interface DruidSpec {
   readonly podLabels?: Record<string, string>;
   readonly podAnnotations?: Record<string, string>;
   readonly services?: IIoK8sApiCoreV1Service[];
+  readonly additionalContainer?: AdditionalContainer[];
   readonly deleteOrphanPvc?: boolean;
   /** Operator-provided liveness/readiness/startup probes. */
   readonly defaultProbes?: boolean;
@@ -147,41 +164,87 @@ export function validateDruidResource(resource: DruidResource, where: string): v
   const spec = resource.spec;
   for (const [key, node] of Object.entries(spec.nodes)) {
     const at = `${where}: Druid node "${key}"`;
+    const pod = podOf(spec, key, node);
     try {
-      new Pod({
-        metadata: { name: key, labels: { ...spec.podLabels, ...node.podLabels } },
-        spec: {
-          serviceAccountName: node.serviceAccountName ?? spec.serviceAccount,
-          securityContext: spec.securityContext,
-          nodeSelector: node.nodeSelector,
-          tolerations: node.tolerations,
-          affinity: node.affinity,
-          terminationGracePeriodSeconds: node.terminationGracePeriodSeconds,
-          volumes: [...(spec.volumes ?? []), ...(node.volumes ?? [])],
-          containers: [
-            {
-              name: 'druid',
-              image: spec.image,
-              env: [...(spec.env ?? []), ...(node.env ?? [])],
-              resources: node.resources,
-              volumeMounts: [...(spec.volumeMounts ?? []), ...(node.volumeMounts ?? [])],
-              securityContext: spec.containerSecurityContext,
-              readinessProbe: node.readinessProbe,
-              livenessProbe: node.livenessProbe,
-              ports: [{ containerPort: node['druid.port'] }],
-            },
-          ],
-        },
-      }).validate();
+      pod.validate();
       for (const svc of [...(spec.services ?? []), ...(node.services ?? [])]) {
         new Service({ ...svc, metadata: svc.metadata ?? { name: key } }).validate();
       }
     } catch (err) {
       throw new Error(`${at}: ${(err as Error).message}`);
     }
-    const mounts = new Set([...(spec.volumes ?? []), ...(node.volumes ?? [])].map((v) => v.name));
-    for (const m of [...(spec.volumeMounts ?? []), ...(node.volumeMounts ?? [])]) {
-      if (!mounts.has(m.name)) throw new Error(`${at}: volumeMount "${m.name}" has no volume`);
+    const volumes = new Set((pod.spec?.volumes ?? []).map((v) => v.name));
+    const containers = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
+    for (const c of containers) {
+      const paths = new Set<string>();
+      for (const m of c.volumeMounts ?? []) {
+        if (!volumes.has(m.name)) throw new Error(`${at}: volumeMount "${m.name}" has no volume`);
+        if (paths.has(m.mountPath)) throw new Error(`${at}: two volumes mount at ${m.mountPath}`);
+        paths.add(m.mountPath);
+      }
     }
   }
+}
+
+/**
+ * The pod the druid-operator would run for a node (controllers/druid/handler.go makePodSpec): its two
+ * config ConfigMap volumes, the node's env/annotations/security contexts replacing the cluster's, volumes,
+ * mounts, tolerations and additional containers appended, and `[startScript, nodeType]` as the command.
+ */
+export function podOf(spec: DruidSpec, key: string, node: DruidNodeSpec): Pod {
+  const additional = [...(spec.additionalContainer ?? []), ...(node.additionalContainer ?? [])].map((a) => ({
+    runAsInit: a.runAsInit,
+    container: {
+      name: a.containerName,
+      image: a.image,
+      command: a.command,
+      ...(a.args ? { args: a.args } : {}),
+      resources: a.resources,
+      securityContext: a.securityContext,
+      volumeMounts: a.volumeMounts,
+      ...(a.env ? { env: a.env } : {}),
+    },
+  }));
+  return new Pod({
+    metadata: {
+      name: key,
+      labels: { ...spec.podLabels, ...node.podLabels },
+      annotations: node.podAnnotations ?? spec.podAnnotations,
+    },
+    spec: {
+      serviceAccountName: node.serviceAccountName ?? spec.serviceAccount,
+      securityContext: spec.securityContext,
+      nodeSelector: node.nodeSelector,
+      tolerations: node.tolerations,
+      affinity: node.affinity,
+      terminationGracePeriodSeconds: node.terminationGracePeriodSeconds,
+      volumes: [
+        { name: 'common-config-volume', configMap: { name: 'common-config' } },
+        { name: 'nodetype-config-volume', configMap: { name: `${key}-config` } },
+        ...(spec.volumes ?? []),
+        ...(node.volumes ?? []),
+      ],
+      initContainers: additional.filter((a) => a.runAsInit).map((a) => a.container),
+      containers: [
+        {
+          name: 'druid',
+          image: spec.image,
+          command: [spec.startScript, node.nodeType],
+          env: node.env ?? spec.env ?? [],
+          resources: node.resources,
+          volumeMounts: [
+            { name: 'common-config-volume', mountPath: spec.commonConfigMountPath, readOnly: true },
+            { name: 'nodetype-config-volume', mountPath: node.nodeConfigMountPath, readOnly: true },
+            ...(spec.volumeMounts ?? []),
+            ...(node.volumeMounts ?? []),
+          ],
+          securityContext: spec.containerSecurityContext,
+          readinessProbe: node.readinessProbe,
+          livenessProbe: node.livenessProbe,
+          ports: [{ containerPort: node['druid.port'] }],
+        },
+        ...additional.filter((a) => !a.runAsInit).map((a) => a.container),
+      ],
+    },
+  });
 }

@@ -145,6 +145,11 @@ export class DruidMetadataStore extends Construct {
     }
   }
 
+  /** PostgreSQL user Druid connects as. */
+  get druidUser(): string {
+    return METADATA_USER;
+  }
+
   /** JDBC URL with TLS required. */
   get jdbcUrl(): string {
     return `jdbc:postgresql://${this.cluster.clusterEndpoint.hostname}:${this.port}/${METADATA_DATABASE}?sslmode=require`;

@@ -68,6 +68,8 @@ export const druidPropertiesSchema = z.strictObject({
   'druid.server.https.certAlias': str,
   'druid.server.https.keyStorePassword': environmentPassword,
   'druid.server.https.requireClientCertificate': bool,
+  'druid.server.https.reloadSslContext': bool,
+  'druid.server.https.reloadSslContextSeconds': positiveInt,
   'druid.client.https.protocol': z.enum(['TLSv1.2', 'TLSv1.3']),
   'druid.client.https.trustStorePath': path,
   'druid.client.https.trustStoreType': z.enum(['pkcs12', 'jks']),
@@ -164,6 +166,7 @@ export const druidPropertiesSchema = z.strictObject({
   'druid.indexer.fork.property.druid.processing.numMergeBuffers': z.number().int().min(0),
   'druid.indexer.fork.property.druid.processing.buffer.sizeBytes': bytes,
   'druid.indexer.fork.property.druid.server.http.numThreads': positiveInt,
+  'druid.indexer.fork.property.druid.emitter': z.enum(['noop', 'logging']),
 });
 
 /** Every property Fastish may set, with the value type Druid expects. */

@@ -84,3 +84,101 @@ export function checkContainerSizing(where: string, container: ContainerSizing):
     headroomMiB: container.memoryLimitMiB - required,
   };
 }
+
+/**
+ * CPU and memory the platform's DaemonSets (VPC CNI, kube-proxy, Pod Identity agent, EBS CSI node, Alloy)
+ * may request on every node, Druid's tainted nodes included: an estimate held back from allocatable.
+ */
+export const DAEMONSET_RESERVE = { cpuMillis: 500, memoryMiB: 1024 } as const;
+
+/** EC2 vCPU counts of the sizes Karpenter may choose (large … 48xlarge). */
+const VCPU_SIZES = [2, 4, 8, 16, 32, 48, 64, 96, 128, 192] as const;
+
+/** Memory per vCPU of an EC2 family, by its class letter (m 4 GiB, r/i 8 GiB, c 2 GiB, x 16 GiB). */
+export function memoryPerVcpuMiB(family: string): number {
+  const perClass: Record<string, number> = { c: 2048, m: 4096, r: 8192, i: 8192, x: 16_384, z: 8192 };
+  return perClass[family[0] ?? ''] ?? 2048;
+}
+
+/** Karpenter's allocatable model of a node (upstream-facts-druid KARPENTER_ALLOCATABLE_FACTS). */
+export interface AllocatableModel {
+  readonly kubeReservedCpu: readonly { fromMillis: number; toMillis: number; percent: number }[];
+  readonly kubeReservedMemoryPerPodMiB: number;
+  readonly kubeReservedMemoryBaseMiB: number;
+  readonly evictionMemoryMiB: number;
+  readonly vmMemoryOverheadPercent: number;
+  readonly eniMaxPodsByVcpu: Readonly<Record<number, number>>;
+}
+
+function maxPods(model: AllocatableModel, vcpu: number): number {
+  const sizes = Object.keys(model.eniMaxPodsByVcpu)
+    .map(Number)
+    .sort((a, b) => a - b);
+  const at = sizes.find((s) => s >= vcpu) ?? sizes[sizes.length - 1] ?? 0;
+  return model.eniMaxPodsByVcpu[at] ?? 234;
+}
+
+/** CPU (millicores) a pod can request on a node of `vcpu` after kube-reserved and the DaemonSets. */
+export function podCpuMillis(model: AllocatableModel, vcpu: number): number {
+  const capacity = vcpu * 1000;
+  const reserved = model.kubeReservedCpu.reduce(
+    (sum, r) => sum + Math.max(0, Math.min(capacity, r.toMillis) - r.fromMillis) * r.percent,
+    0,
+  );
+  return Math.floor(capacity - reserved) - DAEMONSET_RESERVE.cpuMillis;
+}
+
+/** Instance memory (MiB) a node of `vcpu` needs so a pod of `podMiB` fits (VM overhead, kube-reserved, eviction, DaemonSets). */
+export function instanceMemoryFor(model: AllocatableModel, vcpu: number, podMiB: number): number {
+  const reserved =
+    model.kubeReservedMemoryPerPodMiB * maxPods(model, vcpu) +
+    model.kubeReservedMemoryBaseMiB +
+    model.evictionMemoryMiB +
+    DAEMONSET_RESERVE.memoryMiB;
+  return Math.ceil((podMiB + reserved) / (1 - model.vmMemoryOverheadPercent));
+}
+
+/** The instances a pool may launch for one Druid pod shape, and the capacity its NodePool limit allows. */
+export interface NodeShape {
+  readonly minVcpu: number;
+  readonly maxVcpu: number;
+  /** Smallest instance memory (MiB) that fits the pod on the smallest allowed size. */
+  readonly minMemoryMiB: number;
+  /** NodePool limits: (replicas + 1 for a rolling replacement) nodes of the largest allowed size. */
+  readonly limitCpu: number;
+  readonly limitMemoryMiB: number;
+}
+
+/**
+ * Part of FST-DRUID1: the smallest EC2 size whose allocatable CPU holds the pod (and the next size up),
+ * the instance memory it needs there, and NodePool limits counted in instance capacity (Karpenter's limits
+ * sum node capacity, not pod requests). Throws when no size of the allowed families fits the pod.
+ */
+export function nodeShape(
+  where: string,
+  model: AllocatableModel,
+  pod: { replicas: number; cpu: number; memoryMiB: number },
+  families: readonly string[],
+): NodeShape {
+  const perVcpu = Math.max(...families.map(memoryPerVcpuMiB));
+  const minVcpu = VCPU_SIZES.find(
+    (v) =>
+      podCpuMillis(model, v) >= pod.cpu * 1000 && perVcpu * v >= instanceMemoryFor(model, v, pod.memoryMiB),
+  );
+  if (minVcpu === undefined) {
+    throw new Error(
+      `${where}: [${SIZING_RULE_ID}] a pod of ${pod.cpu} vCPU and ${pod.memoryMiB} MiB fits no size of ${families.join(', ')} once kube-reserved, eviction and DaemonSets are held back`,
+    );
+  }
+  const maxVcpu = VCPU_SIZES.find((v) => v > minVcpu) ?? minVcpu;
+  const minMemoryMiB = instanceMemoryFor(model, minVcpu, pod.memoryMiB);
+  const largest = perVcpu * maxVcpu;
+  const nodes = pod.replicas + 1;
+  return {
+    minVcpu,
+    maxVcpu,
+    minMemoryMiB,
+    limitCpu: nodes * maxVcpu,
+    limitMemoryMiB: nodes * largest,
+  };
+}

@@ -306,6 +306,11 @@ export interface DruidApiCall {
   readonly method: 'POST';
   readonly path: string;
   readonly body: Json;
+  /**
+   * A one-off task (batch backfill): posted by its own Job, named by a hash of the one-off calls only, so
+   * a change to a supervisor spec, a rule or a compaction config never posts it again.
+   */
+  readonly once?: boolean;
 }
 
 /** Every call that makes the cluster match the datasource definitions, in a deterministic order. */
@@ -336,7 +341,13 @@ export function datasourceApiCalls(
     }
     const batch = batchIngestion(ds, lake);
     if (batch)
-      calls.push({ file: `${ds.name}.batch.json`, method: 'POST', path: batch.path, body: batch.body });
+      calls.push({
+        file: `${ds.name}.batch.json`,
+        method: 'POST',
+        path: batch.path,
+        body: batch.body,
+        once: true,
+      });
     calls.push({
       file: `${ds.name}.supervisor.json`,
       method: 'POST',

@@ -18,8 +18,10 @@ export interface DruidStreamsProps {
   readonly key: kms.IKey;
   /** MSK Serverless cluster name, or undefined for no MSK. */
   readonly mskClusterName?: string;
-  /** Topics Druid reads (MSK). */
-  readonly topics: readonly string[];
+  /** Topics Druid reads (MSK), created by the Druid Kubernetes topic Job. */
+  readonly topics: readonly { readonly name: string; readonly partitions: number }[];
+  /** Prefix of the consumer group ids Druid's Kafka clients use (`kafka-supervisor-<random>`). */
+  readonly consumerGroupPrefix?: string;
   /** Kinesis streams to create: physical name and shard count. */
   readonly kinesisStreams: readonly { readonly name: string; readonly shards: number }[];
   /** Retention of the custom resource's log group. */
@@ -39,11 +41,13 @@ export class DruidStreams extends Construct {
   readonly bootstrapServers?: string;
   readonly streams: Map<string, kinesis.Stream> = new Map();
   private readonly topics: readonly string[];
+  private readonly groupPrefix: string;
   private readonly mskClusterName?: string;
 
   constructor(scope: Construct, id: string, props: DruidStreamsProps) {
     super(scope, id);
-    this.topics = props.topics;
+    this.topics = props.topics.map((t) => t.name);
+    this.groupPrefix = props.consumerGroupPrefix ?? 'kafka-supervisor-';
     this.mskClusterName = props.mskClusterName;
     if (props.mskClusterName) {
       this.mskSecurityGroup = new ec2.SecurityGroup(this, 'MskSecurityGroup', {
@@ -64,6 +68,8 @@ export class DruidStreams extends Construct {
           { subnetIds: subnets.subnetIds, securityGroups: [this.mskSecurityGroup.securityGroupId] },
         ],
       });
+      // Streams hold data not yet in deep storage (and the offsets Druid's metadata refers to).
+      this.msk.applyRemovalPolicy(RemovalPolicy.RETAIN);
       const brokers = new cr.AwsCustomResource(this, 'BootstrapBrokers', {
         onUpdate: {
           service: 'Kafka',
@@ -109,38 +115,65 @@ export class DruidStreams extends Construct {
     }
   }
 
-  /**
-   * Kafka consumer rights for Druid's ingestion tasks: connect to this cluster and read the configured
-   * topics. Druid assigns partitions itself (`assign`, offsets kept in its metadata store), so no consumer
-   * group rights are granted.
-   */
-  grantConsume(grantee: iam.IGrantable): void {
-    if (!this.msk || !this.mskClusterName) return;
-    const stack = Stack.of(this);
-    // Cluster ARN: arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>
-    const uuid = Fn.select(2, Fn.split('/', this.msk.attrArn));
-    const kafkaArn = (resource: string, name: string) =>
-      Arn.format(
-        {
-          service: 'kafka',
-          resource,
-          resourceName: `${this.mskClusterName}/${uuid}/${name}`,
-          arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-        },
-        stack,
-      );
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster'],
-        resources: [this.msk.attrArn],
-      }),
+  /** ARN of a topic or group of this cluster: arn:aws:kafka:<region>:<account>:<kind>/<name>/<uuid>/<x>. */
+  private kafkaArn(resource: 'topic' | 'group', name: string): string {
+    const msk = this.msk as msk.CfnServerlessCluster;
+    const uuid = Fn.select(2, Fn.split('/', msk.attrArn));
+    return Arn.format(
+      {
+        service: 'kafka',
+        resource,
+        resourceName: `${this.mskClusterName}/${uuid}/${name}`,
+        arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      },
+      Stack.of(this),
     );
+  }
+
+  /**
+   * Kafka consumer rights as the MSK developer guide lists them for a consumer (IAM access control, "Example
+   * policies"): connect, describe and read the configured topics, and describe/alter its consumer groups.
+   * Druid assigns partitions itself and keeps offsets in its metadata store, but its clients still carry a
+   * `kafka-supervisor-<random>` group id, so the group rights are scoped to that prefix.
+   */
+  grantConsume(grantee: iam.IGrantable): iam.Grant {
+    if (!this.msk || !this.mskClusterName) return iam.Grant.drop(grantee, 'no MSK cluster');
+    const connect = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster'],
+      resourceArns: [this.msk.attrArn],
+    });
     // No datasource reads Kafka yet: a statement without resources would be invalid IAM.
-    if (this.topics.length === 0) return;
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'],
-        resources: this.topics.map((t) => kafkaArn('topic', t)),
+    if (this.topics.length === 0) return connect;
+    return connect
+      .combine(
+        iam.Grant.addToPrincipal({
+          grantee,
+          actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'],
+          resourceArns: this.topics.map((t) => this.kafkaArn('topic', t)),
+        }),
+      )
+      .combine(
+        iam.Grant.addToPrincipal({
+          grantee,
+          actions: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'],
+          resourceArns: [this.kafkaArn('group', `${this.groupPrefix}*`)],
+        }),
+      );
+  }
+
+  /** What the topic Job needs: connect, then create (if absent) and describe exactly the configured topics. */
+  grantCreateTopics(grantee: iam.IGrantable): iam.Grant {
+    if (!this.msk || this.topics.length === 0) return iam.Grant.drop(grantee, 'no MSK topics');
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kafka-cluster:Connect'],
+      resourceArns: [this.msk.attrArn],
+    }).combine(
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: ['kafka-cluster:CreateTopic', 'kafka-cluster:DescribeTopic'],
+        resourceArns: this.topics.map((t) => this.kafkaArn('topic', t)),
       }),
     );
   }

@@ -9,6 +9,7 @@ import type { Construct } from 'constructs';
 import { acknowledge, acknowledgeIamWildcards } from '../../checks/acknowledgements';
 import type { DruidSettings } from '../../config/architectures/druid';
 import { DruidKubernetes } from '../../constructs/druid/druid-kubernetes';
+import { TOPIC_JOB_SERVICE_ACCOUNT } from '../../constructs/druid/kubernetes/types';
 import { DruidMetadataStore } from '../../constructs/druid/metadata-store';
 import { datasourceApiCalls, type StreamEndpoints } from '../../constructs/druid/specs';
 import { DruidStorage } from '../../constructs/druid/storage';
@@ -84,6 +85,8 @@ export class DruidStack extends FastishStack {
   readonly streams: DruidStreams;
   readonly kubernetes: DruidKubernetes;
   readonly roles: Record<'coordinator' | 'historical' | 'middlemanager', PodIdentityRole>;
+  /** Pod Identity role of the Job creating the MSK topics (absent without MSK). */
+  readonly topicRole?: PodIdentityRole;
   readonly secrets: Record<'admin' | 'internal' | 'keystore', secretsmanager.Secret>;
   readonly routerHostname: string;
 
@@ -161,7 +164,7 @@ export class DruidStack extends FastishStack {
       clientSecurityGroup: clusterSg,
       key,
       mskClusterName: useMsk ? n.name('mskCluster', 'druid') : undefined,
-      topics: [...new Set(kafkaDs.flatMap((d) => (d.source.type === 'kafka' ? [d.source.topic] : [])))],
+      topics: kafkaTopics(kafkaDs),
       kinesisStreams: kinesisDs.flatMap((d) =>
         d.source.type === 'kinesis'
           ? [{ name: streamNames[d.source.stream] ?? d.source.stream, shards: d.source.shards }]
@@ -240,6 +243,26 @@ export class DruidStack extends FastishStack {
       this.streams.grantConsume(r.role);
       this.streams.grantRead(r.role);
     }
+    if (this.streams.msk) {
+      this.topicRole = new PodIdentityRole(this, 'KafkaTopicsRole', {
+        clusterName: host.clusterName,
+        namespace: ns,
+        serviceAccount: TOPIC_JOB_SERVICE_ACCOUNT,
+        roleName: n.roleName('druid-kafka-topics'),
+        description: 'Job creating the MSK Serverless topics Druid reads',
+      });
+      this.streams.grantCreateTopics(this.topicRole.role);
+      // cdk-nag reports the group ARN with the literal region/account and the cluster UUID's intrinsic.
+      const msk = this.getLogicalId(this.streams.msk);
+      const uuid = `{"Fn::Select":[2,{"Fn::Split":["/",{"Fn::GetAtt":["${msk}","Arn"]}]}]}`;
+      const group = `arn:${partitionOf(env.region)}:kafka:${env.region}:${env.account}:group/${n.name('mskCluster', 'druid')}/${uuid}/kafka-supervisor-*`;
+      for (const r of [this.roles.coordinator, this.roles.middlemanager])
+        acknowledgeIamWildcards(
+          r.role,
+          { resources: [group] },
+          "Druid's Kafka clients name their consumer group kafka-supervisor-<random id> (KafkaRecordSupplier); the MSK consumer policy needs DescribeGroup/AlterGroup on the group ARN, so the grant covers that prefix on this cluster only.",
+        );
+    }
     if (settings.dataLake.bucketName) {
       const lake = s3.Bucket.fromBucketName(this, 'DataLake', settings.dataLake.bucketName);
       const prefixes = settings.datasources.flatMap((d) =>
@@ -289,6 +312,8 @@ export class DruidStack extends FastishStack {
       image: VERSIONS.druid.image,
       operatorChart: VERSIONS.druid.operatorChart,
       curlImage: VERSIONS.druid.curlImage,
+      kafkaImage: VERSIONS.druid.kafkaImage,
+      mskIamAuth: VERSIONS.druid.mskIamAuth,
       karpenter: {
         nodeRoleName: host.karpenterNodeRoleName,
         bottlerocketVersion: host.bottlerocketVersion,
@@ -301,6 +326,7 @@ export class DruidStack extends FastishStack {
         kmsKeyArn: key.keyArn,
       },
       jdbcUrl: this.metadata.jdbcUrl,
+      metadataUser: this.metadata.druidUser,
       secretArns: {
         metadata: this.metadata.secret.secretArn,
         admin: this.secrets.admin.secretArn,
@@ -313,6 +339,9 @@ export class DruidStack extends FastishStack {
         allowedCidrs: settings.router.allowedCidrs,
         ingressClass: host.internalIngressClass,
       },
+      kafka: this.streams.bootstrapServers
+        ? { bootstrapServers: this.streams.bootstrapServers, topics: kafkaTopics(kafkaDs) }
+        : undefined,
       apiCalls: datasourceApiCalls(
         settings.datasources,
         endpoints,
@@ -320,7 +349,8 @@ export class DruidStack extends FastishStack {
       ),
     });
     for (const dep of host.ready) this.kubernetes.node.addDependency(dep);
-    for (const r of Object.values(this.roles)) this.kubernetes.node.addDependency(r.association);
+    for (const r of [...Object.values(this.roles), ...(this.topicRole ? [this.topicRole] : [])])
+      this.kubernetes.node.addDependency(r.association);
 
     // Published values (never secret values: ARNs only)
     const publish = (k: string, value: string, description: string) =>
@@ -396,6 +426,15 @@ export class DruidStack extends FastishStack {
       );
     }
   }
+}
+
+/** Each topic once, with the most partitions any datasource reading it asks for. */
+function kafkaTopics(datasources: DruidSettings['datasources']): { name: string; partitions: number }[] {
+  const topics = new Map<string, number>();
+  for (const d of datasources)
+    if (d.source.type === 'kafka')
+      topics.set(d.source.topic, Math.max(topics.get(d.source.topic) ?? 1, d.source.partitions, d.taskCount));
+  return [...topics].map(([name, partitions]) => ({ name, partitions }));
 }
 
 function partitionOf(region: string): string {

@@ -41,9 +41,11 @@ function ingestion(objects: readonly KubeObject[]): Ingestion {
  * segments and task logs, use MSQ intermediate storage, read Kafka topics, Kinesis streams and batch
  * inputs, and kill segments; historicals pull segments; the coordinator as overlord runs supervisors
  * (partition and offset lookups) and reads task logs. Pushes carry an ACL unless `disableAcl` is set
- * (`GetBucketAcl` and `PutObjectAcl` then). Kafka consumers `assign` partitions and never commit (Druid's
- * KafkaConsumerConfigs: `enable.auto.commit=false`, offsets in the metadata store), so no group calls.
- * Returns false when no Druid node runs as the pod's service account.
+ * (`GetBucketAcl` and `PutObjectAcl` then). Kafka consumers `assign` partitions and keep offsets in the
+ * metadata store, but carry a `kafka-supervisor-<random>` group id (KafkaRecordSupplier): the MSK consumer
+ * policy's group actions are replayed on such a group. A Job running Kafka's `kafka-topics.sh --create` as
+ * the pod's service account connects and creates (and describes) its topics.
+ * Returns false when no Druid node or topic Job runs as the pod's service account.
  */
 export async function druidCalls(model: RuntimeModel, pod: PodSession): Promise<boolean> {
   const objects = model
@@ -83,10 +85,31 @@ export async function druidCalls(model: RuntimeModel, pod: PodSession): Promise<
       }
     }
   }
+  for (const job of objects.filter((o) => o.kind === 'Job' && o.namespace === pod.namespace)) {
+    const spec = at(job.body, 'spec', 'template', 'spec') as Record<string, unknown> | undefined;
+    if (spec?.serviceAccountName !== pod.serviceAccount) continue;
+    const scripts = ((spec.containers ?? []) as Record<string, unknown>[]).map((c) =>
+      ((c.command ?? []) as unknown[]).join(' '),
+    );
+    const topics = scripts.flatMap((text) =>
+      [...text.matchAll(/kafka-topics\.sh [^\n]*--create[^\n]*--topic '([^']+)'/g)].map((m) => m[1] ?? ''),
+    );
+    if (topics.length === 0) continue;
+    matched = true;
+    const calls = new DruidCalls(model, pod, `Job ${job.name}`, new Map(), job.stack.stackName);
+    await calls.kafka(
+      topics,
+      ['kafka-cluster:Connect'],
+      ['kafka-cluster:CreateTopic', 'kafka-cluster:DescribeTopic'],
+    );
+  }
   return matched;
 }
 
 type Use = 'read' | 'write' | 'delete' | 'list';
+
+/** The MSK developer guide's consumer policy: group rights for the client's group id. */
+const CONSUMER_GROUP_ACTIONS = ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'];
 
 class DruidCalls {
   constructor(
@@ -117,6 +140,7 @@ class DruidCalls {
       inputs.kafkaTopics,
       ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster'],
       ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'],
+      CONSUMER_GROUP_ACTIONS,
     );
     await this.kinesis(inputs.kinesisStreams, [
       'kinesis:GetShardIterator',
@@ -131,6 +155,7 @@ class DruidCalls {
       inputs.kafkaTopics,
       ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster'],
       ['kafka-cluster:DescribeTopic'],
+      CONSUMER_GROUP_ACTIONS,
     );
     await this.kinesis(inputs.kinesisStreams, [
       'kinesis:ListShards',
@@ -203,7 +228,12 @@ class DruidCalls {
     );
   }
 
-  async kafka(topics: string[], clusterActions: string[], topicActions: string[]): Promise<void> {
+  async kafka(
+    topics: string[],
+    clusterActions: string[],
+    topicActions: string[],
+    groupActions: string[] = [],
+  ): Promise<void> {
     if (topics.length === 0) return;
     const cluster = this.mskCluster();
     if (!cluster?.arn) {
@@ -217,10 +247,13 @@ class DruidCalls {
     const [, name = '', uuid = ''] = cluster.arn.split(':').slice(5).join(':').split('/');
     const step = `${this.step}: MSK ${name}`;
     for (const action of clusterActions) await podCall(this.model, this.pod, step, action, cluster.arn);
+    const base = cluster.arn.split(':cluster/')[0];
     for (const topic of topics) {
-      const arn = `${cluster.arn.split(':cluster/')[0]}:topic/${name}/${uuid}/${topic}`;
+      const arn = `${base}:topic/${name}/${uuid}/${topic}`;
       for (const action of topicActions) await podCall(this.model, this.pod, step, action, arn);
     }
+    const group = `${base}:group/${name}/${uuid}/kafka-supervisor-rehearsal`;
+    for (const action of groupActions) await podCall(this.model, this.pod, step, action, group);
   }
 
   async kinesis(streams: string[], actions: string[]): Promise<void> {
