@@ -32,7 +32,7 @@ export interface SecureBucketProps {
 
 /**
  * An S3 bucket with Fastish's non-negotiables: encrypted, versioned, TLS-only, public access
- * blocked, bucket-owner-enforced, retained on stack deletion, access-logged.
+ * blocked, bucket-owner-enforced, retained on stack deletion, access-logged, tags usable in IAM (ABAC).
  */
 export class SecureBucket extends Construct {
   readonly bucket: s3.Bucket;
@@ -68,5 +68,8 @@ export class SecureBucket extends Construct {
         },
       ],
     });
+    // Attribute-based access control: IAM sees the bucket's tags (`aws:ResourceTag/fastish:team`) only
+    // with ABAC on, and team roles may write only what is tagged for their team.
+    (this.bucket.node.defaultChild as s3.CfnBucket).abacStatus = 'Enabled';
   }
 }

@@ -107,6 +107,7 @@ export async function authorize(world: World, evaluate: Evaluate, call: Call): P
         }
       : {}),
     ...(boundary ? { boundaryPolicies: [{ name: boundary.name, policy: boundary.document }] } : {}),
+    ...(world.s3Abac(call.resource) ? { s3BucketAbac: true } : {}),
   });
   if (evaluation.allowed) return { ...call, allowed: true };
   const by = evaluation.deniedBy.length > 0 ? evaluation.deniedBy.join(', ') : 'no statement allows it';

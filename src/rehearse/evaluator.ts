@@ -18,6 +18,8 @@ export interface EvaluationRequest {
   readonly identityPolicies: readonly { readonly name: string; readonly policy: unknown }[];
   readonly resourcePolicy?: unknown;
   readonly boundaryPolicies?: readonly { readonly name: string; readonly policy: unknown }[];
+  /** The S3 bucket addressed has ABAC on: its tags are `aws:ResourceTag/*` (ignored otherwise). */
+  readonly s3BucketAbac?: boolean;
 }
 
 export interface Evaluation {
@@ -77,6 +79,7 @@ export async function loadEvaluator(): Promise<Evaluate> {
         ...(request.boundaryPolicies
           ? { permissionBoundaryPolicies: request.boundaryPolicies.map((p) => ({ ...p })) }
           : {}),
+        ...(request.s3BucketAbac ? { additionalSettings: { s3: { bucketAbacEnabled: true } } } : {}),
       },
       {},
     );

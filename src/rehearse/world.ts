@@ -35,7 +35,39 @@ export interface ResourcePolicyModel {
   readonly sources: string[];
 }
 
+/** A resource as created: where, in which account, with which tags (what `aws:ResourceTag/*` reads). */
+export interface ResourceModel {
+  readonly source: string;
+  readonly account: string;
+  readonly tags?: Readonly<Record<string, string>>;
+  /** An S3 bucket with attribute-based access control on: IAM sees its tags only then. */
+  readonly s3Abac?: boolean;
+}
+
 const arnAccount = (arn: string) => arn.split(':')[4] ?? '';
+
+/** A global table's replica in a region (its tags are per replica). */
+function replicaIn(p: Record<string, unknown>, region: string): Record<string, unknown> | undefined {
+  const replicas = (Array.isArray(p.Replicas) ? p.Replicas : []) as Record<string, unknown>[];
+  return replicas.find((x) => x.Region === region);
+}
+
+/** Tags as CloudFormation takes them: a `[{Key, Value}]` list or (SSM, some L1s) a map. */
+function tagsOf(tags: unknown): Record<string, string> {
+  if (Array.isArray(tags)) {
+    return Object.fromEntries(
+      (tags as { Key?: unknown; Value?: unknown }[])
+        .filter((t) => typeof t.Key === 'string' && typeof t.Value === 'string')
+        .map((t) => [t.Key as string, t.Value as string]),
+    );
+  }
+  if (tags && typeof tags === 'object') {
+    return Object.fromEntries(
+      Object.entries(tags).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    );
+  }
+  return {};
+}
 
 /**
  * The AWS accounts a deploy builds up, stack by stack: the roles, managed policies and resource
@@ -46,8 +78,8 @@ export class World {
   readonly roles = new Map<string, RoleModel>();
   readonly managedPolicies = new Map<string, NamedPolicy>();
   readonly resourcePolicies = new Map<string, ResourcePolicyModel>();
-  /** Every resource created so far: ARN (or physical name) → where it was defined and its account. */
-  readonly resources = new Map<string, { readonly source: string; readonly account: string }>();
+  /** Every resource created so far: ARN (or physical name) → where it was defined, its account and tags. */
+  readonly resources = new Map<string, ResourceModel>();
   readonly deployed: RehearsalStack[] = [];
   private readonly exportsByAccount = new Map<string, Map<string, unknown>>();
 
@@ -73,21 +105,30 @@ export class World {
     const r = this.resolverFor(stack);
     const resources = stack.template.Resources ?? {};
     const attachments: [string[], NamedPolicy][] = [];
+    const created = new Set<string>();
     for (const [id, resource] of Object.entries(resources)) {
       if (!r.exists(id)) continue;
       const source = `${stack.stackName}/${id}`;
       const p = (r.resolve(resource.Properties ?? {}) ?? {}) as Record<string, unknown>;
       const arn = r.getAtt(id, 'Arn');
-      this.resources.set(typeof arn === 'string' && arn.startsWith('arn:') ? arn : r.physicalName(id), {
-        source: `${source} (${resource.Type})`,
-        account: stack.account,
-      });
+      const key = typeof arn === 'string' && arn.startsWith('arn:') ? arn : r.physicalName(id);
+      // An ARN names the resource first created under it, not what the stack attaches to it later (a
+      // Lambda permission's ARN template is its function's).
+      if (!created.has(key)) {
+        created.add(key);
+        this.resources.set(key, {
+          source: `${source} (${resource.Type})`,
+          account: stack.account,
+          tags: tagsOf(
+            resource.Type === 'AWS::DynamoDB::GlobalTable' ? replicaIn(p, stack.region)?.Tags : p.Tags,
+          ),
+          ...(resource.Type === 'AWS::S3::Bucket' && p.AbacStatus === 'Enabled' ? { s3Abac: true } : {}),
+        });
+      }
+      const tags = tagsOf(p.Tags);
       switch (resource.Type) {
         case 'AWS::IAM::Role': {
           const roleArn = r.arn(id);
-          const tags = Object.fromEntries(
-            ((p.Tags ?? []) as { Key: string; Value: string }[]).map((t) => [t.Key, t.Value]),
-          );
           this.roles.set(roleArn, {
             arn: roleArn,
             account: stack.account,
@@ -190,6 +231,13 @@ export class World {
       else unknownManaged.push(arn);
     }
     return { policies, unknownManaged };
+  }
+
+  /** Whether IAM sees the tags of the bucket holding `resource` (a bucket or object ARN). */
+  s3Abac(resource: string): boolean {
+    if (!resource.startsWith('arn:aws:s3:::')) return false;
+    const bucket = resource.slice('arn:aws:s3:::'.length).split('/')[0];
+    return this.resources.get(`arn:aws:s3:::${bucket}`)?.s3Abac === true;
   }
 
   /** The account owning a resource: from its ARN, or for S3 (whose ARNs name none) the creating stack's. */
