@@ -356,6 +356,55 @@ export const HELM_FACTS: HelmFacts = {
   ],
 };
 
+/** Facts about an EKS managed add-on's configuration, read from the chart its configuration schema follows. */
+export interface AddonFacts {
+  /** Upstream release of the pinned add-on build (`VERSIONS.eks.addons`, without `-eksbuild.N`). */
+  readonly version: string;
+  readonly source: UpstreamSource;
+  readonly chartPath: string;
+  /** `configurationValues` keys (dot paths) Fastish sets, each in the chart's values.yaml at the tag. */
+  readonly configurationKeys: Readonly<Record<string, 'string' | 'object'>>;
+  readonly evidence: readonly string[];
+}
+
+export const ADDON_FACTS = {
+  vpcCni: {
+    version: 'v1.20.4',
+    source: {
+      repository: 'aws/amazon-vpc-cni-k8s',
+      tag: 'v1.20.4',
+      commit: 'db19d13cd19abed1334112da3c8de9613328aa00',
+    },
+    chartPath: 'charts/aws-vpc-cni',
+    configurationKeys: {
+      'env.ENABLE_PREFIX_DELEGATION': 'string',
+      'env.WARM_PREFIX_TARGET': 'string',
+      enableNetworkPolicy: 'string',
+    },
+    evidence: [
+      'values.yaml: enableNetworkPolicy: "false" (a string), nodeAgent.enabled: true; env.ENABLE_PREFIX_DELEGATION: "false", env.WARM_PREFIX_TARGET: "1"',
+      'templates/configmap.yaml: amazon-vpc-cni ConfigMap enable-network-policy-controller: {{ .Values.enableNetworkPolicy | quote }} (the policy controller, which EKS runs in the control plane, reads it)',
+      'templates/daemonset.yaml: aws-network-policy-agent container args --enable-network-policy={{ .Values.enableNetworkPolicy }}',
+      'Without it NetworkPolicies are accepted by the API server and enforced by nobody. The EKS add-on schema itself (DescribeAddonConfiguration) needs an account: `fastish preflight` reads it',
+    ],
+  },
+} as const satisfies Record<string, AddonFacts>;
+
+/** Where pods reach the EKS Pod Identity agent (a host-network DaemonSet on every node). */
+export const POD_IDENTITY_AGENT_FACTS = {
+  source: {
+    repository: 'aws/eks-pod-identity-agent',
+    tag: 'main',
+    commit: 'd4dc0f3fedd795b26ac88755238867a2110c7460',
+  } satisfies UpstreamSource,
+  ipv4: '169.254.170.23',
+  port: 80,
+  evidence: [
+    'configuration/config.go: DefaultIpv4TargetHost = "169.254.170.23"',
+    'charts/eks-pod-identity-agent/templates/daemonset.yaml: hostNetwork: true; server args --port "80" (--probe-port 2703 is for the kubelet, not pods)',
+  ],
+} as const;
+
 /**
  * Bottlerocket's public SSM parameters. The managed node group's `releaseVersion` for Bottlerocket AMI types is
  * the release's `image_version` (`<version>-<build>`); EKS rejects the bare version.

@@ -117,9 +117,18 @@ export function limitRange(ns: string): K8sObject {
 }
 
 /**
+ * The EKS Pod Identity agent: a host-network DaemonSet on every node serving credentials to pods at this
+ * link-local address (`POD_IDENTITY_AGENT_FACTS` in upstream-facts.ts; a contract test keeps them equal).
+ */
+export const POD_IDENTITY_AGENT = { ipv4: '169.254.170.23', port: 80 } as const;
+
+/**
  * Default deny for ingress and egress, then the minimum that lets workloads function: DNS to CoreDNS,
- * any traffic within the namespace, and ingress from the load balancer controller's targets (pods
- * behind ALBs receive traffic from the VPC when `ip` targets are used).
+ * any traffic within the namespace, credentials from the Pod Identity agent, HTTPS to the VPC (the
+ * interface endpoints of AWS APIs, the Kubernetes API), and ingress from the load balancer controller's
+ * targets (pods behind ALBs receive traffic from the VPC when `ip` targets are used). Other namespaces'
+ * pods are in the VPC too, but their own default deny refuses the ingress. Anything else (S3 through the
+ * gateway endpoint, the internet) is a NetworkPolicy the team adds; `edit` lets developers do so.
  */
 export function networkPolicies(ns: string, vpcCidr: string): K8sObject[] {
   const meta = (name: string) => ({ name, namespace: ns, labels: { ...MANAGED_BY } });
@@ -173,7 +182,32 @@ export function networkPolicies(ns: string, vpcCidr: string): K8sObject[] {
       ingress: [{ from: [{ ipBlock: { cidr: vpcCidr } }] }],
     },
   };
-  return [obj(deny), obj(dns), obj(sameNs), obj(fromVpc)];
+  const podIdentity: INetworkPolicy = {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: meta('allow-pod-identity-agent'),
+    spec: {
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [
+        {
+          to: [{ ipBlock: { cidr: `${POD_IDENTITY_AGENT.ipv4}/32` } }],
+          ports: [{ protocol: 'TCP', port: POD_IDENTITY_AGENT.port }],
+        },
+      ],
+    },
+  };
+  const awsApis: INetworkPolicy = {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: meta('allow-https-in-vpc'),
+    spec: {
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [{ to: [{ ipBlock: { cidr: vpcCidr } }], ports: [{ protocol: 'TCP', port: 443 }] }],
+    },
+  };
+  return [obj(deny), obj(dns), obj(sameNs), obj(podIdentity), obj(awsApis), obj(fromVpc)];
 }
 
 /** Binds a Kubernetes group (from an EKS access entry) to a ClusterRole inside one namespace. */

@@ -85,6 +85,8 @@ export class CoreAddons extends Construct {
       podIdentityAssociations: [{ serviceAccount: 'aws-node', roleArn: cniRole.roleArn }],
       configurationValues: JSON.stringify({
         env: { ENABLE_PREFIX_DELEGATION: 'true', WARM_PREFIX_TARGET: '1' },
+        // Off by default: NetworkPolicies would be accepted and enforced by nobody.
+        enableNetworkPolicy: 'true',
       }),
     });
     this.kubeProxy = addon('KubeProxy', 'kube-proxy', props.versions.kubeProxy);
