@@ -131,8 +131,9 @@ export class EksCluster extends Construct {
       'The EKS service role needs exactly the AWS-maintained AmazonEKSClusterPolicy; EKS documents no narrower policy.',
     );
     // Only the cluster resource waits for the log group (not the kubectl provider or node groups).
-    (this.cluster.node.defaultChild as CfnResource).addDependency(
+    (this.cluster.node.defaultChild as CfnResource).addResourceDependency(
       this.controlPlaneLogGroup.node.defaultChild as CfnResource,
+      'EKS creates the log group itself, without retention or key, if it does not exist yet',
     );
 
     if (!/^v?\d+\.\d+\.\d+$/.test(props.bottlerocketVersion)) {
