@@ -1,5 +1,4 @@
 import { type App, type AppProps, Stage } from 'aws-cdk-lib';
-import type { Construct } from 'constructs';
 import type { Architecture, EnvironmentModel, PlatformModel } from '../config';
 import { ARCHITECTURE_NEEDS, ARCHITECTURES } from '../config/architectures';
 import type { FastishStack } from '../constructs/fastish-stack';
@@ -11,7 +10,10 @@ import { FEATURE_FLAGS } from './feature-flags';
 import { ASSEMBLY_CONTEXT, ReproducibleApp } from './reproducible-app';
 
 export interface EnvironmentStacks {
+  /** The environment's stage: its workload stacks, which the release pipeline deploys. */
   readonly stage: Stage;
+  /** The nested stage of the operator's stacks (bootstrap, teams), never deployed by the pipeline. */
+  readonly operator: Stage;
   readonly bootstrap: BootstrapStack;
   /** Team roles, deployed by the operator right after the bootstrap stack. */
   readonly teams: TeamsStack;
@@ -52,50 +54,36 @@ export function buildOrder(enabled: readonly Architecture[]): Architecture[] {
   return order;
 }
 
-export interface BuildEnvironmentOptions {
-  /**
-   * Where the bootstrap stack is built. The release pipeline passes a scope outside its stage: the
-   * bootstrap stack is deployed with the operator's own credentials, never by the pipeline.
-   * @default the stage (and every workload stack depends on it)
-   */
-  readonly bootstrapScope?: Construct;
-}
-
 /**
- * Builds one environment into a stage: the bootstrap stack and a stack per enabled architecture,
- * each named `<org>-<env>-<arch>`. The app's stages and the release pipeline's stages both use it.
+ * Builds one environment into a stage: a stack per enabled architecture, each named
+ * `<org>-<env>-<arch>`, and the operator's stacks (bootstrap, teams) in the nested stage
+ * `<env>/operator`. The release pipeline adds this same stage, so `fastish deploy` and the pipeline
+ * deploy the same templates; a pipeline deploys only a stage's own stacks, never the nested operator
+ * stage, which is deployed with the operator's credentials. (A dependency cannot cross stages:
+ * `fastish deploy` deploys the operator stage first.)
  */
 export function buildEnvironment(
   stage: Stage,
   model: PlatformModel,
   env: EnvironmentModel,
-  options: BuildEnvironmentOptions = {},
 ): EnvironmentStacks {
-  const inStage = options.bootstrapScope === undefined;
-  const bootstrap = new BootstrapStack(options.bootstrapScope ?? stage, 'bootstrap', {
-    platform: model,
-    environment: env,
-  });
-  const teams = new TeamsStack(options.bootstrapScope ?? stage, 'teams', {
-    platform: model,
-    environment: env,
-  });
+  const operator = new Stage(stage, 'operator');
+  const bootstrap = new BootstrapStack(operator, 'bootstrap', { platform: model, environment: env });
+  const teams = new TeamsStack(operator, 'teams', { platform: model, environment: env });
   teams.addStackDependency(bootstrap, 'its template is uploaded to the bootstrap assets bucket');
   const built = new Map<Architecture, FastishStack>();
   for (const arch of buildOrder(env.architectures)) {
     const factory = ARCHITECTURE_FACTORIES[arch];
     if (!factory)
       throw new Error(`architecture "${arch}" is enabled in ${env.name} but not available in this build`);
-    const stack = factory({ scope: stage, platform: model, environment: env, bootstrap, built });
-    if (inStage) stack.addStackDependency(bootstrap, 'workload stacks deploy with the bootstrap roles');
-    built.set(arch, stack);
+    built.set(arch, factory({ scope: stage, platform: model, environment: env, bootstrap, built }));
   }
-  return { stage, bootstrap, teams, stacks: built };
+  return { stage, operator, bootstrap, teams, stacks: built };
 }
 
 /**
- * Builds the whole platform into an app: one stage per environment (named after it), holding the
- * bootstrap stack and a stack per enabled architecture, each named `<org>-<env>-<arch>`; and, when
+ * Builds the whole platform into an app: one stage per environment (named after it), holding a stack
+ * per enabled architecture and the operator's stage (bootstrap, teams), each named `<org>-<env>-<arch>`; and, when
  * `release` is configured, the delivery pipeline stack (`release`, in the pipeline environment).
  */
 export function buildPlatform(model: PlatformModel, app: App = createApp()): Platform {
@@ -109,7 +97,7 @@ export function buildPlatform(model: PlatformModel, app: App = createApp()): Pla
   }
   let release: ReleaseStack | undefined;
   if (model.release) {
-    release = new ReleaseStack(app, 'release', { platform: model, buildEnvironment });
+    release = new ReleaseStack(app, 'release', { platform: model, environments });
     all.push(release);
   }
   return { app, environments, stacks: all, ...(release ? { release } : {}) };

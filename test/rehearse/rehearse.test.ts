@@ -132,7 +132,7 @@ describe('mutations: breaking what a deploy needs makes the rehearsal fail and n
     expect(calls.map((c) => `${c.action} ${c.principal.split(':')[4]}`)).toContain(
       's3:GetObject 333333333333',
     );
-    expect(calls.every((c) => c.step.startsWith('Deploy-prod/'))).toBe(true);
+    expect(calls.every((c) => c.step.startsWith('prod/'))).toBe(true);
   });
 
   it('phase 3: a source action without codeconnections:UseConnection cannot fetch the source', async () => {

@@ -93,8 +93,11 @@ class FakeToolkit implements DeployToolkit {
   async deploy(_cx: ICloudAssemblySource, options?: DeployOptions): Promise<DeployResult> {
     this.options = options;
     const pattern = options?.stacks?.patterns?.[0] ?? '';
+    // As the toolkit's glob: `dev/*` selects the stage's own stacks, not those of `dev/operator`.
     const stacks = readAssembly(this.dir).filter((s) =>
-      pattern.endsWith('/*') ? s.id.startsWith(pattern.slice(0, -1)) : s.id === pattern,
+      pattern.endsWith('/*')
+        ? s.id.startsWith(pattern.slice(0, -1)) && !s.id.slice(pattern.length - 1).includes('/')
+        : s.id === pattern,
     );
     const deployed: DeployResult['stacks'][number][] = [];
     const msg = (code: string, data: unknown, message = '') => ({

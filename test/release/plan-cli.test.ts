@@ -60,7 +60,7 @@ describe('fastish plan (synthesized sides)', () => {
     const c = capture();
     expect(await runPlanCommand(['--base', dir, '--config', config], c.io)).toBe(0);
     expect(c.out.join('')).toMatch(
-      /Stack dev\/bootstrap \(acme-dev-bootstrap, aws:\/\/222222222222\/eu-west-1\): no changes/,
+      /Stack dev\/operator\/bootstrap \(acme-dev-bootstrap, aws:\/\/222222222222\/eu-west-1\): no changes/,
     );
     expect(c.err.join('')).toContain('› head: synthesizing the working tree');
   });

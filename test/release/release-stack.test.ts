@@ -94,8 +94,8 @@ describe('ReleaseStack (CDK Pipelines)', () => {
       'Source',
       'Build',
       'UpdatePipeline',
-      'Deploy-dev',
-      'Deploy-prod',
+      'dev',
+      'prod',
     ]);
     const source = stages[0]?.Actions[0];
     expect(source?.ActionTypeId.Provider).toBe('CodeStarSourceConnection');
@@ -120,9 +120,9 @@ describe('ReleaseStack (CDK Pipelines)', () => {
   });
 
   it('deploys one stage per environment in config order; approval only before required environments', () => {
-    expect(names('Deploy-dev')).not.toContain('Approve-dev');
-    expect(names('Deploy-prod')).toContain('Approve-prod');
-    const prod = stages.find((s) => s.Name === 'Deploy-prod')?.Actions ?? [];
+    expect(names('dev')).not.toContain('Approve-dev');
+    expect(names('prod')).toContain('Approve-prod');
+    const prod = stages.find((s) => s.Name === 'prod')?.Actions ?? [];
     const approval = prod.find((a) => a.Name === 'Approve-prod');
     expect(approval?.ActionTypeId).toMatchObject({ Category: 'Approval', Provider: 'Manual' });
     // The approval comes before any stack of prod is touched.
@@ -134,7 +134,7 @@ describe('ReleaseStack (CDK Pipelines)', () => {
 
   it('checks for permissions broadening before every environment', () => {
     for (const env of ['dev', 'prod']) {
-      const actions = stages.find((s) => s.Name === `Deploy-${env}`)?.Actions ?? [];
+      const actions = stages.find((s) => s.Name === env)?.Actions ?? [];
       const check = actions.find((a) => a.Name === `PermissionsBroadening-${env}.Check`);
       const confirm = actions.find((a) => a.Name === `PermissionsBroadening-${env}.Confirm`);
       expect(check?.ActionTypeId.Provider).toBe('CodeBuild');
@@ -196,7 +196,7 @@ describe('ReleaseStack (CDK Pipelines)', () => {
 describe('ReleaseStack health checks', () => {
   it('adds a deep API health-check step after each environment, reading the webapp outputs', () => {
     for (const env of ['dev', 'prod']) {
-      const actions = stages.find((s) => s.Name === `Deploy-${env}`)?.Actions ?? [];
+      const actions = stages.find((s) => s.Name === env)?.Actions ?? [];
       const deploys = actions.filter((a) => a.ActionTypeId.Provider === 'CloudFormation');
       const health = actions.find((a) => a.Name === `HealthCheck-${env}-webapp`);
       expect(deploys.map((a) => a.Name).sort()).toEqual([

@@ -104,10 +104,18 @@ async function selfMutation(ctx: RehearsalContext, step: string, role: string, s
   }
 }
 
-/** Asset publishing assumes each target environment's file-publishing role (the pipeline copies' assets). */
-async function publishAssets(ctx: RehearsalContext, step: string, role: string) {
+/**
+ * Asset publishing assumes each target environment's file-publishing role, for the assets of the
+ * stacks the pipeline's CloudFormation actions deploy (`targets`: `<account>/<stack name>`).
+ */
+async function publishAssets(
+  ctx: RehearsalContext,
+  step: string,
+  role: string,
+  targets: ReadonlySet<string>,
+) {
   const seen = new Set<string>();
-  for (const stack of ctx.stacks.filter((s) => s.assembly !== '.')) {
+  for (const stack of ctx.stacks.filter((s) => targets.has(`${s.account}/${s.stackName}`))) {
     for (const asset of stack.assets) {
       const target = asset.assumeRoleArn?.replace('${AWS::Partition}', 'aws');
       if (!target || asset.kind !== 'file' || seen.has(`${target} ${asset.container}`)) continue;
@@ -162,6 +170,18 @@ async function cloudFormation(
       context,
     });
   }
+}
+
+/** The stacks a pipeline deploys, as `<account>/<stack name>` (the account of each action's role). */
+function deployedStacks(p: PipelineProps): Set<string> {
+  const out = new Set<string>();
+  for (const stage of p.Stages) {
+    for (const a of stage.Actions) {
+      if (a.ActionTypeId.Provider !== 'CloudFormation') continue;
+      out.add(`${(a.RoleArn ?? p.RoleArn).split(':')[4]}/${String(a.Configuration?.StackName)}`);
+    }
+  }
+  return out;
 }
 
 /** The target account's deploy roles a stage's CloudFormation actions run as. */
@@ -274,7 +294,7 @@ export async function pipelinePhase(ctx: RehearsalContext): Promise<void> {
               const role = await codeBuild(ctx, stack, r, step, actionRole, project, artifacts, writes);
               if (!role) break;
               if (st.Name === 'UpdatePipeline') await selfMutation(ctx, step, role, stack);
-              if (st.Name === 'Assets') await publishAssets(ctx, step, role);
+              if (st.Name === 'Assets') await publishAssets(ctx, step, role, deployedStacks(p));
               await assumeNamedRoles(ctx, step, role, stageDeployRoles(st.Actions, p.RoleArn));
               break;
             }

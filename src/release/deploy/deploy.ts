@@ -202,6 +202,22 @@ async function checkHealth(
   return results;
 }
 
+/**
+ * The operator's stage (bootstrap, teams) first: it creates the roles and bucket the workload stacks
+ * deploy with, and a dependency cannot cross stages. Then the workload stacks, in dependency order.
+ */
+async function deployEnvironmentStages(
+  toolkit: DeployToolkit,
+  cx: ICloudAssemblySource,
+  env: string,
+  workloads: boolean,
+): Promise<DeployResult> {
+  const operator = await toolkit.deploy(cx, selector(`${env}/operator/*`));
+  if (!workloads) return operator;
+  const rest = await toolkit.deploy(cx, selector(`${env}/*`));
+  return { ...rest, stacks: [...operator.stacks, ...rest.stacks] };
+}
+
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -270,7 +286,9 @@ export async function deployEnvironment(
     let result: DeployResult;
     try {
       deps.progress(`deploy: ${env} (${envModel.account}/${envModel.region})`);
-      result = await toolkit.deploy(cx, selector(isRelease ? 'release' : `${env}/*`));
+      result = isRelease
+        ? await toolkit.deploy(cx, selector('release'))
+        : await deployEnvironmentStages(toolkit, cx, env, envModel.architectures.length > 0);
     } catch (err) {
       const failures = [...io.stackStatus.entries()]
         .filter(([, s]) => /FAILED|ROLLBACK/.test(s.status))

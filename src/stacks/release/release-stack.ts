@@ -1,4 +1,4 @@
-import { App, Duration, Stage } from 'aws-cdk-lib';
+import { Duration, type Stage } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,7 +7,6 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import type { Construct } from 'constructs';
-import { FEATURE_FLAGS } from '../../app/feature-flags';
 import { acknowledge } from '../../checks/acknowledgements';
 import type { EnvironmentModel, PlatformModel } from '../../config';
 import type { ReleaseSettings } from '../../config/architectures/release';
@@ -21,19 +20,20 @@ import { acknowledgeReleaseFindings } from './acknowledgements';
 import { grantConnectionUse } from './connection';
 import { deepHealthCheckSteps } from './health-checks';
 
-/** What the pipeline needs of the app: the per-environment construction (`buildEnvironment`). */
-export type EnvironmentBuilder = (
-  stage: Stage,
-  model: PlatformModel,
-  env: EnvironmentModel,
-  options: { readonly bootstrapScope?: Construct },
-) => { readonly stacks: ReadonlyMap<string, FastishStack>; readonly bootstrap: FastishStack };
+/** An environment as the app built it: its stage and the workload stacks in it. */
+export interface EnvironmentStage {
+  readonly stage: Stage;
+  readonly stacks: ReadonlyMap<string, FastishStack>;
+}
 
 export interface ReleaseStackProps {
   /** The validated platform; `platform.release` must be set. */
   readonly platform: PlatformModel;
-  /** Builds one environment's stacks into a stage (the app's own per-environment construction). */
-  readonly buildEnvironment: EnvironmentBuilder;
+  /**
+   * The app's own environment stages, by environment name. The pipeline deploys these very stages,
+   * so it and `fastish deploy` deploy the same templates (no second copy with other construct paths).
+   */
+  readonly environments: ReadonlyMap<string, EnvironmentStage>;
 }
 
 /** One pipeline stage per environment, in config (promotion) order. */
@@ -193,17 +193,9 @@ export class ReleaseStack extends FastishStack {
     release: ReleaseSettings,
     env: EnvironmentModel,
   ): ReleaseWave {
-    // Stage ids differ from the app's (`dev`): these stacks live in the pipeline's nested assemblies.
-    const stage = new Stage(this, `Deploy-${env.name}`, {
-      env: { account: env.account, region: env.region },
-    });
-    // The bootstrap stack is deployed by an operator with their own credentials (it creates the roles
-    // the pipeline deploys with), so it is built outside the pipeline: in a detached, never-synthesized app.
-    const detached = new Stage(
-      new App({ autoSynth: false, analyticsReporting: false, context: { ...FEATURE_FLAGS } }),
-      env.name,
-    );
-    const built = props.buildEnvironment(stage, props.platform, env, { bootstrapScope: detached });
+    const built = props.environments.get(env.name);
+    if (!built) throw new Error(`environment "${env.name}" has no stage in the app`);
+    const { stage } = built;
 
     const pre: pipelines.Step[] = [];
     const broadening = new pipelines.ConfirmPermissionsBroadening(`PermissionsBroadening-${env.name}`, {
