@@ -1,4 +1,5 @@
 import { type Acknowledgement, acknowledgementsOf } from './acknowledgements';
+import { eksPublicEndpoint } from './rules/eks-public-endpoint';
 import { iamReference } from './rules/iam-reference';
 import { iamWildcardActions } from './rules/iam-wildcard-actions';
 import { physicalNameLimits } from './rules/physical-name-limits';
@@ -25,6 +26,7 @@ export const FASTISH_RULES: readonly FastishRule[] = [
   stackParameterCount,
   iamWildcardActions,
   iamReference,
+  eksPublicEndpoint,
 ];
 
 /** One finding of a Fastish rule in one template, with its acknowledgement when there is one. */

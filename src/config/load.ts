@@ -4,12 +4,14 @@ import { defaultQualifier, Naming } from '../naming';
 import { ARCHITECTURE_NEEDS, type Architecture } from './architectures';
 import { checkRelease } from './architectures/release';
 import { checkWebappSettings } from './architectures/webapp';
+import { checkEnvironmentRules } from './cross-field';
 import { ConfigError, type ConfigIssue, fromZodIssues } from './errors';
 import { deepMerge } from './merge';
 import type { EnvironmentModel, PlatformModel } from './model';
 import { type RegionalService, regionOffers, regionsOffering, zoneBelongsToRegion } from './regions';
 import { configSchema, type EnvironmentSettings, environmentSettingsSchema, type RawConfig } from './schema';
 import { knownKeysAt } from './schema-walk';
+import { zonesOf } from './zones';
 
 /** Reads a YAML or JSON config file into plain data; syntax errors become `ConfigError`s with a line. */
 export function readConfigFile(path: string): unknown {
@@ -154,6 +156,12 @@ function checkEnvironment(
         value: zone,
         message: `is not a zone of ${env.region} (expected ${env.region}a, ${env.region}b, ...)`,
       });
+    } else if (!zonesOf(env.region).includes(zone)) {
+      issues.push({
+        path: `${at}.availabilityZones[${i}]`,
+        value: zone,
+        message: `is not an availability zone of ${env.region}; its zones are ${zonesOf(env.region).join(', ')}`,
+      });
     }
     if (env.availabilityZones.indexOf(zone) !== i) {
       issues.push({ path: `${at}.availabilityZones[${i}]`, value: zone, message: 'is listed twice' });
@@ -194,6 +202,7 @@ function checkEnvironment(
     }
   }
   if (env.architectures.includes('webapp')) issues.push(...checkWebappSettings(settings.webapp, at));
+  issues.push(...checkEnvironmentRules({ raw, name, settings }));
   settings.webapp.tableReplicaRegions.forEach((r, i) => {
     if (r === env.region) {
       issues.push({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { networkCidr, parseCidr } from './ipv4';
 import { isKnownRegion } from './regions';
 
 /**
@@ -18,6 +19,23 @@ export function slug(maxLength: number, what: string) {
     .meta({ description: `${what}: lowercase letters, digits and hyphens, 1-${maxLength} characters` });
 }
 
+/**
+ * A mapping of at most `max` entries. The count is checked before any entry is parsed, so a file with
+ * tens of thousands of entries fails at once instead of after validating each.
+ */
+export function atMostEntries<T extends z.ZodType>(max: number, what: string, why: string, inner: T) {
+  return z.preprocess((value, ctx) => {
+    const count = value !== null && typeof value === 'object' ? Object.keys(value).length : 0;
+    if (count > max)
+      ctx.issues.push({
+        code: 'custom',
+        input: value,
+        message: `has ${count} ${what}; Fastish takes at most ${max} (${why})`,
+      });
+    return value;
+  }, inner);
+}
+
 export const accountId = z
   .string({ message: 'must be a 12-digit AWS account id, quoted as a string (e.g. "123456789012")' })
   .regex(/^\d{12}$/, { message: 'is not a 12-digit AWS account id' })
@@ -32,16 +50,37 @@ export const zoneName = z
   .string()
   .regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, { message: 'is not an availability zone name (e.g. eu-west-1a)' });
 
+/** What is wrong with an IPv4 CIDR, or undefined. A CIDR must be exactly a network address. */
+function cidrProblem(text: string): string | undefined {
+  if (!CIDR_SHAPE.test(text)) return undefined; // the regex reports it
+  const parsed = parseCidr(text);
+  if (!parsed) return 'has an octet above 255 or a prefix above /32';
+  const network = networkCidr(parsed);
+  // Deployed as-is, AWS (or CDK) would silently use another network than the one written.
+  if (network !== text)
+    return `has host bits set: as a /${parsed.prefix} it is the network ${network}; write ${network} (or the prefix you meant)`;
+  return undefined;
+}
+
+const CIDR_SHAPE = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
 export const cidr = z
   .string()
-  .regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/, { message: 'is not an IPv4 CIDR block' })
-  .refine(
-    (s) => {
-      const [ip, bits] = s.split('/');
-      return (ip ?? '').split('.').every((o) => Number(o) <= 255) && Number(bits) <= 32;
-    },
-    { message: 'has an octet above 255 or a prefix above /32' },
-  );
+  .regex(CIDR_SHAPE, { message: 'is not an IPv4 CIDR block (e.g. 10.0.0.0/16)' })
+  .superRefine((s, ctx) => {
+    const message = cidrProblem(s);
+    if (message) ctx.addIssue({ code: 'custom', message });
+  });
+
+/** A VPC's IPv4 block: a network address with a prefix AWS accepts for a VPC (/16 to /28). */
+export const vpcCidr = cidr.superRefine((s, ctx) => {
+  const parsed = parseCidr(s);
+  if (parsed && (parsed.prefix < 16 || parsed.prefix > 28))
+    ctx.addIssue({
+      code: 'custom',
+      message: `has prefix /${parsed.prefix}; an AWS VPC block is /16 (65,536 addresses) to /28`,
+    });
+});
 
 export const iamPrincipalArn = z
   .string()

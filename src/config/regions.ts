@@ -106,7 +106,7 @@ export function regionsOffering(service: RegionalService): readonly string[] {
   return SERVICE_REGIONS[service];
 }
 
-/** Availability zone names are the region name plus one letter (e.g. `eu-west-1a`). */
+/** Availability zone names are the region name plus one of the region's zone letters (`zones.ts`). */
 export function zoneBelongsToRegion(zone: string, region: string): boolean {
   return zone.length === region.length + 1 && zone.startsWith(region) && /[a-z]$/.test(zone);
 }

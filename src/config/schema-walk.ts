@@ -6,8 +6,10 @@ type AnySchema = z.core.$ZodType;
 function unwrap(schema: AnySchema): AnySchema {
   let current = schema;
   for (;;) {
-    const def = current._zod.def as { type: string; innerType?: AnySchema; in?: AnySchema };
+    const def = current._zod.def as { type: string; innerType?: AnySchema; in?: AnySchema; out?: AnySchema };
     if (def.innerType) current = def.innerType;
+    // A preprocess (transform → schema) holds its shape on the out side.
+    else if (def.type === 'pipe' && def.in?._zod.def.type === 'transform' && def.out) current = def.out;
     else if (def.type === 'pipe' && def.in) current = def.in;
     else return current;
   }

@@ -5,8 +5,10 @@ import { druidSettings } from './architectures/druid';
 import { eksSettings } from './architectures/eks';
 import { releaseSettings } from './architectures/release';
 import { webappSettings } from './architectures/webapp';
+import { LIMITS, MAX_CONFIG_TAGS } from './limits';
 import {
   accountId,
+  atMostEntries,
   dnsName,
   iamPrincipalArn,
   region,
@@ -33,7 +35,11 @@ export const teamSchema = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9_.:/=+@ -]{1,64}$/, { message: 'must be 1-64 characters usable in a tag value' })
     .meta({ description: 'Cost center, tagged on every resource the team owns' }),
-  contributors: z.array(contributorSchema).default([]).meta({ description: 'People and roles in the team' }),
+  contributors: z
+    .array(contributorSchema)
+    .max(25, { message: 'takes at most 25 contributors (a team role trusts them in one IAM trust policy)' })
+    .default([])
+    .meta({ description: 'People and roles in the team' }),
 });
 
 /**
@@ -66,6 +72,7 @@ export const environmentSchema = z.strictObject({
     .meta({ description: 'Whether a person approves each release to this environment' }),
   architectures: z
     .array(z.enum(ARCHITECTURES))
+    .max(ARCHITECTURES.length)
     .default([])
     .meta({ description: 'Architectures deployed here; the bootstrap stack is always deployed' }),
   overrides: z
@@ -81,18 +88,32 @@ export const configSchema = z.strictObject({
     domain: dnsName.meta({ description: 'Primary DNS domain of the organization' }),
     platformTeam: z.string().meta({ description: 'Team that owns the bootstrap and release stacks' }),
   }),
-  teams: z
-    .record(slug(NAME_LIMITS.team, 'team name'), teamSchema)
-    .refine((t) => Object.keys(t).length > 0, { message: 'needs at least one team' }),
-  environments: z
-    .record(slug(NAME_LIMITS.environment, 'environment name'), environmentSchema)
-    .refine((e) => Object.keys(e).length > 0, { message: 'needs at least one environment' })
-    .meta({ description: 'Environments in promotion order (the pipeline deploys them in this order)' }),
+  teams: atMostEntries(
+    LIMITS.teams,
+    'teams',
+    "the teams stack publishes an output per team role, 3 per team, within CloudFormation's 200",
+    z
+      .record(slug(NAME_LIMITS.team, 'team name'), teamSchema)
+      .refine((t) => Object.keys(t).length > 0, { message: 'needs at least one team' }),
+  ),
+  environments: atMostEntries(
+    LIMITS.environments,
+    'environments',
+    'one pipeline wave each',
+    z
+      .record(slug(NAME_LIMITS.environment, 'environment name'), environmentSchema)
+      .refine((e) => Object.keys(e).length > 0, { message: 'needs at least one environment' }),
+  ).meta({ description: 'Environments in promotion order (the pipeline deploys them in this order)' }),
   defaults: z
     .record(z.string(), z.unknown())
     .default({})
     .meta({ description: 'Settings shared by every environment (see Environment settings)' }),
-  tags: z.record(tagKey, tagValue).default({}).meta({ description: 'Extra tags applied to every resource' }),
+  tags: atMostEntries(
+    MAX_CONFIG_TAGS,
+    'tags',
+    `AWS takes ${LIMITS.tagsPerResource} tags per resource and Fastish adds up to ${LIMITS.fastishTagsPerResource} of its own`,
+    z.record(tagKey, tagValue).default({}),
+  ).meta({ description: 'Extra tags applied to every resource' }),
   release: releaseSettings.optional(),
 });
 

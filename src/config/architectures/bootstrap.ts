@@ -13,10 +13,17 @@ export const bootstrapSettings = z
       .meta({
         description: 'CDK bootstrap qualifier (default: derived from organization and environment names)',
       }),
-    trustedAccounts: z.array(accountId).default([]).meta({
-      description:
-        'Accounts (e.g. the pipeline account) that may assume the deployment roles, and the handshake role with its ExternalId',
-    }),
+    trustedAccounts: z
+      .array(accountId)
+      .max(20, {
+        message:
+          'takes at most 20 accounts (the deployment roles trust each in a 2,048-character IAM trust policy)',
+      })
+      .default([])
+      .meta({
+        description:
+          'Accounts (e.g. the pipeline account) that may assume the deployment roles, and the handshake role with its ExternalId',
+      }),
     handshakeExternalId: z
       .string()
       .regex(/^[\w+=,.@:/-]{2,1224}$/, { message: 'must be 2-1224 characters of [A-Za-z0-9+=,.@:/-_]' })

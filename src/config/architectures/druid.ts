@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIMITS } from '../limits';
 import { cidr, dnsName } from '../primitives';
 
 /**
@@ -15,11 +16,26 @@ const isoPeriod = z.string().regex(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(
   message: 'is not an ISO-8601 period (e.g. PT1H, P1D, P90D)',
 });
 
+const MAX_MIB = LIMITS.instanceMemoryGiB * 1024;
+/** A count bounded by the vCPUs of the largest EC2 instance (threads and buffers beyond it never run). */
+const perVcpu = z
+  .number()
+  .int()
+  .max(LIMITS.instanceVcpus, {
+    message: `must be at most ${LIMITS.instanceVcpus} (the most vCPUs of any EC2 instance)`,
+  });
+/** Druid reads these as a Java int. */
+const int32 = z
+  .number()
+  .int()
+  .max(LIMITS.int32, { message: `must be at most ${LIMITS.int32} (a Java int)` });
+
 const mib = (what: string, dflt: number) =>
   z
     .number()
     .int()
     .min(64)
+    .max(MAX_MIB, { message: `must be at most ${MAX_MIB} MiB (the largest EC2 instance's memory)` })
     .default(dflt)
     .meta({ description: `${what} in MiB` });
 
@@ -27,15 +43,11 @@ const mib = (what: string, dflt: number) =>
 const processing = (d: { numThreads: number; numMergeBuffers: number; bufferSizeMiB: number }) =>
   z
     .strictObject({
-      numThreads: z
-        .number()
-        .int()
+      numThreads: perVcpu
         .min(1)
         .default(d.numThreads)
         .meta({ description: '`druid.processing.numThreads`: query processing threads' }),
-      numMergeBuffers: z
-        .number()
-        .int()
+      numMergeBuffers: perVcpu
         .min(0)
         .default(d.numMergeBuffers)
         .meta({ description: '`druid.processing.numMergeBuffers`: buffers for groupBy merging' }),
@@ -73,12 +85,21 @@ const historicalTier = z.strictObject({
     .meta({ description: 'Druid tier name (`druid.server.tier`); `_default_tier` is the default tier' }),
   ...nodeFields({ replicas: 2, cpu: 7, memoryMiB: 28_672, heapMiB: 8_192, directMemoryMiB: 6_144 }),
   processing: processing({ numThreads: 6, numMergeBuffers: 2, bufferSizeMiB: 500 }),
-  segmentCacheGiB: z.number().int().min(10).default(300).meta({
-    description: 'Segment cache per historical on local NVMe (`druid.segmentCache.locations` maxSize)',
-  }),
+  segmentCacheGiB: z
+    .number()
+    .int()
+    .min(10)
+    .max(LIMITS.instanceNvmeGiB, {
+      message: `must be at most ${LIMITS.instanceNvmeGiB} GiB (the most local NVMe of any EC2 instance)`,
+    })
+    .default(300)
+    .meta({
+      description: 'Segment cache per historical on local NVMe (`druid.segmentCache.locations` maxSize)',
+    }),
   instanceFamilies: z
     .array(z.string().regex(/^[a-z][a-z0-9-]*$/))
     .min(1)
+    .max(50)
     .default(['i4i', 'i4g', 'r6gd', 'r6id', 'm6gd'])
     .meta({ description: 'EC2 families (all with local NVMe instance store) Karpenter may launch' }),
 });
@@ -113,6 +134,7 @@ const metric = z.discriminatedUnion('type', [
       .number()
       .int()
       .min(16)
+      .max(67_108_864, { message: 'must be at most 67108864 (2^26, the largest theta sketch)' })
       .default(16_384)
       .refine((n) => (n & (n - 1)) === 0, { message: 'must be a power of 2' })
       .meta({ description: 'Theta sketch nominal entries (power of 2)' }),
@@ -144,7 +166,9 @@ export const datasourceSchema = z.strictObject({
         topic: z
           .string()
           .regex(/^[A-Za-z0-9._-]{1,249}$/)
-          .meta({ description: 'MSK topic (created by the stack: MSK Serverless never auto-creates topics)' }),
+          .meta({
+            description: 'MSK topic (created by the stack: MSK Serverless never auto-creates topics)',
+          }),
         partitions: z
           .number()
           .int()
@@ -169,6 +193,7 @@ export const datasourceSchema = z.strictObject({
     .meta({ description: 'Format of stream and batch rows' }),
   csvColumns: z
     .array(z.string())
+    .max(1000)
     .optional()
     .meta({ description: 'Column names of CSV input (required when inputFormat is csv)' }),
   timestamp: z
@@ -180,9 +205,14 @@ export const datasourceSchema = z.strictObject({
         .meta({ description: 'Druid timestampSpec format' }),
     })
     .prefault({}),
-  dimensions: z.array(dimension).default([]).meta({ description: 'Dimensions (empty = schema discovery)' }),
+  dimensions: z
+    .array(dimension)
+    .max(1000)
+    .default([])
+    .meta({ description: 'Dimensions (empty = schema discovery)' }),
   metrics: z
     .array(metric)
+    .max(100)
     .default([{ type: 'count', name: 'count' }])
     .meta({
       description:
@@ -194,8 +224,22 @@ export const datasourceSchema = z.strictObject({
     .enum(['NONE', 'SECOND', ...GRANULARITIES])
     .default('MINUTE')
     .meta({ description: 'Timestamp truncation (rollup grain)' }),
-  taskCount: z.number().int().min(1).default(1).meta({ description: 'Reading tasks per replica set' }),
-  replicas: z.number().int().min(1).default(1).meta({ description: 'Replica sets of reading tasks' }),
+  taskCount: z
+    .number()
+    .int()
+    .min(1)
+    .max(2400, {
+      message: 'must be at most 2400 (MSK Serverless partitions per cluster; extra tasks read nothing)',
+    })
+    .default(1)
+    .meta({ description: 'Reading tasks per replica set' }),
+  replicas: z
+    .number()
+    .int()
+    .min(1)
+    .max(100, { message: 'must be at most 100 (each replica set runs on its own MiddleManager)' })
+    .default(1)
+    .meta({ description: 'Replica sets of reading tasks' }),
   taskDuration: isoPeriod
     .default('PT1H')
     .meta({ description: 'How long a reading task reads before publishing' }),
@@ -205,7 +249,10 @@ export const datasourceSchema = z.strictObject({
         description: 'Recent data kept loaded on historicals (older data stays in deep storage only)',
       }),
       replicants: z
-        .record(z.string(), z.number().int().min(0))
+        .record(
+          z.string(),
+          z.number().int().min(0).max(100, { message: 'must be at most 100 (historical replicas per tier)' }),
+        )
         .default({ _default_tier: 2 })
         .meta({ description: 'Replicas per historical tier for the loaded period' }),
     })
@@ -216,7 +263,7 @@ export const datasourceSchema = z.strictObject({
       skipOffsetFromLatest: isoPeriod
         .default('PT2H')
         .meta({ description: 'Recent period compaction leaves to streaming tasks' }),
-      maxRowsPerSegment: z.number().int().min(100_000).default(5_000_000),
+      maxRowsPerSegment: int32.min(100_000).default(5_000_000),
       segmentGranularity: z
         .enum(GRANULARITIES)
         .optional()
@@ -258,7 +305,7 @@ export const druidSettings = z
       .meta({ description: 'Name of the `Druid` resource and discovery cluster identifier' }),
     deepStorage: z
       .strictObject({
-        noncurrentVersionDays: z.number().int().min(1).default(30).meta({
+        noncurrentVersionDays: z.number().int().min(1).max(36_500).default(30).meta({
           description: 'Days a replaced/deleted segment version is kept (current segments never expire)',
         }),
       })
@@ -339,6 +386,9 @@ export const druidSettings = z
           .meta({ description: 'ACM certificate of the ALB listener (default: discovered by host name)' }),
         allowedCidrs: z
           .array(cidr)
+          .max(LIMITS.securityGroupRules, {
+            message: `takes at most ${LIMITS.securityGroupRules} CIDR blocks (inbound rules per security group)`,
+          })
           .default([])
           .meta({ description: 'CIDRs allowed to reach the internal ALB (default: the VPC CIDR)' }),
         ...nodeFields({ replicas: 2, cpu: 1, memoryMiB: 2_048, heapMiB: 1_024, directMemoryMiB: 128 }),
@@ -360,6 +410,7 @@ export const druidSettings = z
     historicalTiers: z
       .array(historicalTier)
       .min(1)
+      .max(10)
       .prefault([{ name: '_default_tier' }])
       .meta({ description: 'Historical tiers; each gets its own NVMe NodePool' }),
     middleManager: z
@@ -378,7 +429,7 @@ export const druidSettings = z
         peonProcessing: processing({ numThreads: 2, numMergeBuffers: 2, bufferSizeMiB: 256 }),
       })
       .prefault({}),
-    datasources: z.array(datasourceSchema).default([]).meta({
+    datasources: z.array(datasourceSchema).max(50).default([]).meta({
       description: 'Datasources: stream source, schema, rollup, retention, compaction, batch backfill',
     }),
   })

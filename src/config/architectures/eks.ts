@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { cidr, dnsName } from '../primitives';
+import { LIMITS, MAX_POOL_CPU, MAX_POOL_MEMORY_GIB } from '../limits';
+import { cidr, dnsName, vpcCidr } from '../primitives';
 
 const instanceFamily = z
   .string()
@@ -9,16 +10,42 @@ const instanceType = z
   .string()
   .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: 'is not an EC2 instance type (e.g. m7g.large)' });
 
+const nodeGroupSize = z
+  .number()
+  .int()
+  .min(1)
+  .max(LIMITS.nodesPerManagedNodeGroup, {
+    message: `must be at most ${LIMITS.nodesPerManagedNodeGroup} (EKS: nodes per managed node group)`,
+  });
+
+/** A Kubernetes resource quantity (`20`, `500m`, `64Gi`). */
+const quantity = z.string().regex(/^([0-9]+(\.[0-9]+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/, {
+  message: 'is not a Kubernetes quantity (e.g. 20, 500m, 64Gi)',
+});
+
 const httpsUrl = z.url({ protocol: /^https$/, message: 'must be an https:// URL' });
+
+// Kubernetes' largest supported cluster of the largest EC2 instances: a larger limit is no limit.
+const poolCpu = z
+  .number()
+  .int()
+  .min(1)
+  .max(MAX_POOL_CPU, {
+    message: `must be at most ${MAX_POOL_CPU} vCPU (${LIMITS.clusterNodes} nodes of ${LIMITS.instanceVcpus} vCPUs)`,
+  });
+const poolMemory = z
+  .number()
+  .int()
+  .min(1)
+  .max(MAX_POOL_MEMORY_GIB, {
+    message: `must be at most ${MAX_POOL_MEMORY_GIB} GiB (${LIMITS.clusterNodes} nodes of ${LIMITS.instanceMemoryGiB} GiB)`,
+  });
 
 const poolLimits = (cpu: number, memoryGiB: number) =>
   z
     .strictObject({
-      cpu: z.number().int().min(1).default(cpu).meta({ description: 'Total vCPU this pool may provision' }),
-      memoryGiB: z
-        .number()
-        .int()
-        .min(1)
+      cpu: poolCpu.default(cpu).meta({ description: 'Total vCPU this pool may provision' }),
+      memoryGiB: poolMemory
         .default(memoryGiB)
         .meta({ description: 'Total memory (GiB) this pool may provision' }),
     })
@@ -41,6 +68,7 @@ const extraPool = (opts: {
       instanceFamilies: z
         .array(instanceFamily)
         .min(1)
+        .max(50)
         .default(opts.families)
         .meta({ description: `Instance families the ${opts.what} pool may launch` }),
       limits: poolLimits(opts.cpu, opts.memoryGiB),
@@ -65,7 +93,7 @@ export const INTERFACE_ENDPOINTS = [
 export const eksSettings = z
   .strictObject({
     team: z.string().optional().meta({ description: 'Owning team (default: organization.platformTeam)' }),
-    vpcCidr: cidr.default('10.0.0.0/16').meta({ description: 'VPC CIDR; subnets are carved per AZ' }),
+    vpcCidr: vpcCidr.default('10.0.0.0/16').meta({ description: 'VPC CIDR; subnets are carved per AZ' }),
     privateSubnetMask: z
       .number()
       .int()
@@ -86,12 +114,16 @@ export const eksSettings = z
       .meta({ description: 'One NAT gateway per AZ (resilient) or one shared (cheaper)' }),
     interfaceEndpoints: z
       .array(z.enum(INTERFACE_ENDPOINTS))
+      .max(INTERFACE_ENDPOINTS.length)
       .default([...INTERFACE_ENDPOINTS])
       .meta({
         description: 'Interface VPC endpoints (private AWS API access for nodes, Karpenter, Pod Identity)',
       }),
     publicEndpointCidrs: z
       .array(cidr)
+      .max(LIMITS.eksPublicAccessCidrs, {
+        message: `takes at most ${LIMITS.eksPublicAccessCidrs} CIDR blocks (EKS public access CIDRs)`,
+      })
       .default([])
       .meta({ description: 'CIDRs allowed to reach the public API endpoint; empty = private endpoint only' }),
     hostedZone: dnsName
@@ -112,6 +144,9 @@ export const eksSettings = z
       .number()
       .int()
       .min(100)
+      .max(LIMITS.wafRateLimit, {
+        message: `must be at most ${LIMITS.wafRateLimit} (AWS WAF rate-based rules)`,
+      })
       .default(2000)
       .meta({ description: 'Requests per 5 minutes per client IP before the ALB web ACL blocks' }),
     systemNodes: z
@@ -119,26 +154,17 @@ export const eksSettings = z
         instanceTypes: z
           .array(instanceType)
           .min(1)
+          .max(20)
           .default(['m7g.large'])
           .meta({ description: 'Instance types of the Bottlerocket (arm64) system node group' }),
-        minSize: z.number().int().min(1).default(2).meta({ description: 'Minimum system nodes' }),
-        maxSize: z.number().int().min(1).default(4).meta({ description: 'Maximum system nodes' }),
+        minSize: nodeGroupSize.default(2).meta({ description: 'Minimum system nodes' }),
+        maxSize: nodeGroupSize.default(4).meta({ description: 'Maximum system nodes (at least minSize)' }),
       })
       .prefault({}),
     karpenterLimits: z
       .strictObject({
-        cpu: z
-          .number()
-          .int()
-          .min(1)
-          .default(1000)
-          .meta({ description: 'Total vCPU Karpenter may provision' }),
-        memoryGiB: z
-          .number()
-          .int()
-          .min(1)
-          .default(4000)
-          .meta({ description: 'Total memory Karpenter may provision' }),
+        cpu: poolCpu.default(1000).meta({ description: 'Total vCPU Karpenter may provision' }),
+        memoryGiB: poolMemory.default(4000).meta({ description: 'Total memory Karpenter may provision' }),
       })
       .prefault({}),
     nodePools: z
@@ -178,12 +204,15 @@ export const eksSettings = z
       }),
     teamQuota: z
       .strictObject({
-        cpu: z.string().default('20').meta({ description: 'requests.cpu quota per team namespace' }),
-        memory: z.string().default('64Gi').meta({ description: 'requests.memory quota per team namespace' }),
+        cpu: quantity.default('20').meta({ description: 'requests.cpu quota per team namespace' }),
+        memory: quantity.default('64Gi').meta({ description: 'requests.memory quota per team namespace' }),
         pods: z
           .number()
           .int()
           .min(1)
+          .max(LIMITS.clusterPods, {
+            message: `must be at most ${LIMITS.clusterPods} (pods per Kubernetes cluster)`,
+          })
           .default(200)
           .meta({ description: 'Pod count quota per team namespace' }),
       })

@@ -33,6 +33,7 @@ export const releaseSettings = z.strictObject({
   }),
   notificationEmails: z
     .array(z.email({ message: 'is not an email address' }))
+    .max(100)
     .default([])
     .meta({ description: 'Addresses subscribed to pipeline failure notifications' }),
 });

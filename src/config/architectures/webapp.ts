@@ -1,11 +1,17 @@
 import { z } from 'zod';
 import type { ConfigIssue } from '../errors';
+import { LIMITS } from '../limits';
 import { dnsName, region } from '../primitives';
 
 const tier = z.strictObject({
   rateLimit: z.number().int().min(1).max(10_000).meta({ description: 'Steady-state requests per second' }),
   burstLimit: z.number().int().min(1).max(5_000).meta({ description: 'Burst capacity in requests' }),
-  quotaPerDay: z.number().int().min(1).meta({ description: 'Requests per tenant per day' }),
+  quotaPerDay: z
+    .number()
+    .int()
+    .min(1)
+    .max(LIMITS.int32, { message: `must be at most ${LIMITS.int32} (API Gateway usage-plan quota)` })
+    .meta({ description: 'Requests per tenant per day' }),
 });
 
 export const TIER_NAMES = ['basic', 'standard', 'premium'] as const;
@@ -89,6 +95,7 @@ export const webappSettings = z
     console: consoleSettings,
     tableReplicaRegions: z
       .array(region)
+      .max(10)
       .default([])
       .meta({ description: 'Regions of DynamoDB global-table replicas (default: none)' }),
     itemTtlDays: z
@@ -114,12 +121,19 @@ export const webappSettings = z
     }),
     alarmEmails: z
       .array(z.email())
+      .max(100)
       .default([])
       .meta({ description: 'E-mail addresses subscribed to the webapp alarm topic (default: none)' }),
-    apiReservedConcurrency: z.number().int().min(1).optional().meta({
-      description:
-        'Reserved concurrency of the API function (default: unreserved; new accounts have a quota of 10)',
-    }),
+    apiReservedConcurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(LIMITS.int32, { message: `must be at most ${LIMITS.int32} (Lambda reserved concurrency)` })
+      .optional()
+      .meta({
+        description:
+          'Reserved concurrency of the API function (default: unreserved; new accounts have a quota of 10)',
+      }),
   })
   .prefault({});
 
