@@ -35,7 +35,7 @@ export interface AssetDestination {
  * assumes, where the template is uploaded, and the assets published before it.
  */
 export interface RehearsalStack {
-  /** Construct path display name, e.g. `dev/webapp` or `release/Deploy-prod/webapp`. */
+  /** Construct path display name, e.g. `dev/webapp` or `dev/operator/bootstrap`. */
   readonly id: string;
   readonly stackName: string;
   readonly account: string;
@@ -51,7 +51,7 @@ export interface RehearsalStack {
   readonly templateUrl?: string;
   readonly bootstrapVersionParameter?: string;
   readonly assets: readonly AssetDestination[];
-  /** Nested assembly directory the stack came from (`assembly-release-Deploy-prod` for pipeline copies). */
+  /** Nested assembly directory the stack came from (`.` for the top level). */
   readonly assembly: string;
 }
 
