@@ -91,6 +91,18 @@ export function checkContainerSizing(where: string, container: ContainerSizing):
  */
 export const DAEMONSET_RESERVE = { cpuMillis: 500, memoryMiB: 1024 } as const;
 
+/**
+ * EC2 families each Druid service's NodePool may launch (historical tiers name their own). The config
+ * layer checks with the same lists that every pod fits one of their sizes, so validate refuses what the
+ * pool could never schedule.
+ */
+export const SERVICE_FAMILIES = {
+  coordinator: ['m7g', 'm6g', 'm7i', 'm6i'],
+  broker: ['r7g', 'r6g', 'r7i', 'r6i'],
+  router: ['m7g', 'm6g', 'm7i', 'm6i'],
+  middlemanager: ['m7g', 'm6g', 'r7g', 'r6g', 'm7i', 'm6i'],
+} as const;
+
 /** EC2 vCPU counts of the sizes Karpenter may choose (large … 48xlarge). */
 const VCPU_SIZES = [2, 4, 8, 16, 32, 48, 64, 96, 128, 192] as const;
 

@@ -2,7 +2,7 @@ import type { IEC2NodeClass } from '@kubernetes-models/karpenter/karpenter.k8s.a
 import type { INodePool } from '@kubernetes-models/karpenter/karpenter.sh/v1/NodePool';
 import { KARPENTER_ALLOCATABLE_FACTS } from '../../../upstream-facts-druid';
 import { bottlerocketNodeClass } from '../../eks/karpenter';
-import { type NodeShape, nodeShape } from '../sizing';
+import { type NodeShape, nodeShape, SERVICE_FAMILIES } from '../sizing';
 import { type DruidKubernetesProps, historicalKey, nodePoolName } from './types';
 
 type Requirements = INodePool['spec']['template']['spec']['requirements'];
@@ -84,17 +84,10 @@ export function nodePools(
         dataVolumeGiB: 40,
         localNvmeRaid0: true,
       }),
-      pool('coordinator', 'default', s.coordinator, ['m7g', 'm6g', 'm7i', 'm6i'], [], false),
-      pool('broker', 'default', s.broker, ['r7g', 'r6g', 'r7i', 'r6i'], [], false),
-      pool('router', 'default', s.router, ['m7g', 'm6g', 'm7i', 'm6i'], [], false),
-      pool(
-        'middlemanager',
-        'default',
-        s.middleManager,
-        ['m7g', 'm6g', 'r7g', 'r6g', 'm7i', 'm6i'],
-        [],
-        false,
-      ),
+      pool('coordinator', 'default', s.coordinator, SERVICE_FAMILIES.coordinator, [], false),
+      pool('broker', 'default', s.broker, SERVICE_FAMILIES.broker, [], false),
+      pool('router', 'default', s.router, SERVICE_FAMILIES.router, [], false),
+      pool('middlemanager', 'default', s.middleManager, SERVICE_FAMILIES.middlemanager, [], false),
       ...s.historicalTiers.map((t) =>
         pool(
           historicalKey(t),
