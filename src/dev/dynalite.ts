@@ -18,7 +18,7 @@ export interface LocalDynamo {
   agent: Agent;
   /**
    * A client with no policy guard: for the stream consumer, seeding checks and tests. Credentials default to
-   * the static fake ones; tenant clients pass a provider that goes through the STS stand-in.
+   * the static fake ones (dynalite checks none; the data clients' policy guard checks the session's).
    */
   client(credentials?: DynamoDBClientConfig['credentials']): DynamoDBClient;
   /** Stops the engine (idempotent); tests stop it early to see how the API reports DynamoDB being down. */

@@ -1,62 +1,49 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { TENANT_ID_PATTERN } from '../runtime/contract';
-import {
-  type TenantClients,
-  TRANSLATE_CONFIG,
-  tenantAssumeRoleRequest,
-} from '../runtime/data/tenant-clients';
-import { LOCAL_CREDENTIALS, type LocalDynamo } from './dynalite';
-import { installPolicyGuard } from './policy-guard';
+import { TENANT_SESSION_TAG } from '../runtime/contract';
+import { type DataSession, type TenantClients, TRANSLATE_CONFIG } from '../runtime/data/tenant-clients';
+import { OPERATOR_GRANTS, TENANT_SESSION_GRANTS } from '../runtime/partitions';
+import type { LocalDynamo } from './dynalite';
+import { LOCAL_OPERATOR_ROLE_ARN, LOCAL_TENANT_ROLE_ARN, type LocalSts } from './local-sts';
+import { type GuardPrincipal, installPolicyGuard } from './policy-guard';
 import type { StreamEmulator } from './stream-emulator';
 
-/** The request STS would get for a tenant's credentials (what `StsTenantClients` sends). */
-export type TenantAssumeRoleRequest = ReturnType<typeof tenantAssumeRoleRequest>;
+/** The grants of a local session's role, as the stack writes them into the roles' policies. */
+export function localPrincipal(sts: LocalSts, credentials: DataSession): GuardPrincipal {
+  const session = sts.resolve(credentials);
+  if (session.roleArn === LOCAL_OPERATOR_ROLE_ARN) {
+    return { name: 'the operator data role', grants: OPERATOR_GRANTS };
+  }
+  const tenant = session.tags[TENANT_SESSION_TAG];
+  if (session.roleArn === LOCAL_TENANT_ROLE_ARN && tenant) {
+    return { name: `tenant session ${tenant}`, grants: TENANT_SESSION_GRANTS, tenant };
+  }
+  return { name: session.roleArn, grants: [] };
+}
 
 /**
- * Local stand-in for STS: decides a tenant-credentials request, throwing (an `AccessDenied`-named error)
- * to refuse it. The dev server allows every request; tests plug in an IAM evaluation of the synthesized
- * tenant role's trust policy, so a trust that lacks `sts:TagSession` fails locally as it would in AWS.
- */
-export type LocalAssumeRole = (request: TenantAssumeRoleRequest) => Promise<void>;
-
-/** The tenant role's ARN in local requests (the account is the gateway emulation's). */
-export const LOCAL_TENANT_ROLE_ARN = 'arn:aws:iam::000000000000:role/local-tenant-data';
-
-/**
- * The local side of the credentials seam (runtime/data/tenant-clients.ts): each tenant's dynalite client gets
- * its credentials through the STS stand-in, carries the policy guard for that tenant (the tenant role's
- * permissions) and the stream recorder.
+ * The local side of the credentials seam (runtime/data/tenant-clients.ts): a dynalite client per session
+ * the authorizer got from the local STS, guarded by the grants of that session's role and tag, looked up at
+ * the STS stand-in on every request (so only credentials it issued, and only until they expire, work), with
+ * the stream recorder.
  */
 export class LocalTenantClients implements TenantClients {
   private readonly clients = new Map<string, DynamoDBDocumentClient>();
 
   constructor(
     private readonly dynamo: LocalDynamo,
+    private readonly sts: LocalSts,
     private readonly stream?: StreamEmulator,
-    private readonly assumeRole: LocalAssumeRole = async () => {},
   ) {}
 
-  async forTenant(tenantId: string): Promise<DynamoDBDocumentClient> {
-    if (!TENANT_ID_PATTERN.test(tenantId)) throw new Error('invalid tenant id');
-    let client = this.clients.get(tenantId);
+  async forSession(session: DataSession): Promise<DynamoDBDocumentClient> {
+    const key = `${session.accessKeyId}:${session.secretAccessKey}:${session.sessionToken}`;
+    let client = this.clients.get(key);
     if (!client) {
-      // Like the SDK with StsTenantClients: credentials are fetched at the first call, then reused.
-      const raw = installPolicyGuard(
-        this.dynamo.client(async () => {
-          await this.freshCredentials(tenantId);
-          return LOCAL_CREDENTIALS;
-        }),
-        tenantId,
-      );
+      const raw = installPolicyGuard(this.dynamo.client(), () => localPrincipal(this.sts, session));
       this.stream?.install(raw);
       client = DynamoDBDocumentClient.from(raw, TRANSLATE_CONFIG);
-      this.clients.set(tenantId, client);
+      this.clients.set(key, client);
     }
     return client;
-  }
-
-  async freshCredentials(tenantId: string): Promise<void> {
-    if (!TENANT_ID_PATTERN.test(tenantId)) throw new Error('invalid tenant id');
-    await this.assumeRole(tenantAssumeRoleRequest(LOCAL_TENANT_ROLE_ARN, tenantId));
   }
 }

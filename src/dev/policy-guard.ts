@@ -1,5 +1,6 @@
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { TENANT_DATA_ACTIONS } from '../runtime/contract';
+import { TABLE_KEYS } from '../runtime/contract';
+import type { PartitionGrant } from '../runtime/partitions';
 
 /** SDK command name (low-level or document client) → IAM action. Anything not listed is denied. */
 const ACTIONS: Record<string, string> = {
@@ -15,17 +16,29 @@ const ACTIONS: Record<string, string> = {
 };
 
 export class LocalAccessDenied extends Error {
-  constructor(message: string) {
+  constructor(message: string, name = 'AccessDeniedException') {
     super(message);
-    // The name the SDK gives IAM denials, so code handling them treats both alike.
-    this.name = 'AccessDeniedException';
+    // The names the SDK gives IAM denials (and unknown or expired credentials), so code handling them treats both alike.
+    this.name = name;
   }
+}
+
+/**
+ * Whose credentials a guarded client carries: the grants of its role (partitions.ts, the same data the stack
+ * writes into IAM), and for a tenant session the `tenant` session tag (`${aws:PrincipalTag/tenant}`);
+ * without one, a grant covers that entity's partition of every tenant (`*#<entity>`).
+ */
+export interface GuardPrincipal {
+  readonly name: string;
+  readonly grants: readonly PartitionGrant[];
+  readonly tenant?: string;
 }
 
 type Input = Record<string, unknown> & {
   Key?: Record<string, AttributeValue>;
   Item?: Record<string, AttributeValue>;
   KeyConditionExpression?: string;
+  ExpressionAttributeNames?: Record<string, string>;
   ExpressionAttributeValues?: Record<string, AttributeValue>;
   ExclusiveStartKey?: Record<string, AttributeValue>;
 };
@@ -45,25 +58,73 @@ export function leadingKeys(action: string, input: Input): string[] | undefined 
   return pk ? [pk] : undefined;
 }
 
+const EXPRESSIONS = [
+  'UpdateExpression',
+  'ConditionExpression',
+  'KeyConditionExpression',
+  'FilterExpression',
+  'ProjectionExpression',
+] as const;
+const KEYWORDS = new Set(['SET', 'REMOVE', 'ADD', 'DELETE', 'AND', 'OR', 'NOT', 'IN', 'BETWEEN']);
+
 /**
- * Local stand-in for the tenant role's IAM policy: allows exactly TENANT_DATA_ACTIONS, and only when every
- * partition key starts with `<tenant>#` — the `dynamodb:LeadingKeys` condition on
- * `${aws:PrincipalTag/tenant}#*`. Installed on each tenant's client in the dev server, so a code path that
- * builds another tenant's key, or scans, fails locally exactly as it would be denied in AWS.
+ * The top-level attributes a request names (`dynamodb:Attributes`): its key and item attributes and every
+ * attribute path's first element in its expressions (`#name` resolved; functions and keywords skipped).
  */
-export function installPolicyGuard(client: DynamoDBClient, tenantId: string): DynamoDBClient {
-  const allowed = new Set<string>(TENANT_DATA_ACTIONS);
+export function requestAttributes(input: Input): string[] {
+  const names = new Set([...Object.keys(input.Key ?? {}), ...Object.keys(input.Item ?? {})]);
+  for (const field of EXPRESSIONS) {
+    const text = input[field];
+    if (typeof text !== 'string') continue;
+    for (const m of text.matchAll(/(?<![\w:#.\]])(#?[A-Za-z_]\w*)(?!\w)(?=(\s*\()?)/g)) {
+      const [, token, call] = m as unknown as [string, string, string | undefined];
+      if (call || KEYWORDS.has(token.toUpperCase())) continue;
+      names.add(token.startsWith('#') ? (input.ExpressionAttributeNames?.[token] ?? token) : token);
+    }
+  }
+  return [...names];
+}
+
+/** Whether one grant allows the request: the action, every leading key, and the attributes it names. */
+function grantAllows(
+  grant: PartitionGrant,
+  principal: GuardPrincipal,
+  action: string,
+  keys: string[],
+  input: Input,
+): boolean {
+  if (!(grant.actions as readonly string[]).includes(action)) return false;
+  const inPartition = (k: string) =>
+    grant.entities.some((e) =>
+      principal.tenant === undefined ? k.endsWith(`#${e}`) : k === `${principal.tenant}#${e}`,
+    );
+  if (!keys.every(inPartition)) return false;
+  if (!grant.attributes) return true;
+  const allowed = new Set<string>([TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, ...grant.attributes]);
+  return requestAttributes(input).every((a) => allowed.has(a));
+}
+
+/**
+ * Local stand-in for the data roles' IAM policies: a request is allowed when one grant of the principal
+ * allows its action on every partition key it touches (the `dynamodb:LeadingKeys` conditions) and, for
+ * attribute-limited grants, names no other attribute (`dynamodb:Attributes`). Scans, PartiQL and batch
+ * calls are in no grant. `principal` is read per request, so credentials that expire or were never issued
+ * fail then, as in AWS.
+ */
+export function installPolicyGuard(
+  client: DynamoDBClient,
+  principal: GuardPrincipal | (() => GuardPrincipal),
+): DynamoDBClient {
   client.middlewareStack.add(
     (next, context) => async (args) => {
+      const who = typeof principal === 'function' ? principal() : principal;
       const command = String((context as { commandName?: string }).commandName ?? '');
-      const action = ACTIONS[command];
-      if (!action || !allowed.has(action)) {
-        throw new LocalAccessDenied(`tenant ${tenantId} is not authorized to perform ${action ?? command}`);
-      }
-      const keys = leadingKeys(action, args.input as Input);
-      if (!keys || keys.some((k) => !k.startsWith(`${tenantId}#`))) {
+      const action = ACTIONS[command] ?? command;
+      const input = args.input as Input;
+      const keys = leadingKeys(action, input);
+      if (!keys || !who.grants.some((g) => grantAllows(g, who, action, keys, input))) {
         throw new LocalAccessDenied(
-          `tenant ${tenantId} is not authorized to perform ${action} on these keys`,
+          `${who.name} is not authorized to perform ${action}${keys ? ` on ${keys.join(', ')}` : ''}`,
         );
       }
       return next(args);

@@ -23,8 +23,10 @@ import {
   type TierLimits,
 } from '../runtime/contract';
 import { ENTITIES, TENANT_PROFILE_SK } from '../runtime/data/keys';
+import { SessionVendor } from '../runtime/data/sts-sessions';
 import { TRANSLATE_CONFIG } from '../runtime/data/tenant-clients';
 import { observability } from '../runtime/observability';
+import { REQUEST_METER_GRANTS } from '../runtime/partitions';
 import { usageKeyResolver } from '../runtime/usage-plans/usage-key';
 import { createUsageStreamHandler } from '../runtime/usage-stream';
 import { applyCors } from './cors';
@@ -33,8 +35,10 @@ import { FakeDirectory } from './fake-directory';
 import { FakeUsagePlanRegistry } from './fake-usage-plans';
 import { createGateway } from './gateway';
 import { LocalIssuer, type MintOptions } from './issuer';
-import { type LocalAssumeRole, LocalTenantClients } from './local-tenant-clients';
+import { LOCAL_OPERATOR_ROLE_ARN, LOCAL_TENANT_ROLE_ARN, type LocalAssumeRole, LocalSts } from './local-sts';
+import { LocalTenantClients } from './local-tenant-clients';
 import { LocalAuthorizationServer } from './oauth';
+import { installPolicyGuard } from './policy-guard';
 import { StreamEmulator } from './stream-emulator';
 
 const DevTokenRequest = z.strictObject({
@@ -136,7 +140,8 @@ export interface DevServerOptions {
   /** Lifetime of tokens from the local sign-in, seconds. Default 3600. */
   consoleTokenLifetimeSeconds?: number;
   /**
-   * STS stand-in deciding each tenant-credentials request (AssumeRole + TagSession on the tenant role).
+   * Decides each data-credentials request the authorizer sends to the local STS (AssumeRole, + TagSession
+   * on the tenant role).
    * @default every request is allowed
    */
   assumeRole?: LocalAssumeRole;
@@ -163,6 +168,8 @@ export interface DevServer {
   db: DynamoDBDocumentClient;
   /** The embedded engine (tests stop it to see a dependency failure). */
   dynamo: LocalDynamo;
+  /** The STS stand-in: the data sessions the authorizer got, which the data clients resolve per request. */
+  sts: LocalSts;
   healthClient: LocalHealthClient;
   mintToken(options: MintOptions): Promise<string>;
   /** Waits until every stream record so far reached the usage consumer. */
@@ -172,8 +179,9 @@ export interface DevServer {
 
 /**
  * `fastish dev`: the shipped handlers (authorizer, API, usage stream consumer) behind a local API Gateway
- * emulation, on dynalite, with a local token issuer. Only the dependency wiring differs from AWS: tenant
- * clients (policy-guarded dynalite instead of STS), the user directory (in memory instead of Cognito), the
+ * emulation, on dynalite, with a local token issuer. Only the dependency wiring differs from AWS: data
+ * credentials (the authorizer's token vending machine asks a local STS; data clients enforce each session's
+ * grants on dynalite), the user directory (in memory instead of Cognito), the
  * cursor key (random per start instead of Secrets Manager), API keys and usage plans (in memory, enforced
  * by the gateway emulation, instead of API Gateway), and the issuer/JWKS configuration.
  */
@@ -218,9 +226,17 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   await usagePlans.ensureKey(platformTenantId, { tier: PLATFORM_USAGE_TIER, enabled: true });
   if (options.dataDir) await restoreKeys(db, tableName, usagePlans);
 
+  const sts = new LocalSts(options.assumeRole);
+  // The API function's own role: request counts only (REQUEST_METER_GRANTS), as in AWS.
+  const meter = installPolicyGuard(dynamo.client(), {
+    name: 'the API function role',
+    grants: REQUEST_METER_GRANTS,
+  });
+  stream.install(meter);
   const api = createApiHandler({
     tableName,
-    clients: new LocalTenantClients(dynamo, stream, options.assumeRole),
+    clients: new LocalTenantClients(dynamo, sts, stream),
+    meter: DynamoDBDocumentClient.from(meter, TRANSLATE_CONFIG),
     directory,
     usagePlans,
     cursorKey: async () => cursorKey,
@@ -299,6 +315,13 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     ),
     platformTenantId,
     cacheSeconds: authCacheSeconds,
+    sessions: new SessionVendor({
+      tenantRoleArn: LOCAL_TENANT_ROLE_ARN,
+      operatorRoleArn: LOCAL_OPERATOR_ROLE_ARN,
+      platformTenantId,
+      cacheSeconds: authCacheSeconds,
+      assume: sts.assume,
+    }),
     obs: observability('fastish-authorizer', logLevel),
     usageKey,
   });
@@ -314,6 +337,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     usagePlans,
     db,
     dynamo,
+    sts,
     healthClient,
     mintToken: (o) => localIssuer.mint(o),
     flushStream: () => stream.drain(),

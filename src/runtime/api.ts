@@ -1,12 +1,15 @@
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { type ApiDeps, createApiHandler } from './api/app';
 import { membershipCacheSecondsFromEnv } from './api/membership';
 import { DEFAULT_TIER_QUOTAS, ENV, TIERS, type Tier } from './contract';
-import { StsTenantClients } from './data/sts-tenant-clients';
+import { SessionTenantClients } from './data/session-clients';
+import { TRANSLATE_CONFIG } from './data/tenant-clients';
 import { CognitoDirectory } from './directory';
 import { observability } from './observability';
 import { secretString } from './secrets';
@@ -43,8 +46,9 @@ export function usagePlanIds(raw: string | undefined): Record<Tier, string> {
 }
 
 /**
- * AWS wiring: STS tenant credentials, Cognito directory, cursor key from Secrets Manager, API keys in the
- * tier usage plans (API Gateway).
+ * AWS wiring: data clients on the credentials the authorizer vended per request, the function's own role
+ * for request counting only, Cognito directory, cursor key from Secrets Manager, API keys in the tier usage
+ * plans (API Gateway).
  */
 export function depsFromEnv(env: NodeJS.ProcessEnv = process.env): ApiDeps {
   const obs = observability('fastish-api');
@@ -58,10 +62,11 @@ export function depsFromEnv(env: NodeJS.ProcessEnv = process.env): ApiDeps {
   };
   return {
     tableName: required(env, ENV.tableName),
-    clients: new StsTenantClients({
-      roleArn: required(env, ENV.tenantRoleArn),
-      decorate: (client) => obs.tracer.captureAWSv3Client(client),
-    }),
+    clients: new SessionTenantClients({ decorate: (client) => obs.tracer.captureAWSv3Client(client) }),
+    meter: DynamoDBDocumentClient.from(
+      obs.tracer.captureAWSv3Client(new DynamoDBClient({})),
+      TRANSLATE_CONFIG,
+    ),
     directory: new CognitoDirectory(
       obs.tracer.captureAWSv3Client(new CognitoIdentityProviderClient({})),
       required(env, ENV.userPoolId),

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { STSClient } from '@aws-sdk/client-sts';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent, Context } from 'aws-lambda';
 import { contextFromClaims } from './auth/claims';
 import { allowPolicy, denyPolicy } from './auth/policy';
@@ -12,6 +13,7 @@ import {
   verifierConfigFromEnv,
 } from './auth/verifier';
 import { type AuthorizerContext, ENV, HEALTH_CLIENT, HEALTH_TENANT_ID } from './contract';
+import { SessionVendor, stsAssumeDataRole } from './data/sts-sessions';
 import { secondsFromEnv } from './env-seconds';
 import { type Observability, observability } from './observability';
 import { secretString } from './secrets';
@@ -34,6 +36,12 @@ export interface AuthorizerOptions {
    * @default - access tokens are refused
    */
   healthVerifier?: TokenVerifier;
+  /**
+   * The data credentials for the verified caller (data/sts-sessions.ts: the tenant data role tagged with the
+   * token's tenant, or the operator data role), added to the Allow's context: the API's only way to the table.
+   * @default - none (the API refuses to serve without them)
+   */
+  sessions?: Pick<SessionVendor, 'context'>;
   obs?: Observability;
   now?: () => number;
 }
@@ -123,7 +131,9 @@ export function createAuthorizerHandler(options: AuthorizerOptions) {
       const health = tenant.tenantId === HEALTH_TENANT_ID;
       const usageIdentifierKey = await options.usageKey(health ? options.platformTenantId : tenant.tenantId);
       obs.metrics.addMetric('Authorized', MetricUnit.Count, 1);
-      return { ...allowPolicy(tenant, event.methodArn, health ? 'health' : 'api'), usageIdentifierKey };
+      const allow = allowPolicy(tenant, event.methodArn, health ? 'health' : 'api');
+      const session = (await options.sessions?.context(tenant)) ?? {};
+      return { ...allow, context: { ...allow.context, ...session }, usageIdentifierKey };
     } finally {
       obs.metrics.publishStoredMetrics();
     }
@@ -146,6 +156,10 @@ function handlerFromEnv() {
   const verifierConfig = verifierConfigFromEnv(env);
   const jwks = newJwksCache();
   const healthClientId = env[ENV.healthClientId];
+  const tenantRoleArn = env[ENV.tenantRoleArn];
+  const operatorRoleArn = env[ENV.operatorRoleArn];
+  if (!tenantRoleArn || !operatorRoleArn)
+    throw new Error(`${ENV.tenantRoleArn} and ${ENV.operatorRoleArn} must be set`);
   return createAuthorizerHandler({
     verifier: createTokenVerifier(verifierConfig, jwks),
     ...(healthClientId
@@ -158,6 +172,13 @@ function handlerFromEnv() {
       : {}),
     platformTenantId,
     cacheSeconds,
+    sessions: new SessionVendor({
+      tenantRoleArn,
+      operatorRoleArn,
+      platformTenantId,
+      cacheSeconds,
+      assume: stsAssumeDataRole(new STSClient({})),
+    }),
     usageKey: usageKeyResolver({
       secret: async () => Buffer.from(await secretString(keySecretArn), 'utf8'),
       platform: { tenantId: platformTenantId, value: () => secretString(platformSecretArn) },

@@ -1,5 +1,6 @@
-import { ENV, TENANT_SESSION_TAG } from './contract';
+import { ENV, TABLE_KEYS, TENANT_SESSION_TAG } from './contract';
 import { ENTITIES, type Entity } from './data/keys';
+import { REQUESTS_ATTRIBUTE } from './partitions';
 
 /**
  * The AWS calls each Lambda handler's code makes, kept beside the code so the deploy rehearsal
@@ -21,10 +22,18 @@ export interface HandlerAwsCall {
   readonly resource: string;
   /** Made with the credentials of the role the variable names (assumed with the session tags below). */
   readonly as?: string;
+  /**
+   * The function (by service name) that assumes `as` and hands the credentials over, when not this one: the
+   * variable and its session tags are that function's.
+   * @default - this function
+   */
+  readonly vendedBy?: string;
   /** Session tags the request sets (`sts:AssumeRole`), each valued with the tenant id. */
   readonly sessionTags?: readonly string[];
   /** Partitions a DynamoDB call names (`dynamodb:LeadingKeys`: `<tenant>#<entity>`), one call per entity. */
   readonly entities?: readonly Entity[];
+  /** Top-level attributes a DynamoDB call names (`dynamodb:Attributes`), key attributes included. */
+  readonly attributes?: readonly string[];
 }
 
 export interface HandlerAwsCalls {
@@ -35,7 +44,8 @@ export interface HandlerAwsCalls {
   readonly notSent?: readonly string[];
 }
 
-const ALL_ENTITIES = Object.values(ENTITIES);
+const AUTHORIZER = 'fastish-authorizer';
+const TABLE = `env:${ENV.tableName}`;
 const API_KEYS = 'arn:{partition}:apigateway:{region}::/apikeys';
 const PLAN_KEYS = `arn:{partition}:apigateway:{region}::/usageplans/{ids:${ENV.usagePlanIdsParameter}}/keys`;
 
@@ -59,13 +69,8 @@ export const HANDLER_AWS_CALLS: Readonly<Record<string, HandlerAwsCalls>> = {
         actions: ['secretsmanager:GetSecretValue'],
         resource: `env:${ENV.usageKeySecretArn}`,
       },
-      // The token vending machine (data/sts-tenant-clients.ts): one session per tenant, tagged with its id.
-      {
-        commands: ['AssumeRoleCommand'],
-        actions: ['sts:AssumeRole', 'sts:TagSession'],
-        resource: `env:${ENV.tenantRoleArn}`,
-        sessionTags: [TENANT_SESSION_TAG],
-      },
+      // Tenant routes, with the tenant session the authorizer vended (data/tenant-clients.ts): the tenant's
+      // items, users and idempotency keys; its tenant record and usage read only.
       {
         commands: ['GetCommand', 'PutCommand', 'QueryCommand', 'UpdateCommand', 'DeleteCommand'],
         actions: [
@@ -75,9 +80,60 @@ export const HANDLER_AWS_CALLS: Readonly<Record<string, HandlerAwsCalls>> = {
           'dynamodb:UpdateItem',
           'dynamodb:DeleteItem',
         ],
-        resource: `env:${ENV.tableName}`,
+        resource: TABLE,
         as: ENV.tenantRoleArn,
-        entities: ALL_ENTITIES,
+        vendedBy: AUTHORIZER,
+        entities: [ENTITIES.item, ENTITIES.user, ENTITIES.idempotency],
+      },
+      {
+        commands: ['GetCommand', 'QueryCommand'],
+        actions: ['dynamodb:GetItem', 'dynamodb:Query'],
+        resource: TABLE,
+        as: ENV.tenantRoleArn,
+        vendedBy: AUTHORIZER,
+        entities: [ENTITIES.tenant, ENTITIES.usage],
+      },
+      // Operator routes, with the operator session (api/tenants-handlers.ts): onboarding, tier and status
+      // changes, offboarding, usage reports.
+      {
+        commands: ['GetCommand', 'PutCommand', 'UpdateCommand'],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        resource: TABLE,
+        as: ENV.operatorRoleArn,
+        vendedBy: AUTHORIZER,
+        entities: [ENTITIES.tenant],
+      },
+      {
+        commands: ['PutCommand', 'QueryCommand', 'DeleteCommand'],
+        actions: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'],
+        resource: TABLE,
+        as: ENV.operatorRoleArn,
+        vendedBy: AUTHORIZER,
+        entities: [ENTITIES.user],
+      },
+      {
+        commands: ['QueryCommand', 'DeleteCommand'],
+        actions: ['dynamodb:Query', 'dynamodb:DeleteItem'],
+        resource: TABLE,
+        as: ENV.operatorRoleArn,
+        vendedBy: AUTHORIZER,
+        entities: [ENTITIES.item, ENTITIES.idempotency],
+      },
+      {
+        commands: ['QueryCommand'],
+        actions: ['dynamodb:Query'],
+        resource: TABLE,
+        as: ENV.operatorRoleArn,
+        vendedBy: AUTHORIZER,
+        entities: [ENTITIES.usage],
+      },
+      // Counting each tenant request (data/usage.ts `countRequest`), with the function's own role.
+      {
+        commands: ['UpdateCommand'],
+        actions: ['dynamodb:UpdateItem'],
+        resource: TABLE,
+        entities: [ENTITIES.usage],
+        attributes: [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, REQUESTS_ATTRIBUTE],
       },
       {
         commands: [
@@ -118,9 +174,22 @@ export const HANDLER_AWS_CALLS: Readonly<Record<string, HandlerAwsCalls>> = {
       { commands: ['CreateUsagePlanKeyCommand'], actions: ['apigateway:POST'], resource: PLAN_KEYS },
     ],
   },
-  'fastish-authorizer': {
+  [AUTHORIZER]: {
     entry: 'authorizer.ts',
     calls: [
+      // The token vending machine (data/sts-sessions.ts): the verified tenant's session, tagged with its id,
+      // or an operator's session; the API gets the credentials in the authorizer context.
+      {
+        commands: ['AssumeRoleCommand'],
+        actions: ['sts:AssumeRole', 'sts:TagSession'],
+        resource: `env:${ENV.tenantRoleArn}`,
+        sessionTags: [TENANT_SESSION_TAG],
+      },
+      {
+        commands: ['AssumeRoleCommand'],
+        actions: ['sts:AssumeRole'],
+        resource: `env:${ENV.operatorRoleArn}`,
+      },
       {
         commands: ['GetSecretValueCommand'],
         actions: ['secretsmanager:GetSecretValue'],
@@ -140,7 +209,7 @@ export const HANDLER_AWS_CALLS: Readonly<Record<string, HandlerAwsCalls>> = {
       {
         commands: ['UpdateCommand', 'GetCommand'],
         actions: ['dynamodb:UpdateItem', 'dynamodb:GetItem'],
-        resource: `env:${ENV.tableName}`,
+        resource: TABLE,
         entities: [ENTITIES.usage],
       },
     ],

@@ -42,7 +42,7 @@ export const TENANT_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$/;
  * The deep health check's synthetic tenant. It is reserved: onboarding refuses it and the authorizer refuses
  * ID tokens that claim it, so the only way to act as it is the health client's access token (below). Its
  * data credentials are the tenant role's like any tenant's: the session tag confines them to
- * `fastish-health#*`, so the health principal can never read a real tenant's items.
+ * `fastish-health#<entity>` partitions, so the health principal can never read a real tenant's items.
  */
 export const HEALTH_TENANT_ID = 'fastish-health';
 
@@ -78,10 +78,9 @@ export interface AuthorizerContext extends TenantContext {
 }
 
 /**
- * DynamoDB actions of the tenant-scoped role (assumed by the API with session tag `tenant=<id>`).
- * The stack's policy allows exactly these on the table, under
- * `ForAllValues:StringLike: { "dynamodb:LeadingKeys": ["${aws:PrincipalTag/tenant}#*"] }`.
- * No Scan, no PartiQL, no batch writes (they cannot carry conditions).
+ * Every DynamoDB action a tenant session may call (the tenant data role, assumed by the authorizer with
+ * session tag `tenant=<id>`); which of them on which of its partitions is `TENANT_SESSION_GRANTS`
+ * (partitions.ts). No Scan, no PartiQL, no batch writes (they cannot carry conditions).
  */
 export const TENANT_DATA_ACTIONS = [
   'dynamodb:GetItem',
@@ -92,15 +91,17 @@ export const TENANT_DATA_ACTIONS = [
   'dynamodb:ConditionCheckItem',
 ] as const;
 
-/** Session tag key the token vending machine sets, and the policy variable that reads it. */
+/** Session tag key the authorizer's token vending machine sets, and the policy variable that reads it. */
 export const TENANT_SESSION_TAG = 'tenant';
 
 /** Environment variables read by the handlers (the stack sets them). */
 export const ENV = {
   /** Table name (API, stream consumer). */
   tableName: 'TABLE_NAME',
-  /** ARN of the tenant-scoped role the API assumes per tenant (API). Absent locally. */
+  /** ARN of the tenant data role the authorizer assumes per verified tenant (authorizer). Absent locally. */
   tenantRoleArn: 'TENANT_ROLE_ARN',
+  /** ARN of the operator data role the authorizer assumes for verified operators (authorizer). Absent locally. */
+  operatorRoleArn: 'OPERATOR_ROLE_ARN',
   /** JWT issuer, e.g. `https://cognito-idp.<region>.amazonaws.com/<userPoolId>` (authorizer). */
   jwtIssuer: 'JWT_ISSUER',
   /** Cognito app client id, the ID token's `aud` (authorizer). */

@@ -91,11 +91,16 @@ describe('phase 4 over the example platform', () => {
     }
   });
 
-  it('replays the API → STS AssumeRole + TagSession → DynamoDB flow with the tenant session tag', () => {
+  it('replays authorizer → STS AssumeRole + TagSession → the API on DynamoDB with the tenant session tag', () => {
     const tag = `aws:RequestTag/${TENANT_SESSION_TAG}`;
     const tagSession = calls.filter(
       (c) => c.action === 'sts:TagSession' && c.context?.[tag] === REHEARSAL_TENANT,
     );
+    // The authorizer (which verified the token) vends the session; the API function never calls STS.
+    expect(tagSession.every((c) => c.principal.includes('AuthorizerFunctionRole'))).toBe(true);
+    expect(
+      calls.filter((c) => c.principal.includes('ApiFunctionRole') && c.action.startsWith('sts:')),
+    ).toEqual([]);
     expect(tagSession.map((c) => roleName(c.resource))).toEqual(
       expect.arrayContaining([
         'acme-dev-webapp-tenant-data-eu-west-1',
@@ -116,7 +121,45 @@ describe('phase 4 over the example platform', () => {
       expect(c.context?.[`aws:PrincipalTag/${TENANT_SESSION_TAG}`]).toBe(REHEARSAL_TENANT);
       expect(String(c.context?.['dynamodb:LeadingKeys'])).toMatch(new RegExp(`^${REHEARSAL_TENANT}#`));
     }
+    // Tenant sessions write only items, users and idempotency keys; tier, status and usage are read.
+    const writes = data.filter((c) => !/GetItem|Query/.test(c.action));
+    expect(new Set(writes.map((c) => String(c.context?.['dynamodb:LeadingKeys']).split('#')[1]))).toEqual(
+      new Set(['item', 'user', 'idem']),
+    );
     expect(calls.some((c) => c.principal.includes('tenant-data') && c.action === 'kms:Decrypt')).toBe(true);
+  });
+
+  it('replays the operator session and the request counter of the API role', () => {
+    const operator = calls.filter(
+      (c) => c.principal.includes('operator-data') && c.action.startsWith('dynamodb:'),
+    );
+    expect(
+      operator.some(
+        (c) =>
+          c.action === 'dynamodb:UpdateItem' &&
+          String(c.context?.['dynamodb:LeadingKeys']).endsWith('#tenant'),
+      ),
+    ).toBe(true);
+    expect(
+      operator.some(
+        (c) =>
+          c.action === 'dynamodb:DeleteItem' && String(c.context?.['dynamodb:LeadingKeys']).endsWith('#item'),
+      ),
+    ).toBe(true);
+    const assumed = calls.filter(
+      (c) => c.action === 'sts:AssumeRole' && roleName(c.resource)?.includes('operator-data'),
+    );
+    expect(assumed.length).toBeGreaterThan(0);
+    expect(assumed.every((c) => c.principal.includes('AuthorizerFunctionRole'))).toBe(true);
+    const counted = calls.filter(
+      (c) => c.principal.includes('ApiFunctionRole') && c.action.startsWith('dynamodb:'),
+    );
+    expect(
+      counted.map((c) => [c.action, c.context?.['dynamodb:LeadingKeys'], c.context?.['dynamodb:Attributes']]),
+    ).toEqual(
+      counted.map(() => ['dynamodb:UpdateItem', [`${REHEARSAL_TENANT}#usage`], ['pk', 'sk', 'requests']]),
+    );
+    expect(counted.length).toBeGreaterThan(0);
   });
 
   it('replays the authorizer secrets, the metering consumer and its stream', () => {
@@ -204,6 +247,20 @@ describe('phase 4 over the example platform', () => {
     expect(by('middlemanager', 'kinesis:GetRecords').length).toBe(1);
     expect(by('historical', 's3:GetObject').some((c) => c.resource.includes('-segments-'))).toBe(true);
     expect(by('coordinator', 'kafka-cluster:DescribeTopic').length).toBe(1);
+    // Consumer groups as the MSK guide lists them, and the Job that creates the topics.
+    for (const node of ['coordinator', 'middlemanager'])
+      for (const action of ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'])
+        expect(by(node, action).map((c) => c.resource)).toEqual([
+          expect.stringMatching(/:group\/acme-dev-druid\/[^/]+\/kafka-supervisor-/),
+        ]);
+    expect(by('kafka-topics', 'kafka-cluster:CreateTopic').map((c) => c.resource.split('/').pop())).toEqual([
+      'clicks',
+    ]);
+    // The metadata user's custom resource reads the master secret (the Data API runs as it).
+    const secrets = calls
+      .filter((c) => /MetadataDruidUserFunction/.test(c.step) && c.action === 'secretsmanager:GetSecretValue')
+      .map((c) => c.resource);
+    expect(secrets.length).toBeGreaterThanOrEqual(2);
   });
 });
 
@@ -226,7 +283,7 @@ describe('phase 4 fails, naming the call, when a needed statement is gone', () =
     expect(denied.map((c) => [c.action, roleName(c.resource)])).toEqual([
       ['sts:TagSession', 'acme-dev-webapp-tenant-data-eu-west-1'],
     ]);
-    expect(denied[0]?.step).toMatch(/ApiFunction.*AssumeRoleCommand/);
+    expect(denied[0]?.step).toMatch(/AuthorizerFunction.*AssumeRoleCommand/);
   });
 
   it("Karpenter's CreateFleet statement missing", async () => {

@@ -4,30 +4,56 @@ import {
   GetItemCommand,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTable, type LocalDynamo, startDynalite } from '../../src/dev/dynalite';
+import { LOCAL_OPERATOR_ROLE_ARN, LOCAL_TENANT_ROLE_ARN, LocalSts } from '../../src/dev/local-sts';
 import { LocalTenantClients } from '../../src/dev/local-tenant-clients';
 import { installPolicyGuard } from '../../src/dev/policy-guard';
 import { ItemStore } from '../../src/runtime/data/items';
 import { offboardStep } from '../../src/runtime/data/offboarding';
-import { TRANSLATE_CONFIG } from '../../src/runtime/data/tenant-clients';
+import { TRANSLATE_CONFIG, tenantAssumeRoleRequest } from '../../src/runtime/data/tenant-clients';
 import { UsageStore } from '../../src/runtime/data/usage';
 import { ApiError } from '../../src/runtime/errors';
 import { observability } from '../../src/runtime/observability';
+import { REQUEST_METER_GRANTS, TENANT_SESSION_GRANTS } from '../../src/runtime/partitions';
 import { createUsageStreamHandler } from '../../src/runtime/usage-stream';
 
 const TABLE = 'fastish-unit';
 let dynamo: LocalDynamo;
 let admin: DynamoDBDocumentClient;
 let clients: LocalTenantClients;
+let now = Date.now();
+const sts = new LocalSts(
+  async () => {},
+  () => now,
+);
+
+/** A client on a tenant session the local STS issued (what the authorizer hands the API). */
+const tenantDb = async (tenantId: string) =>
+  clients.forSession(await sts.assume(tenantAssumeRoleRequest(LOCAL_TENANT_ROLE_ARN, tenantId)));
+const operatorDb = async () =>
+  clients.forSession(
+    await sts.assume({
+      RoleArn: LOCAL_OPERATOR_ROLE_ARN,
+      RoleSessionName: 'operator-o',
+      DurationSeconds: 900,
+    }),
+  );
 
 beforeAll(async () => {
   dynamo = await startDynalite();
   await ensureTable(dynamo.client(), TABLE);
   admin = DynamoDBDocumentClient.from(dynamo.client(), TRANSLATE_CONFIG);
-  clients = new LocalTenantClients(dynamo);
+  clients = new LocalTenantClients(dynamo, sts);
   await admin.send(
     new PutCommand({ TableName: TABLE, Item: { pk: 'bravo#item', sk: 'SECRET', name: 'bravo secret' } }),
   );
@@ -41,7 +67,7 @@ describe('local policy guard (the tenant role, emulated)', () => {
   const denied = { name: 'AccessDeniedException' };
 
   it('allows GetItem and Query inside the tenant prefix', async () => {
-    const db = await clients.forTenant('alpha');
+    const db = await tenantDb('alpha');
     await expect(
       db.send(new GetCommand({ TableName: TABLE, Key: { pk: 'alpha#item', sk: 'x' } })),
     ).resolves.toBeDefined();
@@ -56,7 +82,7 @@ describe('local policy guard (the tenant role, emulated)', () => {
   });
 
   it('denies another tenant key for every action', async () => {
-    const db = await clients.forTenant('alpha');
+    const db = await tenantDb('alpha');
     await expect(
       db.send(new GetCommand({ TableName: TABLE, Key: { pk: 'bravo#item', sk: 'SECRET' } })),
     ).rejects.toMatchObject(denied);
@@ -83,7 +109,7 @@ describe('local policy guard (the tenant role, emulated)', () => {
   });
 
   it('denies a Query whose start key points into another tenant', async () => {
-    const db = await clients.forTenant('alpha');
+    const db = await tenantDb('alpha');
     await expect(
       db.send(
         new QueryCommand({
@@ -97,7 +123,11 @@ describe('local policy guard (the tenant role, emulated)', () => {
   });
 
   it('denies Scan, PartiQL and batch writes outright', async () => {
-    const raw = installPolicyGuard(dynamo.client(), 'alpha');
+    const raw = installPolicyGuard(dynamo.client(), {
+      name: 'alpha',
+      grants: TENANT_SESSION_GRANTS,
+      tenant: 'alpha',
+    });
     await expect(raw.send(new ScanCommand({ TableName: TABLE }))).rejects.toMatchObject(denied);
     await expect(
       raw.send(new ExecuteStatementCommand({ Statement: `SELECT * FROM "${TABLE}"` })),
@@ -116,9 +146,127 @@ describe('local policy guard (the tenant role, emulated)', () => {
   });
 });
 
+describe('data sessions, as the local layer enforces them', () => {
+  const denied = { name: 'AccessDeniedException' };
+  const put = (pk: string, sk: string, extra: Record<string, unknown> = {}) =>
+    new PutCommand({ TableName: TABLE, Item: { pk, sk, ...extra } });
+
+  it('a tenant session reads but never writes its tenant record (tier, status) or usage', async () => {
+    await admin.send(put('alpha#tenant', 'profile', { tier: 'basic', status: 'active' }));
+    await admin.send(put('alpha#usage', 'day#2026-01-01', { requests: 7 }));
+    const db = await tenantDb('alpha');
+    expect(
+      (await db.send(new GetCommand({ TableName: TABLE, Key: { pk: 'alpha#tenant', sk: 'profile' } }))).Item
+        ?.tier,
+    ).toBe('basic');
+    await expect(new UsageStore(db, TABLE, 'alpha').report('2026-01-01', '2026-01-01')).resolves.toHaveLength(
+      1,
+    );
+    const writes = [
+      new UpdateCommand({
+        TableName: TABLE,
+        Key: { pk: 'alpha#tenant', sk: 'profile' },
+        UpdateExpression: 'SET tier = :t',
+        ExpressionAttributeValues: { ':t': 'premium' },
+      }),
+      put('alpha#tenant', 'profile', { tier: 'premium', status: 'active' }),
+      new DeleteCommand({ TableName: TABLE, Key: { pk: 'alpha#usage', sk: 'day#2026-01-01' } }),
+      new UpdateCommand({
+        TableName: TABLE,
+        Key: { pk: 'alpha#usage', sk: 'day#2026-01-01' },
+        UpdateExpression: 'SET requests = :z',
+        ExpressionAttributeValues: { ':z': 0 },
+      }),
+      put('alpha#usage', 'total', { storedItems: 0 }),
+    ];
+    for (const command of writes) await expect(db.send(command as never)).rejects.toMatchObject(denied);
+    const profile = await admin.send(
+      new GetCommand({ TableName: TABLE, Key: { pk: 'alpha#tenant', sk: 'profile' } }),
+    );
+    expect(profile.Item?.tier).toBe('basic');
+    const usage = await admin.send(
+      new GetCommand({ TableName: TABLE, Key: { pk: 'alpha#usage', sk: 'day#2026-01-01' } }),
+    );
+    expect(usage.Item?.requests).toBe(7);
+  });
+
+  it('an operator session changes tenant records of any tenant, and never writes usage', async () => {
+    const db = await operatorDb();
+    await db.send(
+      new UpdateCommand({
+        TableName: TABLE,
+        Key: { pk: 'alpha#tenant', sk: 'profile' },
+        UpdateExpression: 'SET #s = :s',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':s': 'suspended' },
+      }),
+    );
+    await expect(
+      db.send(new DeleteCommand({ TableName: TABLE, Key: { pk: 'alpha#usage', sk: 'day#2026-01-01' } })),
+    ).rejects.toMatchObject(denied);
+    await expect(
+      db.send(new GetCommand({ TableName: TABLE, Key: { pk: 'bravo#item', sk: 'SECRET' } })),
+    ).rejects.toMatchObject(denied);
+  });
+
+  it("the API role's meter may add to request counts only", async () => {
+    const meter = DynamoDBDocumentClient.from(
+      installPolicyGuard(dynamo.client(), { name: 'api', grants: REQUEST_METER_GRANTS }),
+      TRANSLATE_CONFIG,
+    );
+    await new UsageStore(meter, TABLE, 'alpha').countRequest(new Date('2026-01-01T12:00:00Z'), 100);
+    const counted = await admin.send(
+      new GetCommand({ TableName: TABLE, Key: { pk: 'alpha#usage', sk: 'day#2026-01-01' } }),
+    );
+    expect(counted.Item?.requests).toBe(8);
+    for (const command of [
+      new UpdateCommand({
+        TableName: TABLE,
+        Key: { pk: 'alpha#usage', sk: 'total' },
+        UpdateExpression: 'SET storedItems = :z',
+        ExpressionAttributeValues: { ':z': 0 },
+      }),
+      new UpdateCommand({
+        TableName: TABLE,
+        Key: { pk: 'alpha#tenant', sk: 'profile' },
+        UpdateExpression: 'ADD requests :one',
+        ExpressionAttributeValues: { ':one': 1 },
+      }),
+      new GetCommand({ TableName: TABLE, Key: { pk: 'alpha#usage', sk: 'total' } }),
+    ]) {
+      await expect(meter.send(command as never)).rejects.toMatchObject(denied);
+    }
+  });
+
+  it('refuses credentials the STS never issued, and issued ones once expired', async () => {
+    const forged = await clients.forSession({
+      accessKeyId: 'ASIAFORGED',
+      secretAccessKey: 'x',
+      sessionToken: 'y',
+    });
+    await expect(
+      forged.send(new GetCommand({ TableName: TABLE, Key: { pk: 'alpha#item', sk: 'x' } })),
+    ).rejects.toMatchObject({ name: 'UnrecognizedClientException' });
+    const issued = await sts.assume(tenantAssumeRoleRequest(LOCAL_TENANT_ROLE_ARN, 'alpha'));
+    const wrongSecret = await clients.forSession({ ...issued, secretAccessKey: 'guessed' });
+    await expect(
+      wrongSecret.send(new GetCommand({ TableName: TABLE, Key: { pk: 'alpha#item', sk: 'x' } })),
+    ).rejects.toMatchObject({ name: 'UnrecognizedClientException' });
+    const db = await clients.forSession(issued);
+    now += 901_000;
+    try {
+      await expect(
+        db.send(new GetCommand({ TableName: TABLE, Key: { pk: 'alpha#item', sk: 'x' } })),
+      ).rejects.toMatchObject({ name: 'ExpiredTokenException' });
+    } finally {
+      now = Date.now();
+    }
+  });
+});
+
 describe('item store', () => {
   it('replaces only at the expected version and tells 404 from 412', async () => {
-    const store = new ItemStore(await clients.forTenant('alpha'), TABLE, 'alpha');
+    const store = new ItemStore(await tenantDb('alpha'), TABLE, 'alpha');
     const item = await store.create({ name: 'a' }, 'u', new Date());
     const next = await store.replace(item.id, { name: 'b' }, 1, new Date());
     expect(next.version).toBe(2);
@@ -139,7 +287,7 @@ describe('item store', () => {
 
 describe('offboarding', () => {
   it('deletes in bounded pages, resumes, and keeps usage and the tenant profile', async () => {
-    const db = await clients.forTenant('charlie');
+    const db = admin;
     for (let i = 0; i < 12; i++) {
       await db.send(
         new PutCommand({
@@ -160,9 +308,11 @@ describe('offboarding', () => {
     );
     const removedUsers: string[] = [];
     const calls: { deleted: number; complete: boolean }[] = [];
+    // Offboarding runs with the operator session (operator routes).
+    const operator = await operatorDb();
     for (let i = 0; i < 10; i++) {
       const step = await offboardStep(
-        db,
+        operator,
         TABLE,
         'charlie',
         2,

@@ -10,17 +10,17 @@ import { createApiHandler } from '../../src/runtime/api/app';
 import { DEFAULT_TIER_QUOTAS, HEALTH_CLIENT, HEALTH_TENANT_ID } from '../../src/runtime/contract';
 import { TRANSLATE_CONFIG } from '../../src/runtime/data/tenant-clients';
 import { call, onboard } from './harness';
-import { iamEvaluatedSts, synthesizedTenantRole, type TenantRolePolicies } from './tenant-role-sts';
+import { type DataRolePolicies, iamEvaluatedSts, synthesizedDataRoles } from './tenant-role-sts';
 
 /**
  * The deep health check against the dev server: the health client's client-credentials token, the shipped
- * authorizer and API handler, tenant credentials from an STS stand-in that evaluates the synthesized tenant
- * role's trust policy with an IAM evaluator, and DynamoDB (dynalite).
+ * authorizer (whose token vending machine asks an STS stand-in that evaluates the synthesized data roles'
+ * trust policies with an IAM evaluator) and API handler, and DynamoDB (dynalite).
  */
 
 let server: DevServer;
-const real = synthesizedTenantRole();
-let policies: TenantRolePolicies = real;
+const real = synthesizedDataRoles();
+let policies: DataRolePolicies = real;
 let operator: string;
 
 const target = (overrides: Partial<DeepCheckTarget> = {}): DeepCheckTarget => ({
@@ -70,13 +70,18 @@ describe('GET /health/deep', () => {
   });
 
   it("fails at sts when the tenant role's trust lacks sts:TagSession", async () => {
+    const trust = real.tenant.trust;
     policies = {
       ...real,
-      trust: {
-        ...real.trust,
-        Statement: real.trust.Statement.filter(
-          (s: { Action: string | string[] }) => !([] as string[]).concat(s.Action).includes('sts:TagSession'),
-        ),
+      tenant: {
+        ...real.tenant,
+        trust: {
+          ...trust,
+          Statement: trust.Statement.filter(
+            (s: { Action: string | string[] }) =>
+              !([] as string[]).concat(s.Action).includes('sts:TagSession'),
+          ),
+        },
       },
     };
     try {
@@ -171,7 +176,8 @@ describe('the isolation step', () => {
       const unconfined = DynamoDBDocumentClient.from(dynamo.client(), TRANSLATE_CONFIG);
       const api = createApiHandler({
         tableName: 'table',
-        clients: { forTenant: async () => unconfined, freshCredentials: async () => {} },
+        clients: { forSession: async () => unconfined },
+        meter: unconfined,
         directory: new FakeDirectory(),
         usagePlans: {} as never,
         cursorKey: async () => Buffer.alloc(32),
@@ -181,7 +187,16 @@ describe('the isolation step', () => {
         platformTenantId: 'platform',
       });
       const exp = Math.floor(Date.now() / 1000) + 300;
-      const caller = { tenantId: HEALTH_TENANT_ID, userId: 'health', role: 'viewer', tier: 'basic', exp };
+      // Any session: the client factory hands out the unconfined client whatever the credentials.
+      const session = { dataAccessKeyId: 'AKID', dataSecretAccessKey: 'secret', dataSessionToken: 'token' };
+      const caller = {
+        tenantId: HEALTH_TENANT_ID,
+        userId: 'health',
+        role: 'viewer',
+        tier: 'basic',
+        exp,
+        ...session,
+      };
       const res = await api({
         httpMethod: 'GET',
         path: '/health/deep',

@@ -4,24 +4,32 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { OperatorDataRole } from '../../src/constructs/webapp/operator-data-role';
 import { TenantDataRole } from '../../src/constructs/webapp/tenant-data-role';
 import { TenantTable } from '../../src/constructs/webapp/tenant-table';
-import type { LocalAssumeRole, TenantAssumeRoleRequest } from '../../src/dev/local-tenant-clients';
-import { TENANT_DATA_ACTIONS, TENANT_SESSION_TAG } from '../../src/runtime/contract';
+import { LOCAL_OPERATOR_ROLE_ARN, type LocalAssumeRole } from '../../src/dev/local-sts';
+import { TENANT_SESSION_TAG } from '../../src/runtime/contract';
+import { OPERATOR_GRANTS, TENANT_SESSION_GRANTS } from '../../src/runtime/partitions';
 
 const ACCOUNT = '111111111111';
-export const API_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/webapp-api`;
+export const AUTHORIZER_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/webapp-authorizer`;
 export const TENANT_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/webapp-tenant-data`;
+export const OPERATOR_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/webapp-operator-data`;
 
-export interface TenantRolePolicies {
-  /** The tenant role's trust policy, as synthesized. */
+export interface RolePolicies {
+  /** The role's trust policy, as synthesized. */
   trust: any;
-  /** The API role's statements granting it the tenant role (identity policy). */
+  /** The authorizer role's statements granting it the role (identity policy). */
   identity: any;
 }
 
-/** The real `TenantDataRole`, synthesized, with its ARNs made literal for the evaluator. */
-export function synthesizedTenantRole(): TenantRolePolicies {
+export interface DataRolePolicies {
+  tenant: RolePolicies;
+  operator: RolePolicies;
+}
+
+/** The real `TenantDataRole` and `OperatorDataRole`, synthesized, with their ARNs made literal for the evaluator. */
+export function synthesizedDataRoles(): DataRolePolicies {
   const stack = new Stack(new App(), 'S', { env: { account: ACCOUNT, region: 'eu-west-1' } });
   const table = new TenantTable(stack, 'T', {
     tableName: 't',
@@ -30,25 +38,33 @@ export function synthesizedTenantRole(): TenantRolePolicies {
     timeToLiveAttribute: 'expiresAt',
     key: new kms.Key(stack, 'K'),
   });
-  const api = iam.Role.fromRoleArn(stack, 'Api', API_ROLE_ARN, { mutable: true });
-  const data = new TenantDataRole(stack, 'Data', {
+  const authorizer = iam.Role.fromRoleArn(stack, 'Authorizer', AUTHORIZER_ROLE_ARN, { mutable: true });
+  const tenant = new TenantDataRole(stack, 'Data', {
     roleName: 'webapp-tenant-data',
-    assumedBy: api,
+    assumedBy: authorizer,
     table,
     sessionTag: TENANT_SESSION_TAG,
-    actions: TENANT_DATA_ACTIONS,
+    grants: TENANT_SESSION_GRANTS,
+  });
+  const operator = new OperatorDataRole(stack, 'Operator', {
+    roleName: 'webapp-operator-data',
+    assumedBy: authorizer,
+    table,
+    grants: OPERATOR_GRANTS,
   });
   const template = Template.fromStack(stack).toJSON();
-  const roleId = stack.getLogicalId(data.role.node.defaultChild as iam.CfnRole);
-  const literal = (doc: unknown) =>
-    JSON.parse(
-      JSON.stringify(doc).replaceAll(
-        JSON.stringify({ 'Fn::GetAtt': [roleId, 'Arn'] }),
-        JSON.stringify(TENANT_ROLE_ARN),
-      ),
-    );
-  // The API role's statements about STS (the data role's DynamoDB grants name other resources).
-  const policies = Object.values(template.Resources as Record<string, any>)
+  const ids = [
+    [stack.getLogicalId(tenant.role.node.defaultChild as iam.CfnRole), TENANT_ROLE_ARN],
+    [stack.getLogicalId(operator.role.node.defaultChild as iam.CfnRole), OPERATOR_ROLE_ARN],
+  ] as const;
+  const literal = (doc: unknown) => {
+    let text = JSON.stringify(doc);
+    for (const [id, arn] of ids)
+      text = text.replaceAll(JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] }), JSON.stringify(arn));
+    return JSON.parse(text);
+  };
+  // The authorizer role's statements about STS (the data roles' DynamoDB grants name other resources).
+  const identity = Object.values(template.Resources as Record<string, any>)
     .filter((r) => r.Type === 'AWS::IAM::Policy')
     .map((r) => literal(r.Properties.PolicyDocument))
     .map((doc) => ({
@@ -56,9 +72,10 @@ export function synthesizedTenantRole(): TenantRolePolicies {
       Statement: doc.Statement.filter((s: any) => JSON.stringify(s.Action).includes('sts:')),
     }))
     .filter((doc) => doc.Statement.length > 0);
+  const trust = (id: string) => literal(template.Resources[id].Properties.AssumeRolePolicyDocument);
   return {
-    trust: literal(template.Resources[roleId].Properties.AssumeRolePolicyDocument),
-    identity: policies,
+    tenant: { trust: trust(ids[0][0]), identity },
+    operator: { trust: trust(ids[1][0]), identity },
   };
 }
 
@@ -67,22 +84,29 @@ class AccessDenied extends Error {
 }
 
 /**
- * STS for the dev server, deciding like IAM: the request's AssumeRole and the TagSession its tags need are
- * each evaluated (iam-simulate) against the trust policy and the API role's identity policies.
+ * STS for the dev server, deciding like IAM: each AssumeRole the authorizer sends, and the TagSession its
+ * tags need, are evaluated (iam-simulate) against the data role's trust policy and the authorizer role's
+ * identity policies.
  */
-export function iamEvaluatedSts(policies: () => TenantRolePolicies): LocalAssumeRole {
-  return async (request: TenantAssumeRoleRequest) => {
-    const { trust, identity } = policies();
-    const tags = Object.fromEntries(request.Tags.map((t) => [`aws:RequestTag/${t.Key}`, t.Value]));
-    const actions = ['sts:AssumeRole', ...(request.Tags.length > 0 ? ['sts:TagSession'] : [])];
+export function iamEvaluatedSts(policies: () => DataRolePolicies): LocalAssumeRole {
+  return async (request) => {
+    const operator = request.RoleArn === LOCAL_OPERATOR_ROLE_ARN;
+    const { trust, identity } = operator ? policies().operator : policies().tenant;
+    const roleArn = operator ? OPERATOR_ROLE_ARN : TENANT_ROLE_ARN;
+    const tagList = request.Tags ?? [];
+    const tags = Object.fromEntries(tagList.map((t) => [`aws:RequestTag/${t.Key}`, t.Value]));
+    const actions = ['sts:AssumeRole', ...(tagList.length > 0 ? ['sts:TagSession'] : [])];
     for (const action of actions) {
       const result = await runSimulation(
         {
           request: {
-            principal: `arn:aws:sts::${ACCOUNT}:assumed-role/webapp-api/fn`,
+            principal: `arn:aws:sts::${ACCOUNT}:assumed-role/webapp-authorizer/fn`,
             action,
-            resource: { resource: TENANT_ROLE_ARN, accountId: ACCOUNT },
-            contextVariables: { ...tags, 'aws:TagKeys': request.Tags.map((t) => t.Key) },
+            resource: { resource: roleArn, accountId: ACCOUNT },
+            contextVariables: {
+              ...tags,
+              ...(tagList.length > 0 ? { 'aws:TagKeys': tagList.map((t) => t.Key) } : {}),
+            },
           },
           identityPolicies: identity.map((policy: any, i: number) => ({ name: `p${i}`, policy })),
           serviceControlPolicies: [],
@@ -93,7 +117,7 @@ export function iamEvaluatedSts(policies: () => TenantRolePolicies): LocalAssume
       );
       if (result.resultType === 'error') throw new Error(JSON.stringify(result.errors));
       if (result.overallResult !== 'Allowed') {
-        throw new AccessDenied(`not authorized to perform ${action} on ${TENANT_ROLE_ARN}`);
+        throw new AccessDenied(`not authorized to perform ${action} on ${roleArn}`);
       }
     }
   };

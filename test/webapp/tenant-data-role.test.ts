@@ -35,7 +35,10 @@ describe('TenantDataRole', () => {
           assumedBy: api,
           table,
           sessionTag: 'tenant',
-          actions: ['dynamodb:GetItem', action],
+          grants: [
+            { entities: ['item'], actions: ['dynamodb:GetItem'] },
+            { entities: ['usage'], actions: [action] },
+          ],
         }),
     ).toThrow(/must not allow/);
   });
@@ -47,7 +50,7 @@ describe('TenantDataRole', () => {
       assumedBy: api,
       table,
       sessionTag: 'tenant',
-      actions: ['dynamodb:GetItem', 'dynamodb:Query'],
+      grants: [{ entities: ['item'], actions: ['dynamodb:GetItem', 'dynamodb:Query'] }],
     });
     expect(role.role.roleName).toBeDefined();
   });

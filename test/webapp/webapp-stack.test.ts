@@ -5,7 +5,7 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyRules } from '../../src/checks';
 import { ROUTES } from '../../src/runtime/api/routes';
-import { TENANT_DATA_ACTIONS } from '../../src/runtime/contract';
+import { TENANT_SESSION_GRANTS } from '../../src/runtime/partitions';
 import { actionsOf, exampleConfig, policyDocuments, type SynthesizedWebapp, synthWebapp } from './fixture';
 
 const ofType = (json: any, type: string): [string, any][] =>
@@ -32,46 +32,67 @@ beforeAll(() => {
 });
 
 describe('tenant isolation (token vending machine role)', () => {
-  it('allows exactly the tenant data actions, only on partition keys under the session tag', () => {
+  const roleIdOf = (json: any, prefix: string) =>
+    ofType(json, 'AWS::IAM::Role').find(([id]) => id.startsWith(prefix))?.[0] as string;
+  const statementsOf = (json: any, roleId: string) =>
+    ofType(json, 'AWS::IAM::Policy')
+      .filter(([, p]) => p.Properties.Roles.some((r: any) => r.Ref === roleId))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as any[]);
+
+  it('grants the tenant role its own partitions per entity, from the runtime grants, never `<tenant>#*`', () => {
+    // What these statements allow and refuse is evaluated in tenant-boundaries.test.ts; here, their shape.
     for (const json of [dev, prod]) {
-      const [roleId] = ofType(json, 'AWS::IAM::Role').find(([id]) => id.startsWith('TenantDataRole')) ?? [];
-      expect(roleId).toBeDefined();
-      const policy = ofType(json, 'AWS::IAM::Policy').find(([, p]) =>
-        p.Properties.Roles.some((r: any) => r.Ref === roleId),
-      )?.[1];
-      const statements = policy.Properties.PolicyDocument.Statement as any[];
-      const data = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
-      expect(data).toHaveLength(1);
-      expect([...actionsOf(data[0])].sort()).toEqual([...TENANT_DATA_ACTIONS].sort());
-      expect(data[0].Condition).toEqual({
-        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['${aws:PrincipalTag/tenant}#*'] },
+      const data = statementsOf(json, roleIdOf(json, 'TenantDataRole')).filter((s) =>
+        actionsOf(s).some((a) => a.startsWith('dynamodb:')),
+      );
+      expect(data).toHaveLength(TENANT_SESSION_GRANTS.length);
+      TENANT_SESSION_GRANTS.forEach((grant, i) => {
+        expect([...actionsOf(data[i])].sort()).toEqual([...grant.actions].sort());
+        expect(data[i].Condition).toEqual({
+          'ForAllValues:StringEquals': {
+            'dynamodb:LeadingKeys': grant.entities.map((e) => `\${aws:PrincipalTag/tenant}#${e}`),
+          },
+        });
       });
       const [tableId] = onlyOne(json, 'AWS::DynamoDB::GlobalTable');
-      expect(data[0].Resource).toEqual({ 'Fn::GetAtt': [tableId, 'Arn'] });
+      for (const s of data) expect(s.Resource).toEqual({ 'Fn::GetAtt': [tableId, 'Arn'] });
     }
   });
 
-  it('is assumable only by the API role, with the tenant session tag required', () => {
+  it('makes the data roles assumable only by the authorizer, the tenant role with the tenant session tag', () => {
+    const authorizerRole = roleIdOf(dev, 'AuthorizerFunctionRole');
     const [, role] = ofType(dev, 'AWS::IAM::Role').find(([id]) => id.startsWith('TenantDataRole')) ?? [];
-    const apiRole = ofType(dev, 'AWS::IAM::Role').find(([id]) => id.startsWith('ApiFunctionRole'))?.[0];
     const trust = role.Properties.AssumeRolePolicyDocument.Statement as any[];
     expect(trust.map((s) => s.Action).sort()).toEqual(['sts:AssumeRole', 'sts:TagSession']);
     for (const s of trust) {
-      expect(s.Principal).toEqual({ AWS: { 'Fn::GetAtt': [apiRole, 'Arn'] } });
+      expect(s.Principal).toEqual({ AWS: { 'Fn::GetAtt': [authorizerRole, 'Arn'] } });
       expect(s.Condition.Null).toEqual({ 'aws:RequestTag/tenant': 'false' });
       expect(s.Condition['ForAllValues:StringEquals']).toEqual({ 'aws:TagKeys': ['tenant'] });
     }
     const assume = trust.find((s) => s.Action === 'sts:AssumeRole');
-    // A tag of `*` would widen `${aws:PrincipalTag/tenant}#*` to every tenant.
     expect(assume.Condition.StringNotLike['aws:RequestTag/tenant']).toEqual(
       expect.arrayContaining(['*${*}*', '*#*']),
     );
+    const [, operator] =
+      ofType(dev, 'AWS::IAM::Role').find(([id]) => id.startsWith('OperatorDataRole')) ?? [];
+    expect(operator.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      {
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: { AWS: { 'Fn::GetAtt': [authorizerRole, 'Arn'] } },
+      },
+    ]);
   });
 
-  it('passes the tenant role ARN to the API function in TENANT_ROLE_ARN', () => {
-    const roleId = ofType(dev, 'AWS::IAM::Role').find(([id]) => id.startsWith('TenantDataRole'))?.[0];
-    const api = ofType(dev, 'AWS::Lambda::Function').find(([id]) => id.startsWith('ApiFunction'))?.[1];
-    expect(api.Properties.Environment.Variables.TENANT_ROLE_ARN).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
+  it('passes the data role ARNs to the authorizer only', () => {
+    const fn = (prefix: string) =>
+      ofType(dev, 'AWS::Lambda::Function').find(([id]) => id.startsWith(prefix))?.[1];
+    const vars = fn('AuthorizerFunction').Properties.Environment.Variables;
+    expect(vars.TENANT_ROLE_ARN).toEqual({ 'Fn::GetAtt': [roleIdOf(dev, 'TenantDataRole'), 'Arn'] });
+    expect(vars.OPERATOR_ROLE_ARN).toEqual({ 'Fn::GetAtt': [roleIdOf(dev, 'OperatorDataRole'), 'Arn'] });
+    const api = fn('ApiFunction').Properties.Environment.Variables;
+    expect(api.TENANT_ROLE_ARN).toBeUndefined();
+    expect(api.OPERATOR_ROLE_ARN).toBeUndefined();
   });
 
   it('grants no Scan, no PartiQL and no dynamodb wildcard to anyone', () => {
@@ -88,14 +109,16 @@ describe('tenant isolation (token vending machine role)', () => {
     }
   });
 
-  it('lets the API reach the table only through the tenant role', () => {
-    const apiRole = ofType(dev, 'AWS::IAM::Role').find(([id]) => id.startsWith('ApiFunctionRole'))?.[0];
-    const apiPolicies = ofType(dev, 'AWS::IAM::Policy').filter(([, p]) =>
-      p.Properties.Roles.some((r: any) => r.Ref === apiRole),
-    );
-    const actions = apiPolicies.flatMap(([, p]) => p.Properties.PolicyDocument.Statement.flatMap(actionsOf));
-    expect(actions).toContain('sts:AssumeRole');
-    expect(actions.filter((a: string) => a.startsWith('dynamodb:'))).toEqual([]);
+  it('gives the API role no STS and only the request counter in the table', () => {
+    const statements = statementsOf(dev, roleIdOf(dev, 'ApiFunctionRole'));
+    const actions = statements.flatMap(actionsOf);
+    expect(actions.filter((a: string) => a.startsWith('sts:'))).toEqual([]);
+    const data = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+    expect(data.map(actionsOf)).toEqual([['dynamodb:UpdateItem']]);
+    expect(data[0].Condition['ForAllValues:StringLike']).toEqual({ 'dynamodb:LeadingKeys': ['*#usage'] });
+    expect(data[0].Condition['ForAllValues:StringEquals']).toEqual({
+      'dynamodb:Attributes': ['pk', 'sk', 'requests'],
+    });
   });
 
   it('confines the metering consumer to usage partitions', () => {

@@ -1,19 +1,25 @@
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import type { TenantTable } from './tenant-table';
+import type { PartitionAccess, TenantTable } from './tenant-table';
 
 export interface TenantDataRoleProps {
   /** Physical role name (from `Naming.roleName`). */
   readonly roleName: string;
-  /** The only principal that may assume the role (the API function's execution role). */
+  /**
+   * The only principal that may assume the role: the function that verified the caller's token (the API's
+   * authorizer), so the tenant tag comes from a verified token and never from application code.
+   */
   readonly assumedBy: iam.IRole;
   /** The table tenants' data lives in. */
   readonly table: TenantTable;
   /** Session tag carrying the tenant id; the policy reads it as `${aws:PrincipalTag/<tag>}`. */
   readonly sessionTag: string;
-  /** DynamoDB actions tenants' sessions may call (never Scan or PartiQL). */
-  readonly actions: readonly string[];
+  /**
+   * What a tenant's session may do, per entity partition of its own tenant (never Scan or PartiQL): e.g.
+   * its items read-write, its tenant record and usage read-only.
+   */
+  readonly grants: readonly PartitionAccess[];
 }
 
 /** Actions that would escape the leading-key confinement or read the whole table; never granted. */
@@ -35,31 +41,36 @@ export const FORBIDDEN_TENANT_ACTIONS = [
 // biome-ignore lint/suspicious/noTemplateCurlyInString: IAM escape sequences, not JavaScript placeholders
 const UNSAFE_TAG_PATTERNS = ['*${*}*', '*${?}*', '*${$}*', '*#*'];
 
+/** Throws (naming the construct) when a data role would be granted an action that escapes the partitions. */
+export function checkDataActions(scope: Construct, grants: readonly PartitionAccess[]): void {
+  const actions = grants.flatMap((g) => g.actions);
+  const forbidden = actions.filter((a) => (FORBIDDEN_TENANT_ACTIONS as readonly string[]).includes(a));
+  if (forbidden.length > 0 || actions.some((a) => a.includes('*'))) {
+    throw new Error(`${scope.node.path}: a data role must not allow ${[...forbidden, '*'].join(', ')}`);
+  }
+}
+
 /**
- * The token vending machine's tenant role. The API assumes it per request tenant with the session tag
- * `tenant=<id>`; the permissions policy allows the listed item actions only where every partition key
- * touched matches `${aws:PrincipalTag/tenant}#*`, so the credentials physically cannot read or write
- * another tenant's items, whatever the API code does.
+ * The token vending machine's tenant role. The authorizer assumes it for the verified token's tenant with
+ * the session tag `tenant=<id>`; each grant allows its actions only where every partition key touched is
+ * `${aws:PrincipalTag/tenant}#<entity>` of its entities, so the credentials physically cannot read or
+ * write another tenant's data, nor the partitions of their own tenant that only platform roles write
+ * (tier, status, usage), whatever the API code does.
  *
- * Trust: only the API role, only with `sts:AssumeRole` + `sts:TagSession`, only when the `tenant` tag is
- * present, is the only tag passed, and holds no IAM wildcard characters or `#` (a tag of `*` would turn
- * `${aws:PrincipalTag/tenant}#*` into a pattern matching every tenant).
+ * Trust: only the authorizer's role, only with `sts:AssumeRole` + `sts:TagSession`, only when the `tenant`
+ * tag is present, is the only tag passed, and holds no IAM wildcard characters or `#`.
  */
 export class TenantDataRole extends Construct {
   readonly role: iam.Role;
 
   constructor(scope: Construct, id: string, props: TenantDataRoleProps) {
     super(scope, id);
-    const forbidden = props.actions.filter((a) =>
-      (FORBIDDEN_TENANT_ACTIONS as readonly string[]).includes(a),
-    );
-    if (forbidden.length > 0 || props.actions.some((a) => a.includes('*'))) {
-      throw new Error(`${this.node.path}: tenant role must not allow ${[...forbidden, '*'].join(', ')}`);
-    }
+    checkDataActions(this, props.grants);
     const tag = props.sessionTag;
     this.role = new iam.Role(this, 'Role', {
       roleName: props.roleName,
-      description: 'Tenant-scoped data access, assumed by the API with a tenant session tag',
+      description:
+        'Tenant-scoped data access, assumed by the authorizer with the verified tenant as session tag',
       assumedBy: new iam.PrincipalWithConditions(new iam.ArnPrincipal(props.assumedBy.roleArn), {
         Null: { [`aws:RequestTag/${tag}`]: 'false' },
         'ForAllValues:StringEquals': { 'aws:TagKeys': [tag] },
@@ -78,9 +89,7 @@ export class TenantDataRole extends Construct {
         },
       }),
     );
-    props.table.grantOnLeadingKeys(this.role, 'TenantItemsOnly', props.actions, [
-      `\${aws:PrincipalTag/${tag}}#*`,
-    ]);
+    props.table.grantPartitions(this.role, 'Tenant', props.grants, `\${aws:PrincipalTag/${tag}}`);
     props.assumedBy.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'AssumeTenantRole',

@@ -4,6 +4,18 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
+/** Actions on whole entity partitions (`<tenant>#<entity>`), optionally limited to some attributes. */
+export interface PartitionAccess {
+  /** Entity names: the part of the partition key after `<tenant>#`. */
+  readonly entities: readonly string[];
+  readonly actions: readonly string[];
+  /**
+   * The only top-level attributes a request may name besides the key (`dynamodb:Attributes`).
+   * @default - any attribute
+   */
+  readonly attributes?: readonly string[];
+}
+
 export interface TenantTableProps {
   /** Physical table name (from `Naming.name('dynamodbTable', …)`). */
   readonly tableName: string;
@@ -29,10 +41,12 @@ export interface TenantTableProps {
 export class TenantTable extends Construct {
   readonly table: dynamodb.TableV2;
   readonly key: kms.IKey;
+  private readonly keyAttributes: readonly string[];
 
   constructor(scope: Construct, id: string, props: TenantTableProps) {
     super(scope, id);
     this.key = props.key;
+    this.keyAttributes = [props.partitionKey, props.sortKey];
     const replicas = props.replicas ?? {};
     this.table = new dynamodb.TableV2(this, 'Table', {
       tableName: props.tableName,
@@ -82,6 +96,48 @@ export class TenantTable extends Construct {
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...leadingKeys] } },
       }),
     );
+    this.grantKeyViaDynamoDb(grantee);
+  }
+
+  /**
+   * One statement per access: its actions on the table only where every partition key is
+   * `<tenant>#<entity>` of one of its entities. `tenant` is a policy variable such as
+   * `${aws:PrincipalTag/tenant}` (compared exactly: `ForAllValues:StringEquals`, so no tag value acts as a
+   * wildcard) or `*` for every tenant (`ForAllValues:StringLike`). With `attributes`, the request must name
+   * its attributes (`Null`), only those and the key (`ForAllValues:StringEquals dynamodb:Attributes`), and
+   * return no others (`dynamodb:ReturnValues`). Plus the table key via DynamoDB.
+   */
+  grantPartitions(
+    grantee: iam.IGrantable,
+    sid: string,
+    access: readonly PartitionAccess[],
+    tenant: string,
+  ): void {
+    const like = tenant.includes('*');
+    for (const a of access) {
+      const keys = { 'dynamodb:LeadingKeys': a.entities.map((e) => `${tenant}#${e}`) };
+      const attributes = a.attributes
+        ? { 'dynamodb:Attributes': [...this.keyAttributes, ...a.attributes] }
+        : undefined;
+      const conditions: Record<string, Record<string, unknown>> = like
+        ? {
+            'ForAllValues:StringLike': keys,
+            ...(attributes ? { 'ForAllValues:StringEquals': attributes } : {}),
+          }
+        : { 'ForAllValues:StringEquals': { ...keys, ...attributes } };
+      if (attributes) {
+        conditions.Null = { 'dynamodb:Attributes': 'false' };
+        conditions.StringEqualsIfExists = { 'dynamodb:ReturnValues': ['NONE', 'UPDATED_OLD', 'UPDATED_NEW'] };
+      }
+      grantee.grantPrincipal.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: `${sid}${a.entities.map((e) => e.charAt(0).toUpperCase() + e.slice(1)).join('')}`,
+          actions: [...a.actions],
+          resources: [this.table.tableArn],
+          conditions,
+        }),
+      );
+    }
     this.grantKeyViaDynamoDb(grantee);
   }
 }

@@ -3,7 +3,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { type AuthorizerContext, HEALTH_TENANT_ID, type TenantContext, type Tier } from '../contract';
 import { CursorSigner } from '../cursor';
-import type { TenantClients } from '../data/tenant-clients';
+import { sessionFromContext, type TenantClients } from '../data/tenant-clients';
 import { TenantStore } from '../data/tenants';
 import { UsageStore } from '../data/usage';
 import type { UserDirectory } from '../directory';
@@ -21,8 +21,16 @@ import { matchRoute, type RouteSpec } from './routes';
 
 export interface ApiDeps {
   tableName: string;
-  /** Tenant-scoped DynamoDB clients (STS in AWS, guarded dynalite clients locally). */
+  /**
+   * DynamoDB clients on the data credentials the authorizer vended for the request's verified token (the
+   * tenant session, or the operator session): the API never names the tenant its credentials reach.
+   */
   clients: TenantClients;
+  /**
+   * The function's own credentials, for counting tenant requests (`ADD requests` in usage partitions) and
+   * nothing else: tenant sessions may not write usage.
+   */
+  meter: DynamoDBDocumentClient;
   directory: UserDirectory;
   /** Per-tenant API keys in the tier usage plans (API Gateway in AWS, a fake locally). */
   usagePlans: UsagePlanRegistry;
@@ -59,8 +67,12 @@ export interface HandlerInput {
    * the token's and the user record's.
    */
   caller: TenantContext;
-  /** The caller's tenant record and a client scoped to it, on tenant-scoped routes. */
+  /** The caller's tenant record, on tenant-scoped routes. */
   tenant: Tenant;
+  /**
+   * A client on the request's data credentials, on every authenticated route but the deep health check:
+   * the caller's tenant session (tenant routes) or the operator session (operator routes).
+   */
   db: DynamoDBDocumentClient;
   deps: ApiDeps;
   cursor: CursorSigner;
@@ -95,6 +107,13 @@ export function createApiHandler(deps: ApiDeps) {
     return tenant;
   }
 
+  /** A client on the request's data session; the authorizer always sends one with an Allow. */
+  async function sessionClient(event: APIGatewayProxyEvent): Promise<DynamoDBDocumentClient> {
+    const session = sessionFromContext(event.requestContext?.authorizer);
+    if (!session) throw new Error('the authorizer context carries no data credentials');
+    return deps.clients.forSession(session);
+  }
+
   async function dispatch(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
     const match = matchRoute(event.httpMethod, event.path);
     if (!match) throw new ApiError('route_not_found', 'No such route');
@@ -122,8 +141,12 @@ export function createApiHandler(deps: ApiDeps) {
     if (health !== (route.access === 'health')) throw new ApiError('forbidden', 'Your role cannot do this');
     if (route.access !== 'health' && !route.access.includes(caller.role))
       throw new ApiError('forbidden', 'Your role cannot do this');
-    if (!route.tenantScoped) return HANDLERS[route.operationId]({ ...base, caller } as HandlerInput);
-    const db = await deps.clients.forTenant(caller.tenantId);
+    if (!route.tenantScoped) {
+      // Operator routes act with the operator session; the deep health check reports a missing session itself.
+      const db = route.access === 'health' ? undefined : await sessionClient(event);
+      return HANDLERS[route.operationId]({ ...base, caller, db } as HandlerInput);
+    }
+    const db = await sessionClient(event);
     const [stored, tenant] = await Promise.all([
       memberships.role(db, caller.tenantId, caller.userId),
       loadTenant(caller.tenantId, db, now),
@@ -135,7 +158,8 @@ export function createApiHandler(deps: ApiDeps) {
       throw new ApiError('forbidden', 'Your role cannot do this');
     if (!tenant) throw new ApiError('forbidden', 'Unknown tenant');
     if (tenant.status !== 'active') throw new ApiError('tenant_suspended', `Tenant is ${tenant.status}`);
-    await new UsageStore(db, deps.tableName, caller.tenantId).countRequest(now, deps.quotas[tenant.tier]);
+    const usage = new UsageStore(deps.meter, deps.tableName, caller.tenantId);
+    await usage.countRequest(now, deps.quotas[tenant.tier]);
     return HANDLERS[route.operationId]({ ...base, caller: { ...caller, role }, tenant, db });
   }
 

@@ -18,13 +18,13 @@ const OFFBOARD_PAGES_PER_CALL = 20;
 
 /**
  * Operator routes act on the tenant named in the path — the one place a tenant id comes from the path,
- * and only for callers whose token says `operator` in the platform tenant. Even so, the data client is
- * vended for that target tenant, so an operator route cannot touch a third tenant's keys either.
+ * and only for callers whose token says `operator` in the platform tenant. Their data client is the
+ * operator session the authorizer vended for that verified operator (the operator data role: tenant
+ * records, offboarding, usage reports; never usage writes).
  */
-async function target(input: HandlerInput) {
+function target(input: HandlerInput) {
   const tenantId = input.params.tenantId as string;
-  const db = await input.deps.clients.forTenant(tenantId);
-  return { tenantId, db, tenants: new TenantStore(db, input.deps.tableName, tenantId) };
+  return { tenantId, db: input.db, tenants: new TenantStore(input.db, input.deps.tableName, tenantId) };
 }
 
 /**
@@ -60,7 +60,7 @@ export const onboardTenant: Handler = async (input) => {
       { path: 'tenantId', message: 'reserved' },
     ]);
   }
-  const db = await input.deps.clients.forTenant(tenantId);
+  const db = input.db;
   const tenants = new TenantStore(db, input.deps.tableName, tenantId);
   const adminEmail = body.adminEmail.toLowerCase();
   // Check first, so an onboarding request for a taken id never touches the existing tenant's API key.
@@ -87,14 +87,14 @@ export const onboardTenant: Handler = async (input) => {
 };
 
 export const getTenant: Handler = async (input) => {
-  const tenant = await (await target(input)).tenants.get();
+  const tenant = await target(input).tenants.get();
   if (!tenant) throw new ApiError('not_found', 'Tenant not found');
   return json(200, tenant);
 };
 
 /** The target tenant, 404 if unknown, 409 unless its status is one of `from`. */
 async function targetWithStatus(input: HandlerInput, from: readonly string[], action: string) {
-  const t = await target(input);
+  const t = target(input);
   const tenant = await t.tenants.get();
   if (!tenant) throw new ApiError('not_found', 'Tenant not found');
   if (!from.includes(tenant.status))
@@ -123,7 +123,7 @@ export const changeTenantTier: Handler = async (input) => {
 };
 
 export const offboardTenant: Handler = async (input) => {
-  const { tenantId, db, tenants } = await target(input);
+  const { tenantId, db, tenants } = target(input);
   const current = await tenants.get();
   if (!current) throw new ApiError('not_found', 'Tenant not found');
   if (current.status === 'offboarded')
@@ -168,7 +168,7 @@ export async function usageResponse(input: HandlerInput, tenantId: string, db: H
 }
 
 export const getTenantUsage: Handler = async (input) => {
-  const { tenantId, db, tenants } = await target(input);
+  const { tenantId, db, tenants } = target(input);
   if (!(await tenants.get())) throw new ApiError('not_found', 'Tenant not found');
   return usageResponse(input, tenantId, db);
 };

@@ -1,9 +1,13 @@
 import { TENANT_ID_PATTERN } from '../contract';
+import { ENTITIES, type Entity } from '../partitions';
+
+export { ENTITIES, type Entity };
 
 /**
- * Key layout of the single table. Every partition key starts with `<tenantId>#`, which is what the
- * tenant role's `dynamodb:LeadingKeys` condition (`${aws:PrincipalTag/tenant}#*`) matches, so a tenant's
- * credentials cannot name another tenant's partition. One partition per (tenant, entity kind):
+ * Key layout of the single table. Every partition key is `<tenantId>#<entity>`: the data roles'
+ * `dynamodb:LeadingKeys` conditions name these partitions per entity (`${aws:PrincipalTag/tenant}#item`,
+ * see partitions.ts), so a tenant's credentials cannot name another tenant's partition, nor write its own
+ * tenant record or usage. One partition per (tenant, entity kind):
  *
  * | entity       | pk                    | sk                       | notes                                   |
  * | ------------ | --------------------- | ------------------------ | --------------------------------------- |
@@ -17,15 +21,6 @@ import { TENANT_ID_PATTERN } from '../contract';
  * which is fine up to DynamoDB's per-partition limits (1,000 WCU / 3,000 RCU) — write sharding would be the
  * next step for a tenant above that.
  */
-export const ENTITIES = {
-  tenant: 'tenant',
-  user: 'user',
-  item: 'item',
-  idempotency: 'idem',
-  usage: 'usage',
-} as const;
-
-export type Entity = (typeof ENTITIES)[keyof typeof ENTITIES];
 
 /** Partitions deleted when a tenant is offboarded, in order. The tenant profile stays as a tombstone (so the
  * id is not reused) and usage stays for billing; a unit test keeps this list and ENTITIES in step. */

@@ -12,21 +12,16 @@ import { AlarmTopic } from '../../constructs/webapp/alarm-topic';
 import { ApiFirewall } from '../../constructs/webapp/api-firewall';
 import type { ConsoleHosting } from '../../constructs/webapp/console-hosting';
 import { FastishFunction } from '../../constructs/webapp/fastish-function';
+import type { OperatorDataRole } from '../../constructs/webapp/operator-data-role';
 import { TenantApi } from '../../constructs/webapp/tenant-api';
-import { TenantDataRole } from '../../constructs/webapp/tenant-data-role';
+import type { TenantDataRole } from '../../constructs/webapp/tenant-data-role';
 import { TenantTable } from '../../constructs/webapp/tenant-table';
 import { TenantUserPool } from '../../constructs/webapp/tenant-user-pool';
 import { UsageMetering } from '../../constructs/webapp/usage-metering';
-import {
-  ENV,
-  GATEWAY_RESPONSES,
-  PLATFORM_USAGE_TIER,
-  ROLES,
-  TABLE_KEYS,
-  TENANT_DATA_ACTIONS,
-  TENANT_SESSION_TAG,
-} from '../../runtime/contract';
+import { ENV, GATEWAY_RESPONSES, PLATFORM_USAGE_TIER, ROLES, TABLE_KEYS } from '../../runtime/contract';
+import { ENTITIES } from '../../runtime/partitions';
 import { createConsoleHosting, readConsoleConfiguration } from './console';
+import { addDataRoles } from './data-roles';
 import { addHealthClient } from './health';
 import { apiRoutes } from './routes';
 
@@ -56,6 +51,7 @@ export class WebappStack extends FastishStack {
   readonly table: TenantTable;
   readonly api: TenantApi;
   readonly tenantRole: TenantDataRole;
+  readonly operatorRole: OperatorDataRole;
   /** The console, when the environment enables it (`webapp.console`). */
   readonly console?: ConsoleHosting;
   readonly firewall: ApiFirewall;
@@ -263,15 +259,11 @@ export class WebappStack extends FastishStack {
       }),
     );
 
-    // Token vending machine: the API's only way to the table.
-    this.tenantRole = new TenantDataRole(this, 'TenantData', {
-      roleName: n.roleName('webapp-tenant-data'),
-      assumedBy: apiFn.role,
-      table: this.table,
-      sessionTag: TENANT_SESSION_TAG,
-      actions: TENANT_DATA_ACTIONS,
-    });
-    apiFn.function.addEnvironment(ENV.tenantRoleArn, this.tenantRole.role.roleArn);
+    // The authorizer vends the data sessions (the tenant tag comes from the verified token); see data-roles.ts.
+    ({ tenantRole: this.tenantRole, operatorRole: this.operatorRole } = addDataRoles(this, n, this.table, {
+      authorizer: authorizerFn,
+      api: apiFn,
+    }));
 
     const meteringFn = fn(
       'UsageStreamFunction',
@@ -289,7 +281,7 @@ export class WebappStack extends FastishStack {
       table: this.table,
       queueKey: opsKey,
       deadLetterQueueName: n.name('sqsQueue', 'webapp-metering-dlq'),
-      writableLeadingKeys: ['*#usage'],
+      writableLeadingKeys: [`*#${ENTITIES.usage}`],
       alarmTopic: alarms,
     });
 

@@ -121,9 +121,19 @@ async function handlerCall(
   let principal = role;
   let session: Record<string, string | string[]> = {};
   if (call.as) {
-    // The session the function assumed with its tags: the tags become the session's principal tags.
-    principal = env[call.as] ?? '';
-    const assume = all.find((c) => c.resource === `env:${call.as}`);
+    // The session the function (or the one that vends it, e.g. the authorizer) assumed with its tags: the
+    // tags become the session's principal tags.
+    const vendor = call.vendedBy ? vendingFunction(model, fn, call.vendedBy) : { env, calls: all };
+    principal = vendor.env[call.as] ?? '';
+    if (!principal) {
+      model.ctx.finding(
+        PHASE,
+        label,
+        `${call.vendedBy ?? fn.source} sets no ${call.as}, whose role ${fn.source} uses`,
+      );
+      return;
+    }
+    const assume = vendor.calls.find((c) => c.resource === `env:${call.as}`);
     session = Object.fromEntries(
       (assume?.sessionTags ?? []).map((t) => [`aws:PrincipalTag/${t}`, REHEARSAL_TENANT]),
     );
@@ -134,6 +144,7 @@ async function handlerCall(
     request['aws:TagKeys'] = [...call.sessionTags];
   }
   const keys = call.entities?.map((e) => [`${REHEARSAL_TENANT}#${e}`]) ?? [undefined];
+  if (call.attributes) request['dynamodb:Attributes'] = [...call.attributes];
   for (const arn of target.arns) {
     if (target.deployed?.type === 'AWS::SecretsManager::Secret') done.add(`secret ${arn}`);
     for (const action of call.actions) {
@@ -147,6 +158,14 @@ async function handlerCall(
     const writes = call.actions.some((a) => modeOf(a) === 'write');
     await keyCalls(model, label, principal, target.deployed, writes ? 'write' : 'read', session);
   }
+}
+
+/** The environment and listed calls of the function in `fn`'s stack whose service name is `service`. */
+function vendingFunction(model: RuntimeModel, fn: Deployed, service: string) {
+  const vendor = model
+    .ofType('AWS::Lambda::Function')
+    .find((f) => f.stack === fn.stack && environment(f).POWERTOOLS_SERVICE_NAME === service);
+  return { env: vendor ? environment(vendor) : {}, calls: HANDLER_AWS_CALLS[service]?.calls ?? [] };
 }
 
 /** The Lambda service polling a stream or queue with the function's role, and its on-failure destination. */
