@@ -6,6 +6,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledge } from '../../checks/acknowledgements';
+import { MetadataUser } from './metadata-user';
 
 export interface DruidMetadataStoreProps {
   readonly vpc: ec2.IVpc;
@@ -32,9 +33,12 @@ export interface DruidMetadataStoreProps {
   readonly port?: number;
 }
 
-/** Druid's metadata store name, user and JDBC parameters. */
+/** Druid's metadata store name, users and JDBC parameters. */
 export const METADATA_DATABASE = 'druid';
-export const METADATA_USER = 'druid';
+/** The cluster's master user (its name is kept: changing MasterUsername replaces the cluster). */
+export const METADATA_MASTER_USER = 'druid';
+/** The user Druid connects as: owner of the database, not the master user. */
+export const METADATA_USER = 'druid_app';
 
 /**
  * Aurora PostgreSQL Serverless v2 for Druid's metadata: private subnets, encrypted with the CMK,
@@ -43,7 +47,10 @@ export const METADATA_USER = 'druid';
  */
 export class DruidMetadataStore extends Construct {
   readonly cluster: rds.DatabaseCluster;
+  /** Credentials of Druid's own user (what the pods read). */
   readonly secret: secretsmanager.ISecret;
+  /** The master user's credentials (operators only; never synced into Kubernetes). */
+  readonly masterSecret: secretsmanager.ISecret;
   readonly securityGroup: ec2.SecurityGroup;
   readonly port: number;
 
@@ -99,7 +106,9 @@ export class DruidMetadataStore extends Construct {
       readers,
       serverlessV2MinCapacity: props.minCapacity ?? 0.5,
       serverlessV2MaxCapacity: props.maxCapacity ?? 4,
-      credentials: rds.Credentials.fromGeneratedSecret(METADATA_USER, { encryptionKey: props.key }),
+      credentials: rds.Credentials.fromGeneratedSecret(METADATA_MASTER_USER, { encryptionKey: props.key }),
+      // The custom resource creating Druid's user runs its statements through the Data API.
+      enableDataApi: true,
       defaultDatabaseName: METADATA_DATABASE,
       storageEncrypted: true,
       storageEncryptionKey: props.key,
@@ -115,9 +124,32 @@ export class DruidMetadataStore extends Construct {
     });
     this.cluster.node.addDependency(logGroup);
     if (!this.cluster.secret) throw new Error(`${this.node.path}: generated credentials secret missing`);
-    this.secret = this.cluster.secret;
-    // The snapshot is useless without the password it was written with: keep the secret too.
+    this.masterSecret = this.cluster.secret;
+    // The snapshot is useless without the password it was written with: keep the secrets too.
     (this.cluster.node.findChild('Secret') as secretsmanager.Secret).applyRemovalPolicy(RemovalPolicy.RETAIN);
+    const userSecret = new rds.DatabaseSecret(this, 'DruidUserSecret', {
+      username: METADATA_USER,
+      encryptionKey: props.key,
+      dbname: METADATA_DATABASE,
+    });
+    userSecret.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    this.secret = userSecret;
+    new MetadataUser(this, 'DruidUser', {
+      cluster: this.cluster,
+      masterSecret: this.masterSecret,
+      userSecret,
+      user: METADATA_USER,
+      database: METADATA_DATABASE,
+      key: props.key,
+      logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+    });
+    acknowledge(userSecret, [
+      {
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'Druid reads its metadata password at process start (synced by External Secrets); rotating it underneath running coordinators would break their JDBC pools, so it is a runbook step.',
+      },
+    ]);
     acknowledge(this.cluster, [
       {
         id: 'AwsSolutions-SMG4',

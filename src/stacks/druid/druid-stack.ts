@@ -377,7 +377,12 @@ export class DruidStack extends FastishStack {
     publish(
       'metadata/secret-arn',
       this.metadata.secret.secretArn,
-      'ARN of the metadata store credentials secret',
+      "ARN of the credentials secret of Druid's metadata store user",
+    );
+    publish(
+      'metadata/master-secret-arn',
+      this.metadata.masterSecret.secretArn,
+      'ARN of the metadata store master credentials (operators only)',
     );
     publish(
       'secrets/admin-password-arn',
