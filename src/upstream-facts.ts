@@ -434,3 +434,6 @@ export {
   type ControllerPolicyFacts,
   KARPENTER_AMI_ALIAS_PARAMETERS,
 } from './upstream-controller-policies';
+
+/** Druid's image, operator, AWS SDK, MSK IAM library and node-allocatable facts. */
+export * from './upstream-facts-druid';
