@@ -170,6 +170,7 @@ export const DRUID_OPERATOR_FACTS = {
   evidence: [
     'chart/Chart.yaml at d68d6cf8: version 0.3.9, appVersion v1.3.0',
     'controllers/druid/handler.go makePodSpec, getEnv, getVolumeMounts; controllers/druid/configuration.go makeConfigMapForNodeSpec; controllers/druid/additional_containers.go (runAsInit → initContainers)',
+    "apache/druid server/.../DruidNode.java init: with druid.enablePlaintextPort=false the plaintext port (the operator's prepended druid.port) is ignored (-1); druid.tlsPort is required",
   ],
 } as const;
 
