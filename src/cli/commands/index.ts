@@ -6,6 +6,7 @@ import { docsCommand } from './docs';
 import { druidCommand } from './druid';
 import { initCommand } from './init';
 import { planCommand } from './plan';
+import { preflightCommand } from './preflight';
 import { rehearseCommand } from './rehearse';
 import { synthCommand } from './synth';
 import { validateCommand } from './validate';
@@ -21,6 +22,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   check: checkCommand,
   plan: planCommand,
   rehearse: rehearseCommand,
+  preflight: preflightCommand,
   deploy: deployCommand,
   dev: devCommand,
   docs: docsCommand,
