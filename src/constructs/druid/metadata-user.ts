@@ -29,6 +29,7 @@ export interface MetadataUserProps {
  * of the database with every right on what the schema already holds. Delete leaves the role (the cluster's
  * snapshot keeps data it owns). Identifiers are checked; the password is a quoted literal.
  */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source of the handler, whose template literals are its own
 export const METADATA_USER_HANDLER = [
   "const https = require('node:https');",
   "const { RDSDataClient, ExecuteStatementCommand } = require('@aws-sdk/client-rds-data');",
