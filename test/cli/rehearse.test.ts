@@ -37,11 +37,11 @@ describe('fastish rehearse (through bin/fastish.js)', () => {
   it('rehearses an assembly (--app): a stack naming a role no account has fails with exit 1 and names the call', () => {
     const app = join(dir, 'cdk.out');
     buildPlatform(loadConfig(starter), createApp({ outdir: app })).app.synth();
-    const manifest = join(app, 'assembly-dev', 'manifest.json');
+    const manifest = join(app, 'assembly-dev', 'assembly-dev-operator', 'manifest.json');
     const m = JSON.parse(readFileSync(manifest, 'utf8'));
     const [id] =
       Object.entries(m.artifacts).find(
-        ([, a]) => (a as { displayName?: string }).displayName === 'dev/bootstrap',
+        ([, a]) => (a as { displayName?: string }).displayName === 'dev/operator/bootstrap',
       ) ?? [];
     m.artifacts[id as string].properties.assumeRoleArn =
       // biome-ignore lint/suspicious/noTemplateCurlyInString: the manifest's partition placeholder
