@@ -1,5 +1,8 @@
+import type { Architecture } from './architectures';
 import type { ConfigIssue } from './errors';
+import { druidSizing, sourcesMatchIngestion } from './rules/druid';
 import { duplicateIssues } from './rules/duplicates';
+import { hostedZoneHasId, nodeGroupBounds, oneNodeArchitecture, subnetsFit } from './rules/eks';
 import { settingPath } from './rules/origin';
 import type { EnvironmentSettings, RawConfig } from './schema';
 
@@ -20,11 +23,19 @@ const noDuplicates: EnvironmentRule = (env, at) => duplicateIssues(env.settings,
 
 /**
  * Rules across fields of one environment's effective settings (schema defaults ← `defaults` ←
- * `overrides`). Everything synth would refuse is refused here, with the config path to change.
+ * `overrides`), by the architecture whose stack would refuse them: everything synth would refuse is
+ * refused here, with the config path to change.
  */
-export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [noDuplicates];
+export const ENVIRONMENT_RULES: Readonly<Record<Architecture | 'all', readonly EnvironmentRule[]>> = {
+  all: [noDuplicates],
+  webapp: [],
+  eks: [nodeGroupBounds, subnetsFit, hostedZoneHasId, oneNodeArchitecture],
+  druid: [sourcesMatchIngestion, druidSizing],
+};
 
 export function checkEnvironmentRules(env: EnvironmentUnderCheck): ConfigIssue[] {
   const at = (path: readonly PropertyKey[]) => settingPath(env.raw, env.name, path);
-  return ENVIRONMENT_RULES.flatMap((rule) => rule(env, at));
+  const enabled = env.raw.environments[env.name]?.architectures ?? [];
+  const rules = [...ENVIRONMENT_RULES.all, ...enabled.flatMap((a) => ENVIRONMENT_RULES[a])];
+  return rules.flatMap((rule) => rule(env, at));
 }

@@ -30,8 +30,16 @@ export const LIMITS = {
   eksPublicAccessCidrs: 40,
   /** Inbound rules per VPC security group (default quota 60; the ALB's group also gets Fastish's rules). */
   securityGroupRules: 50,
-  /** CloudFormation: 200 outputs per stack. The teams stack has an output per team role (3 per team). */
-  teams: 50,
+  /**
+   * Teams: the teams stack holds 3 roles with inline policies, 3 parameters and 3 outputs per team (about
+   * 45 KB of template with the config tags), and a template stays within CloudFormation's 1,000,000 bytes.
+   */
+  teams: 20,
+  /**
+   * Characters of all config tag keys and values together: every taggable resource repeats them, so they
+   * count once per resource toward each template's 1,000,000 bytes (the EKS stack has about 100).
+   */
+  configTagCharacters: 1_024,
   /** Environments: one stage (and pipeline wave) each; beyond this the pipeline stack outgrows its quotas. */
   environments: 20,
 } as const;

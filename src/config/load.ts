@@ -9,6 +9,7 @@ import { ConfigError, type ConfigIssue, fromZodIssues } from './errors';
 import { deepMerge } from './merge';
 import type { EnvironmentModel, PlatformModel } from './model';
 import { type RegionalService, regionOffers, regionsOffering, zoneBelongsToRegion } from './regions';
+import { checkPlatformRules } from './rules/platform';
 import { configSchema, type EnvironmentSettings, environmentSettingsSchema, type RawConfig } from './schema';
 import { knownKeysAt } from './schema-walk';
 import { zonesOf } from './zones';
@@ -83,6 +84,7 @@ export function validateConfig(input: unknown, source = 'config'): PlatformModel
     });
   }
   checkPlatform(raw, environments, issues);
+  issues.push(...checkPlatformRules(raw, environments));
   if (issues.length > 0) throw new ConfigError(source, dedupe(issues));
 
   return {

@@ -81,6 +81,10 @@ export const environmentSchema = z.strictObject({
     .meta({ description: 'Partial environment settings deep-merged over `defaults` (arrays replace)' }),
 });
 
+function tagCharacters(tags: Record<string, string>): number {
+  return Object.entries(tags).reduce((sum, [k, v]) => sum + k.length + v.length, 0);
+}
+
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   organization: z.strictObject({
@@ -91,7 +95,7 @@ export const configSchema = z.strictObject({
   teams: atMostEntries(
     LIMITS.teams,
     'teams',
-    "the teams stack publishes an output per team role, 3 per team, within CloudFormation's 200",
+    "the teams stack's template grows by about 45 KB per team; CloudFormation takes 1,000,000 bytes",
     z
       .record(slug(NAME_LIMITS.team, 'team name'), teamSchema)
       .refine((t) => Object.keys(t).length > 0, { message: 'needs at least one team' }),
@@ -112,7 +116,13 @@ export const configSchema = z.strictObject({
     MAX_CONFIG_TAGS,
     'tags',
     `AWS takes ${LIMITS.tagsPerResource} tags per resource and Fastish adds up to ${LIMITS.fastishTagsPerResource} of its own`,
-    z.record(tagKey, tagValue).default({}),
+    z
+      .record(tagKey, tagValue)
+      .refine((tags) => tagCharacters(tags) <= LIMITS.configTagCharacters, {
+        error: (issue) =>
+          `has ${tagCharacters(issue.input as Record<string, string>)} characters of tag keys and values; Fastish takes at most ${LIMITS.configTagCharacters} (every taggable resource repeats them, within CloudFormation's 1,000,000 bytes per template)`,
+      })
+      .default({}),
   ).meta({ description: 'Extra tags applied to every resource' }),
   release: releaseSettings.optional(),
 });

@@ -164,6 +164,14 @@ const CASES: BadCase[] = [
     says: /has 41 tags; Fastish takes at most 40 \(AWS takes 50 tags per resource and Fastish adds up to 10/,
   },
   {
+    name: 'tag keys and values too long to repeat on every resource',
+    mutate: (c) =>
+      (c.tags = Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`k${i}`, 'v'.repeat(250)]))),
+    path: 'tags',
+    value: Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`k${i}`, 'v'.repeat(250)])),
+    says: /has 2268 characters of tag keys and values; Fastish takes at most 1024/,
+  },
+  {
     name: 'tens of thousands of teams',
     mutate: (c) =>
       (c.teams = Object.fromEntries(
@@ -171,7 +179,7 @@ const CASES: BadCase[] = [
       )),
     path: 'teams',
     value: Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`t${i}`, { costCenter: 'C' }])),
-    says: /has 20000 teams; Fastish takes at most 50/,
+    says: /has 20000 teams; Fastish takes at most 20 \(the teams stack's template grows/,
   },
   {
     name: 'more public endpoint CIDRs than EKS takes',
@@ -182,6 +190,138 @@ const CASES: BadCase[] = [
     says: /at most 40 CIDR blocks \(EKS public access CIDRs\)/,
   },
 ];
+
+const withDruid = (c: any, druid: Record<string, unknown>) => {
+  druidEnv(c);
+  c.environments.prod.overrides = { druid };
+};
+
+/** §2 of issue 13: what validate accepts, synth builds — these used to validate, then fail at synth. */
+const SYNTH_CASES: BadCase[] = [
+  {
+    name: 'node group minimum above its maximum',
+    mutate: (c) => (c.defaults.eks = { systemNodes: { minSize: 5, maxSize: 3 } }),
+    path: 'defaults.eks.systemNodes.maxSize',
+    value: 3,
+    says: /is below systemNodes.minSize \(5\); a node group needs minSize ≤ maxSize/,
+  },
+  {
+    name: 'environment named like the release stack',
+    mutate: (c) => {
+      c.environments.release = c.environments.dev;
+      delete c.environments.dev;
+      c.release.pipelineEnvironment = 'release';
+    },
+    path: 'environments.release',
+    value: 'release',
+    says: /is reserved \(release, bootstrap, teams, webapp, eks, druid/,
+  },
+  {
+    name: 'environment named like a stack of every environment',
+    mutate: (c) => (c.environments.teams = { ...c.environments.prod, account: '444444444444' }),
+    path: 'environments.teams',
+    value: 'teams',
+    says: /is reserved/,
+  },
+  {
+    name: 'subnets that do not fit the VPC',
+    mutate: (c) => (c.environments.prod.overrides = { eks: { vpcCidr: '10.0.0.0/20' } }),
+    path: 'environments.prod.overrides.eks.privateSubnetMask',
+    value: 19,
+    says: /3 public \/22 and 3 private \/19 subnets .* do not fit vpcCidr 10\.0\.0\.0\/20 \(4096 addresses\)/,
+  },
+  {
+    name: 'Druid heap larger than the pod memory',
+    mutate: (c) => withDruid(c, { broker: { heapMiB: 20_000 } }),
+    path: 'environments.prod.overrides.druid.broker.memoryMiB',
+    value: 14_336,
+    says: /JVMs need \d+ MiB .*heap 20000.* but the container limit is 14336 MiB/,
+  },
+  {
+    name: 'MiddleManager peons beyond its memory',
+    mutate: (c) => withDruid(c, { middleManager: { workerCapacity: 64 } }),
+    path: 'environments.prod.overrides.druid.middleManager.memoryMiB',
+    value: 24_576,
+    says: /64 x peon/,
+  },
+  {
+    name: 'Druid pod no node of its pool can hold',
+    mutate: (c) => withDruid(c, { broker: { cpu: 192 } }),
+    path: 'environments.prod.overrides.druid.broker.cpu',
+    value: 192,
+    says: /a pod of 192 vCPU .* fits no size of r7g, r6g, r7i, r6i/,
+  },
+  {
+    name: 'hosted zone without its id',
+    mutate: (c) => (c.environments.prod.overrides = { eks: { hostedZone: 'acme.example.com' } }),
+    path: 'environments.prod.overrides.eks.hostedZoneId',
+    value: undefined,
+    says: /is required with hostedZone "acme.example.com"/,
+  },
+  {
+    name: 'Kafka datasource with Kinesis-only ingestion',
+    mutate: (c) =>
+      withDruid(c, {
+        ingestion: 'kinesis',
+        datasources: [{ name: 'a', source: { type: 'kafka', topic: 't' } }],
+      }),
+    path: 'environments.prod.overrides.druid.datasources[0].source.type',
+    value: 'kafka',
+    says: /needs druid.ingestion "msk" or "both", but it is "kinesis"/,
+  },
+  {
+    name: 'CSV datasource without columns',
+    mutate: (c) =>
+      withDruid(c, { ingestion: 'kinesis', datasources: [{ ...kinesis('a', 's'), inputFormat: 'csv' }] }),
+    path: 'environments.prod.overrides.druid.datasources[0].csvColumns',
+    value: undefined,
+    says: /is required \(and not empty\) when inputFormat is csv/,
+  },
+  {
+    name: 'batch backfill without a data lake',
+    mutate: (c) =>
+      withDruid(c, {
+        ingestion: 'kinesis',
+        datasources: [{ ...kinesis('a', 's'), batch: { prefix: 'a/', interval: '2025-01-01/2026-01-01' } }],
+      }),
+    path: 'environments.prod.overrides.druid.dataLake.bucketName',
+    value: undefined,
+    says: /datasource "a" backfills from the data lake/,
+  },
+  {
+    name: 'two datasources on one Kinesis stream',
+    mutate: (c) =>
+      withDruid(c, { ingestion: 'kinesis', datasources: [kinesis('a', 's'), kinesis('b', 's')] }),
+    path: 'environments.prod.overrides.druid.datasources[1].source.stream',
+    value: 's',
+    says: /is also the stream of datasources\[0\]/,
+  },
+  {
+    name: 'team named like a platform namespace',
+    mutate: (c) => (c.teams.monitoring = { costCenter: 'CC-9' }),
+    path: 'teams.monitoring',
+    value: 'monitoring',
+    says: /its namespace is the platform's/,
+  },
+  {
+    name: 'system node types of two architectures',
+    mutate: (c) => (c.defaults.eks = { systemNodes: { instanceTypes: ['m7g.large', 'm7i.large'] } }),
+    path: 'defaults.eks.systemNodes.instanceTypes[1]',
+    value: 'm7i.large',
+    says: /is x86_64 but m7g.large is arm64/,
+  },
+  {
+    name: 'organization name Cognito refuses in the sign-in domain',
+    mutate: (c) => (c.organization.name = 'awsome'),
+    path: 'organization.name',
+    value: 'awsome',
+    says: /contains "aws", which Cognito refuses/,
+  },
+];
+
+describe('validate ⇒ synth: cross-field rules at validate (issue 13 §2)', () => {
+  it.each(SYNTH_CASES.map((c) => [c.name, c] as const))('%s', (_, c) => expectBadCase(c));
+});
 
 describe('nothing silently changed or accepted (issue 13 §1)', () => {
   it.each(CASES.map((c) => [c.name, c] as const))('%s', (_, c) => expectBadCase(c));
