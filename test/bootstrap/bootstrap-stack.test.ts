@@ -176,19 +176,6 @@ describe('bootstrap stack', () => {
     });
   });
 
-  it('lets CloudWatch Logs use the key only for log groups of this account (encryption context)', () => {
-    const [, key] = ofType('AWS::KMS::Key')[0]!;
-    const logs = key.Properties.KeyPolicy.Statement.filter(
-      (s: any) => s.Principal?.Service === `logs.${prod.region}.amazonaws.com`,
-    );
-    expect(logs).toHaveLength(1);
-    expect(logs[0].Condition).toEqual({
-      ArnLike: {
-        'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${prod.region}:${prod.account}:log-group:*`,
-      },
-    });
-  });
-
   it('publishes the CDK bootstrap version parameter under the qualifier', () => {
     template.hasResourceProperties('AWS::SSM::Parameter', {
       Name: `/cdk-bootstrap/${prod.qualifier}/version`,

@@ -90,13 +90,7 @@ describe('ReleaseStack (CDK Pipelines)', () => {
       Name: 'acme-dev-release',
       RestartExecutionOnUpdate: true,
     });
-    expect(stages.map((s) => s.Name)).toEqual([
-      'Source',
-      'Build',
-      'UpdatePipeline',
-      'dev',
-      'prod',
-    ]);
+    expect(stages.map((s) => s.Name)).toEqual(['Source', 'Build', 'UpdatePipeline', 'dev', 'prod']);
     const source = stages[0]?.Actions[0];
     expect(source?.ActionTypeId.Provider).toBe('CodeStarSourceConnection');
     expect(source?.Configuration).toMatchObject({
