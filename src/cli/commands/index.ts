@@ -8,6 +8,7 @@ import { initCommand } from './init';
 import { planCommand } from './plan';
 import { preflightCommand } from './preflight';
 import { rehearseCommand } from './rehearse';
+import { smokeCommand } from './smoke';
 import { synthCommand } from './synth';
 import { validateCommand } from './validate';
 
@@ -24,6 +25,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   rehearse: rehearseCommand,
   preflight: preflightCommand,
   deploy: deployCommand,
+  smoke: smokeCommand,
   dev: devCommand,
   docs: docsCommand,
   druid: druidCommand,
