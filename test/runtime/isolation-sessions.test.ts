@@ -17,7 +17,14 @@ let adminId: string;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 beforeAll(async () => {
-  server = await startDevServer({ logLevel: 'SILENT' });
+  // Throttling is not under test here (usage-plans.test.ts covers it). Charlie is basic (burst 20, 10/s by
+  // default) and this suite sends it about 30 requests within half a second, refused ones included (the
+  // gateway admits them on the cached Allow before the API refuses them, as API Gateway does), so with the
+  // default plan it passed only when the machine was slow enough for the bucket to refill.
+  server = await startDevServer({
+    logLevel: 'SILENT',
+    tiers: { basic: { rateLimit: 10_000, burstLimit: 5_000 } },
+  });
   const operator = await server.mintToken({ tenantId: 'platform', role: 'operator' });
   adminId = (await onboard(server, operator, 'charlie', 'basic')).adminUserId;
   await onboard(server, operator, 'delta', 'basic');
