@@ -66,7 +66,7 @@ export function chartRepos(
     if (u.host === 'public.ecr.aws' && m) {
       const scope = `repository:${m[1]}:pull`;
       if (init?.headers?.authorization !== `Bearer t:${scope}`) {
-        const challenge = `Bearer realm="https://public.ecr.aws/token",service="public.ecr.aws",scope="${scope}"`;
+        const challenge = 'Bearer realm="https://public.ecr.aws/token",service="public.ecr.aws",scope="aws"';
         return new Response(null, { status: 401, headers: { 'www-authenticate': challenge } });
       }
       return new Response(null, { status: tags.includes(`${m[1]}:${m[2]}`) ? 200 : 404 });

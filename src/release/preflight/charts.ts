@@ -27,7 +27,7 @@ async function indexVersions(fetch: Fetch, repository: string, cache: Map<string
 /**
  * Whether an OCI registry has `<repository>:<tag>`, with the registry token flow every OCI registry
  * (public.ecr.aws included) uses for anonymous pulls: the manifest request answers 401 with
- * `WWW-Authenticate: Bearer realm=…,service=…,scope=…`, the realm gives a token for that scope.
+ * `WWW-Authenticate: Bearer realm=…,service=…`, and the realm gives a token for the repository's pull scope.
  */
 async function ociTagExists(
   fetch: Fetch,
@@ -48,7 +48,8 @@ async function ociTagExists(
     if (!params.realm) throw new Error(`${url}: 401 without a bearer challenge`);
     const tokenUrl = new URL(params.realm);
     if (params.service) tokenUrl.searchParams.set('service', params.service);
-    if (params.scope) tokenUrl.searchParams.set('scope', params.scope);
+    // The pull scope of the repository, as registry clients ask for it (challenges may name a broader one).
+    tokenUrl.searchParams.set('scope', `repository:${path.join('/')}:pull`);
     const tokenRes = await fetch(tokenUrl.toString());
     if (!tokenRes.ok) throw new Error(`token from ${tokenUrl.origin} returned ${tokenRes.status}`);
     const body = (await tokenRes.json()) as { token?: string; access_token?: string };
