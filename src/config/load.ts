@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { defaultQualifier, Naming } from '../naming';
 import { ARCHITECTURE_NEEDS, type Architecture } from './architectures';
 import { checkRelease } from './architectures/release';
@@ -14,7 +14,20 @@ import { configSchema, type EnvironmentSettings, environmentSettingsSchema, type
 import { knownKeysAt } from './schema-walk';
 import { zonesOf } from './zones';
 
-/** Reads a YAML or JSON config file into plain data; syntax errors become `ConfigError`s with a line. */
+/** Aliases a file may expand: past this, `yaml` refuses it as a resource-exhaustion attack (alias bomb). */
+const MAX_ALIAS_COUNT = 100;
+
+/** `  12 | <line>` and a caret under the column: what an editor would show. */
+function excerpt(lines: readonly string[], line: number, col: number): string {
+  const text = lines[line - 1] ?? '';
+  const gutter = `${line} | `;
+  return `\n      ${gutter}${text}\n      ${' '.repeat(gutter.length + Math.max(0, col - 1))}^`;
+}
+
+/**
+ * Reads a YAML or JSON config file into plain data. Syntax errors become `ConfigError`s at
+ * `file:line:col` with the offending line; an alias bomb is refused as a config error.
+ */
 export function readConfigFile(path: string): unknown {
   let text: string;
   try {
@@ -23,18 +36,34 @@ export function readConfigFile(path: string): unknown {
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : String(err);
     throw new ConfigError(path, [{ path: '(file)', value: path, message: `cannot be read: ${reason}` }]);
   }
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter });
+  const lines = text.split(/\r?\n/);
   if (doc.errors.length > 0) {
     throw new ConfigError(
       path,
-      doc.errors.map((e) => ({
-        path: `(line ${e.linePos?.[0]?.line ?? '?'})`,
-        value: undefined,
-        message: e.message.split('\n')[0] ?? e.message,
-      })),
+      doc.errors.map((e) => {
+        const { line, col } = lineCounter.linePos(e.pos[0]);
+        return {
+          path: `${path}:${line}:${col}`,
+          value: lines[line - 1] ?? '',
+          message: `${e.message.split('\n')[0] ?? e.message} (YAML ${e.code})${excerpt(lines, line, col)}`,
+        };
+      }),
     );
   }
-  return doc.toJS();
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    if (!(err instanceof ReferenceError)) throw err;
+    throw new ConfigError(path, [
+      {
+        path: '(file)',
+        value: path,
+        message: `is refused: its aliases (*name) expand past ${MAX_ALIAS_COUNT} references (${err.message}); write the values out instead`,
+      },
+    ]);
+  }
 }
 
 export function loadConfig(path: string): PlatformModel {

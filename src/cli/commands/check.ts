@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type CheckReport, runChecks } from '../../checks/run';
 import { CONFIG_OPTIONS, type Command, defaultConfigPath, parseOptions, progress } from '../command';
+import { jsonFailure, namingSource } from '../config-errors';
 import { buildFromModel, loadModel } from '../platform';
 import { renderTable } from '../table';
 
@@ -43,12 +47,29 @@ export const checkCommand: Command = {
     });
     const step = progress(io);
     const path = values.config ?? defaultConfigPath();
-    step(`validating ${path}`);
-    const model = loadModel(path);
-    step('building stacks');
-    const report = runChecks(buildFromModel(model), { onProgress: step });
+    // The assembly is only for the gates: built in a temporary directory, removed before reporting.
+    const outdir = mkdtempSync(join(tmpdir(), 'fastish-check-'));
+    let report: CheckReport;
+    try {
+      step(`validating ${path}`);
+      const model = loadModel(path);
+      step('building stacks');
+      report = runChecks(buildFromModel(model, { outdir }), { onProgress: step });
+    } catch (err) {
+      if (!values.json) throw namingSource(path, err);
+      const failure = jsonFailure(path, err);
+      io.out(failure.json);
+      return failure.code;
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
     if (values.json) {
-      io.out(`${JSON.stringify(report, undefined, 2)}\n`);
+      // No outdir or template paths: the assembly no longer exists (`fastish synth` keeps one).
+      const { outdir: _gone, ...kept } = report;
+      const stacks = report.stacks.map(({ templateFile: _file, ...s }) => s);
+      io.out(
+        `${JSON.stringify({ ok: report.blocking === 0, source: path, ...kept, stacks }, undefined, 2)}\n`,
+      );
       return report.blocking > 0 ? 1 : 0;
     }
     io.out(`${renderTable(SUMMARY_HEADERS, summaryRows(report))}\n`);

@@ -1,4 +1,4 @@
-import type { Role, Tier } from '../../runtime/contract';
+import { ROLES, type Role, TIERS, type Tier } from '../../runtime/contract';
 import { type Command, type CommandIo, parseOptions, UsageError } from '../command';
 
 const USAGE = `fastish dev [--port <n>] [--data-dir <dir>] [--seed] [--console] [--console-port <n>]
@@ -48,6 +48,10 @@ async function token(args: readonly string[], io: CommandIo): Promise<number> {
     url: { type: 'string', default: DEFAULT_URL },
   });
   if (!values.tenant || !values.role) throw new UsageError('dev token needs --tenant and --role');
+  if (!(ROLES as readonly string[]).includes(values.role))
+    throw new UsageError(`--role: "${values.role}" is not a role; accepted: ${ROLES.join(', ')}`);
+  if (values.tier && !(TIERS as readonly string[]).includes(values.tier))
+    throw new UsageError(`--tier: "${values.tier}" is not a tier; accepted: ${TIERS.join(', ')}`);
   const jwt = await remoteToken(values.url, {
     tenantId: values.tenant,
     role: values.role as Role,

@@ -21,12 +21,17 @@ export const druidCommand: Command = {
     if (sub !== 'specs')
       throw new UsageError(sub ? `unknown druid command "${sub}"` : 'missing druid command');
     const { values } = parseOptions(rest, { ...CONFIG_OPTIONS, env: { type: 'string', short: 'e' } });
-    const model = loadConfig(values.config ?? defaultConfigPath());
+    const path = values.config ?? defaultConfigPath();
+    const model = loadConfig(path);
     const env = values.env
       ? model.environments.find((e) => e.name === values.env)
       : model.environments.find((e) => e.architectures.includes('druid'));
     if (!env)
-      throw new UsageError(values.env ? `no environment "${values.env}"` : 'no environment enables druid');
+      throw new UsageError(
+        values.env
+          ? `${path}: no environment "${values.env}" (environments: ${model.environments.map((e) => e.name).join(', ')})`
+          : `${path}: no environment enables druid`,
+      );
     const s = env.settings.druid;
     const streamNames = Object.fromEntries(
       s.datasources.flatMap((d) =>

@@ -1,6 +1,14 @@
 import { resolve } from 'node:path';
 import { runChecks } from '../../checks/run';
-import { CONFIG_OPTIONS, type Command, defaultConfigPath, parseOptions, progress } from '../command';
+import {
+  CONFIG_OPTIONS,
+  type Command,
+  type CommandIo,
+  defaultConfigPath,
+  parseOptions,
+  progress,
+} from '../command';
+import { jsonFailure, namingSource } from '../config-errors';
 import { buildFromModel, loadModel } from '../platform';
 import { renderTable } from '../table';
 import { SUMMARY_HEADERS, summaryRows } from './check';
@@ -19,25 +27,40 @@ export const synthCommand: Command = {
   usage: USAGE,
   async run(args, io) {
     const { values } = parseOptions(args, { ...CONFIG_OPTIONS, out: { type: 'string', short: 'o' } });
-    const step = progress(io);
     const path = values.config ?? defaultConfigPath();
-    step(`validating ${path}`);
-    const model = loadModel(path);
-    const outdir = resolve(values.out ?? 'cdk.out');
-    step('building stacks');
-    const platform = buildFromModel(model, { outdir });
-    const report = runChecks(platform, { onProgress: step });
-    step(`wrote ${outdir}`);
-    if (values.json) {
-      io.out(
-        `${JSON.stringify({ outdir, stacks: report.stacks, blocking: report.blocking }, undefined, 2)}\n`,
-      );
-      return 0;
+    try {
+      return await synth(path, values, io);
+    } catch (err) {
+      if (!values.json) throw namingSource(path, err);
+      const failure = jsonFailure(path, err);
+      io.out(failure.json);
+      return failure.code;
     }
-    io.out(`${renderTable(SUMMARY_HEADERS, summaryRows(report))}\n\n`);
-    io.out(
-      `${report.stacks.length} stacks synthesized to ${outdir}; ${report.blocking} unacknowledged finding${report.blocking === 1 ? '' : 's'}${report.blocking > 0 ? ' (run `fastish check` for details)' : ''}\n`,
-    );
-    return 0;
   },
 };
+
+async function synth(
+  path: string,
+  values: { out?: string | undefined; json?: boolean | undefined },
+  io: CommandIo,
+): Promise<number> {
+  const step = progress(io);
+  step(`validating ${path}`);
+  const model = loadModel(path);
+  const outdir = resolve(values.out ?? 'cdk.out');
+  step('building stacks');
+  const platform = buildFromModel(model, { outdir });
+  const report = runChecks(platform, { onProgress: step });
+  step(`wrote ${outdir}`);
+  if (values.json) {
+    io.out(
+      `${JSON.stringify({ ok: true, source: path, outdir, stacks: report.stacks, blocking: report.blocking }, undefined, 2)}\n`,
+    );
+    return 0;
+  }
+  io.out(`${renderTable(SUMMARY_HEADERS, summaryRows(report))}\n\n`);
+  io.out(
+    `${report.stacks.length} stacks synthesized to ${outdir}; ${report.blocking} unacknowledged finding${report.blocking === 1 ? '' : 's'}${report.blocking > 0 ? ' (run `fastish check` for details)' : ''}\n`,
+  );
+  return 0;
+}
