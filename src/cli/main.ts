@@ -1,14 +1,24 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError } from '../config';
 import { NameError } from '../naming';
 import { type Command, type CommandIo, processIo, UsageError } from './command';
 import { COMMANDS } from './commands';
+
+/** The package's version, from its package.json (two directories above this file, in src/ or a build). */
+function version(): string {
+  const { version } = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return version;
+}
 
 function help(commands: Readonly<Record<string, Command>>): string {
   const width = Math.max(...Object.keys(commands).map((n) => n.length));
   return [
     'fastish — one validated config to production AWS infrastructure (CDK v2)',
     '',
-    'Usage: fastish <command> [options]      fastish <command> --help',
+    'Usage: fastish <command> [options]      fastish <command> --help      fastish --version',
     '',
     'Commands:',
     ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
@@ -54,6 +64,10 @@ export async function main(
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(help(commands));
     return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    io.out(`fastish ${version()}\n`);
+    return 0;
   }
   const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {

@@ -1,5 +1,6 @@
 import { ROLES, type Role, TIERS, type Tier } from '../../runtime/contract';
 import { type Command, type CommandIo, parseOptions, UsageError } from '../command';
+import { whenLaunchersExit } from '../launchers';
 
 const USAGE = `fastish dev [--port <n>] [--data-dir <dir>] [--seed] [--console] [--console-port <n>]
 fastish dev token --tenant <id> --role <operator|admin|member|viewer> [--tier <t>] [--user <sub>] [--url <url>]
@@ -114,10 +115,16 @@ async function serve(args: readonly string[], io: CommandIo): Promise<number> {
     web = await startConsole({ apiUrl: server.url, port: consolePort, log: (l) => io.err(`› ${l}\n`) });
     io.out(`Console   ${web.url}  (sign in: pick a user on the local sign-in page)\n`);
   }
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+  // Ctrl-C, a stop signal, a closed terminal, or the launcher (npm run, tsx) going away all stop the
+  // console and the server, which frees the port.
+  let stopWatching = () => {};
+  const stopped = await new Promise<string>((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+      process.once(signal, () => resolve(signal));
+    stopWatching = whenLaunchersExit(() => resolve('launcher exited'));
   });
+  stopWatching();
+  io.err(`› stopping (${stopped})\n`);
   await web?.stop();
   await server.stop();
   return 0;

@@ -1,5 +1,6 @@
-import { resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { runChecks } from '../../checks/run';
+import { replaceDirectory } from '../atomic-dir';
 import {
   CONFIG_OPTIONS,
   type Command,
@@ -49,8 +50,16 @@ async function synth(
   const model = loadModel(path);
   const outdir = resolve(values.out ?? 'cdk.out');
   step('building stacks');
-  const platform = buildFromModel(model, { outdir });
-  const report = runChecks(platform, { onProgress: step });
+  // Written beside the target, then swapped in whole: a failed synth leaves the old assembly as it was.
+  const report = replaceDirectory(outdir, (staging) => {
+    const built = runChecks(buildFromModel(model, { outdir: staging }), { onProgress: step });
+    const moved = (file: string) => join(outdir, relative(staging, file));
+    return {
+      ...built,
+      outdir,
+      stacks: built.stacks.map((s) => ({ ...s, templateFile: moved(s.templateFile) })),
+    };
+  });
   step(`wrote ${outdir}`);
   if (values.json) {
     io.out(

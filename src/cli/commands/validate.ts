@@ -11,6 +11,10 @@ Validates the config file and prints the resolved environments. Every problem is
   -c, --config <file>  config file (default: $FASTISH_CONFIG or fastish.yaml)
       --json           machine-readable result on stdout`;
 
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 export const validateCommand: Command = {
   summary: 'Validate the config file and show the resolved environments',
   usage: USAGE,
@@ -40,7 +44,9 @@ export const validateCommand: Command = {
       );
       return 0;
     }
-    io.out(`${path}: valid (${model.teams.length} teams, ${environments.length} environments)\n\n`);
+    io.out(
+      `${path}: valid (${plural(model.teams.length, 'team')}, ${plural(environments.length, 'environment')})\n\n`,
+    );
     io.out(
       `${renderTable(
         ['environment', 'account', 'region', 'approval', 'qualifier', 'stacks'],

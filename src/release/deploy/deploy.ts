@@ -251,7 +251,7 @@ export async function deployEnvironment(
     return {
       ...empty,
       status: 'invalid-config',
-      message: `unknown environment "${env}"; the config defines: ${known.join(', ')}`,
+      message: `${request.configPath}: unknown environment "${env}"; the config defines: ${known.join(', ')}`,
     };
   }
 
@@ -315,7 +315,10 @@ export async function deployEnvironment(
           `deployment failed: ${errorMessage(err)}` +
           (rolledBack.length > 0
             ? `\nrolled back automatically to the last good state: ${rolledBack.join(', ')}`
-            : '\nno rollback observed: check the stack events in the CloudFormation console'),
+            : io.stackStatus.size === 0 && io.deployedStacks.length === 0
+              ? // Nothing reached CloudFormation (credentials, network, bootstrap): there is nothing to roll back.
+                `\nno stack reached CloudFormation, so nothing changed and nothing needs a rollback${credentialsHint(err)}`
+              : '\nno rollback observed: check the stack events in the CloudFormation console'),
       };
     }
 
@@ -337,4 +340,11 @@ export async function deployEnvironment(
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/** A hint when a deploy failed for want of AWS credentials (the SDK's and toolkit's wordings). */
+function credentialsHint(err: unknown): string {
+  return /credential|security token|ExpiredToken|could not load/i.test(errorMessage(err))
+    ? '\nconfigure AWS credentials for the target account (e.g. `aws sso login` or AWS_PROFILE), then check them with `aws sts get-caller-identity`'
+    : '';
 }

@@ -1,0 +1,31 @@
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/**
+ * Builds a directory atomically: `build` writes into a fresh staging directory beside `target` (same
+ * file system, so the rename is atomic), which then replaces `target` whole. A build that throws leaves
+ * `target` as it was; a build that succeeds leaves nothing of an earlier `target` (no stale templates or
+ * assets from another config).
+ */
+export function replaceDirectory<T>(target: string, build: (staging: string) => T): T {
+  mkdirSync(dirname(target), { recursive: true });
+  const staging = mkdtempSync(join(dirname(target), `.${basename(target)}.new-`));
+  let result: T;
+  try {
+    result = build(staging);
+  } catch (err) {
+    rmSync(staging, { recursive: true, force: true });
+    throw err;
+  }
+  const previous = existsSync(target) ? `${staging.replace('.new-', '.old-')}` : undefined;
+  if (previous) renameSync(target, previous);
+  try {
+    renameSync(staging, target);
+  } catch (err) {
+    if (previous) renameSync(previous, target);
+    rmSync(staging, { recursive: true, force: true });
+    throw err;
+  }
+  if (previous) rmSync(previous, { recursive: true, force: true });
+  return result;
+}
