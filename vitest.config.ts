@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // A temporary directory per run, removed afterwards; Chromium provisioned for the browser tests.
+    globalSetup: ['test/support/global-setup.ts'],
   },
 });
