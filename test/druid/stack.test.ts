@@ -322,12 +322,14 @@ describe('gates', () => {
       ]),
     );
   });
-  it('a sizing that does not fit fails synth with the construct path', () => {
+  it('a sizing that does not fit is a config error at validate, with the config path and the arithmetic', () => {
     expect(() =>
       synthDruid((raw) => {
         const d = (raw.defaults as Any).druid;
         d.broker = { memoryMiB: 8192, heapMiB: 6144, directMemoryMiB: 4096 };
       }),
-    ).toThrow(/dev\/druid\/Kubernetes\/Druid\/broker: \[FST-DRUID1\]/);
+    ).toThrow(
+      /defaults\.druid\.broker\.memoryMiB: 8192 Druid memory sizing does not fit: JVMs need 10752 MiB/,
+    );
   });
 });
