@@ -254,7 +254,7 @@ export async function benchWebappApi(options: WebappBenchOptions = {}): Promise<
         metric: 'API / raw dynalite',
         value: round(throughput / baseline, 3),
         unit: 'ratio',
-        note: 'each API request is 3-6 table ops',
+        note: 'each request here does 2 table ops (POST /items without Idempotency-Key, GET /items; see "Table operations per request")',
       },
     );
   } finally {

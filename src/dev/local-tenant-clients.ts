@@ -6,6 +6,7 @@ import type { LocalDynamo } from './dynalite';
 import { LOCAL_OPERATOR_ROLE_ARN, LOCAL_TENANT_ROLE_ARN, type LocalSts } from './local-sts';
 import { type GuardPrincipal, installPolicyGuard } from './policy-guard';
 import type { StreamEmulator } from './stream-emulator';
+import { installOperationCounter, type TableOperationListener } from './table-ops';
 
 /** The grants of a local session's role, as the stack writes them into the roles' policies. */
 export function localPrincipal(sts: LocalSts, credentials: DataSession): GuardPrincipal {
@@ -33,6 +34,7 @@ export class LocalTenantClients implements TenantClients {
     private readonly dynamo: LocalDynamo,
     private readonly sts: LocalSts,
     private readonly stream?: StreamEmulator,
+    private readonly onTableOperation?: TableOperationListener,
   ) {}
 
   async forSession(session: DataSession): Promise<DynamoDBDocumentClient> {
@@ -41,6 +43,7 @@ export class LocalTenantClients implements TenantClients {
     if (!client) {
       const raw = installPolicyGuard(this.dynamo.client(), () => localPrincipal(this.sts, session));
       this.stream?.install(raw);
+      if (this.onTableOperation) installOperationCounter(raw, this.onTableOperation);
       client = DynamoDBDocumentClient.from(raw, TRANSLATE_CONFIG);
       this.clients.set(key, client);
     }

@@ -40,6 +40,7 @@ import { LocalTenantClients } from './local-tenant-clients';
 import { LocalAuthorizationServer } from './oauth';
 import { installPolicyGuard } from './policy-guard';
 import { StreamEmulator } from './stream-emulator';
+import { installOperationCounter, type TableOperationListener } from './table-ops';
 
 const DevTokenRequest = z.strictObject({
   tenantId: z.string().regex(TENANT_ID_PATTERN),
@@ -145,6 +146,11 @@ export interface DevServerOptions {
    * @default every request is allowed
    */
   assumeRole?: LocalAssumeRole;
+  /**
+   * Told of every DynamoDB call the API function makes (its own role's and the tenant sessions'), not the
+   * stream consumer's: the benchmark counts table operations per request with it.
+   */
+  onTableOperation?: TableOperationListener;
 }
 
 /** The health client's credentials on this server (a random secret per start), for the deep health check. */
@@ -233,9 +239,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     grants: REQUEST_METER_GRANTS,
   });
   stream.install(meter);
+  if (options.onTableOperation) installOperationCounter(meter, options.onTableOperation);
   const api = createApiHandler({
     tableName,
-    clients: new LocalTenantClients(dynamo, sts, stream),
+    clients: new LocalTenantClients(dynamo, sts, stream, options.onTableOperation),
     meter: DynamoDBDocumentClient.from(meter, TRANSLATE_CONFIG),
     directory,
     usagePlans,
