@@ -42,12 +42,12 @@ function alive(pid: number): boolean {
 }
 
 /**
- * Calls `onGone` once any launcher of this process exits. Stopping `npm run fastish -- dev` signals npm
- * alone: its `sh -c` dies without passing the signal on, which would leave tsx and this server running,
- * orphaned, holding the port. Returns a function that stops watching.
+ * Calls `onGone` once any of `chain` (this process's launchers, read with `launcherChain()` when the
+ * process starts: a launcher may be gone by the time watching begins) exits. Stopping
+ * `npm run fastish -- dev` signals npm alone: its `sh -c` dies without passing the signal on, which would
+ * leave tsx and this server running, orphaned, holding the port. Returns a function that stops watching.
  */
-export function whenLaunchersExit(onGone: () => void, everyMs = 500): () => void {
-  const chain = launcherChain();
+export function whenLaunchersExit(chain: readonly number[], onGone: () => void, everyMs = 500): () => void {
   const timer = setInterval(() => {
     if (process.ppid !== chain[0] || !chain.every(alive)) {
       clearInterval(timer);

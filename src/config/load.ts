@@ -14,6 +14,9 @@ import { configSchema, type EnvironmentSettings, environmentSettingsSchema, type
 import { knownKeysAt } from './schema-walk';
 import { zonesOf } from './zones';
 
+/** Largest config file read. */
+const MAX_CONFIG_BYTES = 256 * 1024;
+
 /** Aliases a file may expand: past this, `yaml` refuses it as a resource-exhaustion attack (alias bomb). */
 const MAX_ALIAS_COUNT = 100;
 
@@ -36,6 +39,16 @@ export function readConfigFile(path: string): unknown {
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : String(err);
     throw new ConfigError(path, [{ path: '(file)', value: path, message: `cannot be read: ${reason}` }]);
   }
+  // Parsing YAML costs about a second per MB: a file far beyond any platform's config (20 teams, 20
+  // environments) is refused before it is parsed, so the answer comes at once.
+  if (text.length > MAX_CONFIG_BYTES)
+    throw new ConfigError(path, [
+      {
+        path: '(file)',
+        value: path,
+        message: `is ${Math.ceil(text.length / 1024)} KiB; Fastish reads config files of at most ${MAX_CONFIG_BYTES / 1024} KiB (the limits allow 20 teams and 20 environments, far less)`,
+      },
+    ]);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter });
   const lines = text.split(/\r?\n/);

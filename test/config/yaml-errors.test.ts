@@ -92,6 +92,19 @@ describe('YAML syntax errors name file:line:col and show the line (issue 13 §3)
     ]);
   });
 
+  it('refuses a file far larger than any config before parsing it', () => {
+    const file = join(dir, 'huge.yaml');
+    const teams = Array.from({ length: 20_000 }, (_, i) => `  t${i}: { costCenter: CC-${i} }`);
+    const err = errorOf(`teams:\n${teams.join('\n')}\n`, file);
+    expect(err.issues).toEqual([
+      {
+        path: '(file)',
+        value: file,
+        message: expect.stringMatching(/^is \d+ KiB; Fastish reads config files of at most 256 KiB/),
+      },
+    ]);
+  });
+
   it('still reads a file with a few aliases', () => {
     const file = join(dir, 'aliases.yaml');
     writeFileSync(file, 'zones: &z [eu-west-1a, eu-west-1b]\nother: *z\n');

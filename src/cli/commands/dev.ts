@@ -1,6 +1,6 @@
 import { ROLES, type Role, TIERS, type Tier } from '../../runtime/contract';
 import { type Command, type CommandIo, parseOptions, UsageError } from '../command';
-import { whenLaunchersExit } from '../launchers';
+import { launcherChain, whenLaunchersExit } from '../launchers';
 
 const USAGE = `fastish dev [--port <n>] [--data-dir <dir>] [--seed] [--console] [--console-port <n>]
 fastish dev token --tenant <id> --role <operator|admin|member|viewer> [--tier <t>] [--user <sub>] [--url <url>]
@@ -75,6 +75,7 @@ async function seedRemote(args: readonly string[], io: CommandIo): Promise<numbe
 }
 
 async function serve(args: readonly string[], io: CommandIo): Promise<number> {
+  const launchers = launcherChain();
   const { values } = parseOptions(args, {
     port: { type: 'string', short: 'p', default: '4280' },
     'data-dir': { type: 'string' },
@@ -121,7 +122,7 @@ async function serve(args: readonly string[], io: CommandIo): Promise<number> {
   const stopped = await new Promise<string>((resolve) => {
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
       process.once(signal, () => resolve(signal));
-    stopWatching = whenLaunchersExit(() => resolve('launcher exited'));
+    stopWatching = whenLaunchersExit(launchers, () => resolve('launcher exited'));
   });
   stopWatching();
   io.err(`› stopping (${stopped})\n`);
