@@ -2,17 +2,15 @@ import { ConfigError } from '../config';
 import { UsageError } from './command';
 
 /**
- * Errors of a command that reads a config file name that file: a config error does already, anything
- * else (a synth failure) gets the file as a prefix, with the original as its cause.
+ * Errors of a command that reads a config file name that file: a config error does already; anything
+ * else (a synth failure) gets the file as a prefix of its message, keeping its class (a NameError keeps
+ * its hint) and stack.
  */
 export function namingSource(path: string, err: unknown): unknown {
   if (err instanceof ConfigError || err instanceof UsageError) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  if (message.startsWith(`${path}:`)) return err;
-  const named = new Error(`${path}: ${message}`, { cause: err });
-  if (err instanceof Error && err.stack)
-    named.stack = `${named.message}\n${err.stack.split('\n').slice(1).join('\n')}`;
-  return named;
+  if (!(err instanceof Error)) return new Error(`${path}: ${String(err)}`);
+  if (!err.message.startsWith(`${path}:`)) err.message = `${path}: ${err.message}`;
+  return err;
 }
 
 /** The JSON object `--json` prints on failure, and the exit code (2: config or usage, 1: anything else). */
