@@ -1,7 +1,9 @@
+import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { applyRules, FASTISH_RULES } from '../../src/checks/pack';
 import { eksPublicEndpoint } from '../../src/checks/rules/eks-public-endpoint';
 import { type CfnTemplate, contextOf } from '../../src/checks/types';
+import { buildEksStack, eksPlatform } from '../eks/fixture';
 
 const cluster = (vpcConfig: Record<string, unknown>): CfnTemplate => ({
   Resources: { Cluster: { Type: 'AWS::EKS::Cluster', Properties: { ResourcesVpcConfig: vpcConfig } } },
@@ -37,5 +39,17 @@ describe('FST-NET1 eks-public-endpoint', () => {
       expect(findings[0]).toMatchObject({ ruleId: 'FST-NET1', logicalId: 'Cluster', severity: 'error' });
       expect(findings[0]?.message).toMatch(c.finding);
     }
+  });
+});
+
+describe('FST-NET1 on the EKS stack the config builds', () => {
+  it.each([
+    [['0.0.0.0/0'], 1],
+    [['203.0.113.0/24'], 0],
+  ] as const)('publicEndpointCidrs %j: %i finding(s)', (cidrs, count) => {
+    const { app, stack } = buildEksStack(eksPlatform({ publicEndpointCidrs: [...cidrs] }));
+    app.synth();
+    const template = Template.fromStack(stack).toJSON() as CfnTemplate;
+    expect(applyRules(contextOf(template, stack.stackName), [eksPublicEndpoint])).toHaveLength(count);
   });
 });
