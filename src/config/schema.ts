@@ -99,7 +99,7 @@ export const configSchema = z.strictObject({
     z
       .record(slug(NAME_LIMITS.team, 'team name'), teamSchema)
       .refine((t) => Object.keys(t).length > 0, { message: 'needs at least one team' }),
-  ),
+  ).meta({ description: `Teams, at most ${LIMITS.teams}` }),
   environments: atMostEntries(
     LIMITS.environments,
     'environments',
@@ -107,7 +107,9 @@ export const configSchema = z.strictObject({
     z
       .record(slug(NAME_LIMITS.environment, 'environment name'), environmentSchema)
       .refine((e) => Object.keys(e).length > 0, { message: 'needs at least one environment' }),
-  ).meta({ description: 'Environments in promotion order (the pipeline deploys them in this order)' }),
+  ).meta({
+    description: `Environments in promotion order (the pipeline deploys them in this order), at most ${LIMITS.environments}`,
+  }),
   defaults: z
     .record(z.string(), z.unknown())
     .default({})
@@ -123,7 +125,9 @@ export const configSchema = z.strictObject({
           `has ${tagCharacters(issue.input as Record<string, string>)} characters of tag keys and values; Fastish takes at most ${LIMITS.configTagCharacters} (every taggable resource repeats them, within CloudFormation's 1,000,000 bytes per template)`,
       })
       .default({}),
-  ).meta({ description: 'Extra tags applied to every resource' }),
+  ).meta({
+    description: `Extra tags applied to every resource: at most ${MAX_CONFIG_TAGS}, of at most ${LIMITS.configTagCharacters} characters (keys and values) together`,
+  }),
   release: releaseSettings.optional(),
 });
 
