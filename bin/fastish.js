@@ -4,6 +4,11 @@
 // ESM loader, through which Node sends the commands' lazy `import()`s of extension-less modules.
 // (tsx/esm/api is imported, not required: its CommonJS build resolves its hooks module wrongly.)
 const io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+// A reader that stops early (`fastish … | head`) closes the pipe: that ends the output, not in a crash.
+process.stdout.on('error', (err) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(process.exitCode ?? 0);
+});
 
 import('tsx/esm/api')
   .then(({ register }) => {

@@ -25,6 +25,23 @@ export interface Command {
   run(args: readonly string[], io: CommandIo): Promise<number>;
 }
 
+/**
+ * A registry entry that loads its command only when it runs: `fastish --help` then reads summaries
+ * without importing aws-cdk-lib, the SDKs or the runtime (the difference between ~0.2 s and ~2 s).
+ */
+export interface LazyCommand {
+  /** One line for `fastish --help`; a test keeps it equal to the command's own. */
+  readonly summary: string;
+  load(): Promise<Command>;
+}
+
+export type CommandEntry = Command | LazyCommand;
+
+/** The command behind a registry entry. */
+export function loadCommand(entry: CommandEntry): Promise<Command> {
+  return 'load' in entry ? entry.load() : Promise.resolve(entry);
+}
+
 /** Bad command line: printed with the command's usage, exit code 2. */
 export class UsageError extends Error {
   constructor(message: string) {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '../config';
-import { NameError } from '../naming';
-import { type Command, type CommandIo, processIo, UsageError } from './command';
+import { ConfigError } from '../config/errors';
+import { NameError } from '../naming/fit';
+import { type CommandEntry, type CommandIo, loadCommand, processIo, UsageError } from './command';
 import { COMMANDS } from './commands';
 
 /** The package's version, from its package.json (two directories above this file, in src/ or a build). */
@@ -13,7 +13,7 @@ function version(): string {
   return version;
 }
 
-function help(commands: Readonly<Record<string, Command>>): string {
+function help(commands: Readonly<Record<string, CommandEntry>>): string {
   const width = Math.max(...Object.keys(commands).map((n) => n.length));
   return [
     'fastish — one validated config to production AWS infrastructure (CDK v2)',
@@ -58,7 +58,7 @@ export function reportError(err: unknown, io: CommandIo, usage?: string): number
 export async function main(
   argv: readonly string[],
   io: CommandIo = processIo,
-  commands: Readonly<Record<string, Command>> = COMMANDS,
+  commands: Readonly<Record<string, CommandEntry>> = COMMANDS,
 ): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -69,11 +69,12 @@ export async function main(
     io.out(`fastish ${version()}\n`);
     return 0;
   }
-  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
-  if (!command) {
+  const entry = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!entry) {
     io.err(`fastish: unknown command "${name}"\n\n${help(commands)}`);
     return 2;
   }
+  const command = await loadCommand(entry);
   if (args.includes('--help') || args.includes('-h')) {
     io.out(`${command.usage ?? command.summary}\n`);
     return 0;
@@ -86,6 +87,11 @@ export async function main(
 }
 
 if (require.main === module) {
+  // A reader that stops early (`fastish … | head`) closes the pipe: that ends the output, not in a crash.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(process.exitCode ?? 0);
+  });
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
