@@ -9,6 +9,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import type { Construct } from 'constructs';
 import { acknowledge } from '../../checks/acknowledgements';
 import type { TeamRole } from '../../config';
+import { RESERVED_NAMESPACES } from '../../config/rules/eks';
 import { AlbController } from '../../constructs/eks/addons/alb-controller';
 import { CertManager } from '../../constructs/eks/addons/cert-manager';
 import { CoreAddons } from '../../constructs/eks/addons/core-addons';
@@ -28,18 +29,6 @@ import { PublishedValue } from '../../constructs/published-value';
 import { VERSIONS } from '../../versions';
 
 export type EksStackProps = Omit<FastishStackProps, 'architecture'>;
-
-/** Namespaces a team may not be named after (they exist in every cluster or belong to add-ons). */
-const RESERVED_NAMESPACES = new Set([
-  'default',
-  'kube-system',
-  'kube-public',
-  'kube-node-lease',
-  'cert-manager',
-  'external-dns',
-  'external-secrets',
-  'monitoring',
-]);
 
 /** What a workload stack (e.g. Druid) passes to `EksStack.addPodIdentity`. */
 export type WorkloadPodIdentityOptions = Omit<PodIdentityRoleProps, 'clusterName'>;
@@ -96,7 +85,7 @@ export class EksStack extends FastishStack {
       );
     }
     for (const team of props.platform.teams) {
-      if (RESERVED_NAMESPACES.has(team.name) || team.name.startsWith('kube-')) {
+      if (RESERVED_NAMESPACES.includes(team.name) || team.name.startsWith('kube-')) {
         throw new Error(`team "${team.name}" cannot be an EKS namespace: the name is reserved`);
       }
     }
