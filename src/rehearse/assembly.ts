@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type ManifestArtifact, stackArtifacts } from '../cloud-assembly/manifest';
 
 /** A CloudFormation template as synthesized (plain JSON). */
 export interface Template {
@@ -55,19 +56,6 @@ export interface RehearsalStack {
   readonly assembly: string;
 }
 
-interface ManifestArtifact {
-  readonly type: string;
-  readonly environment?: string;
-  readonly displayName?: string;
-  readonly properties?: Record<string, unknown> & {
-    readonly templateFile?: string;
-    readonly stackName?: string;
-    readonly directoryName?: string;
-    readonly file?: string;
-  };
-  readonly dependencies?: readonly string[];
-}
-
 interface AssetManifest {
   readonly files?: Record<string, AssetEntry>;
   readonly dockerImages?: Record<string, AssetEntry>;
@@ -91,7 +79,11 @@ function readJson<T>(path: string): T {
   return JSON.parse(readFileSync(path, 'utf8')) as T;
 }
 
-function assetsOf(dir: string, artifacts: Record<string, ManifestArtifact>, stack: ManifestArtifact) {
+function assetsOf(
+  dir: string,
+  artifacts: Readonly<Record<string, ManifestArtifact>>,
+  stack: ManifestArtifact,
+) {
   const out: AssetDestination[] = [];
   for (const dep of stack.dependencies ?? []) {
     const artifact = artifacts[dep];
@@ -121,20 +113,10 @@ function assetsOf(dir: string, artifacts: Record<string, ManifestArtifact>, stac
  * Every stack of a synthesized cloud assembly with its deployment properties, following nested
  * assemblies, in manifest order. Pure file reading.
  */
-export function readRehearsalAssembly(dir: string, assembly = '.'): RehearsalStack[] {
-  const manifestPath = join(dir, 'manifest.json');
-  if (!existsSync(manifestPath)) throw new Error(`${dir} is not a cloud assembly (no manifest.json)`);
-  const artifacts = readJson<{ artifacts?: Record<string, ManifestArtifact> }>(manifestPath).artifacts ?? {};
-  const stacks: RehearsalStack[] = [];
-  for (const [artifactId, artifact] of Object.entries(artifacts)) {
+export function readRehearsalAssembly(dir: string): RehearsalStack[] {
+  return stackArtifacts(dir).map(({ artifactId, artifact, dir: at, assembly, artifacts, templateText }) => {
     const p = artifact.properties;
-    if (artifact.type === 'cdk:cloud-assembly' && p?.directoryName) {
-      stacks.push(...readRehearsalAssembly(join(dir, p.directoryName), p.directoryName));
-      continue;
-    }
-    if (artifact.type !== 'aws:cloudformation:stack' || !p?.templateFile) continue;
     const [, account = '', region = ''] = /^aws:\/\/([^/]+)\/(.+)$/.exec(artifact.environment ?? '') ?? [];
-    const text = readFileSync(join(dir, p.templateFile), 'utf8');
     const lookup = p.lookupRole as { arn?: string } | undefined;
     const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
     const optional = {
@@ -144,17 +126,16 @@ export function readRehearsalAssembly(dir: string, assembly = '.'): RehearsalSta
       templateUrl: str(p.stackTemplateAssetObjectUrl),
       bootstrapVersionParameter: str(p.bootstrapStackVersionSsmParameter),
     };
-    stacks.push({
+    return {
       id: artifact.displayName ?? artifactId,
       stackName: p.stackName ?? artifactId,
       account,
       region,
-      template: JSON.parse(text) as Template,
-      templateBytes: Buffer.byteLength(text),
-      assets: assetsOf(dir, artifacts, artifact),
+      template: JSON.parse(templateText) as Template,
+      templateBytes: Buffer.byteLength(templateText),
+      assets: assetsOf(at, artifacts, artifact),
       assembly,
       ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
-    });
-  }
-  return stacks;
+    };
+  });
 }

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type ManifestArtifact, stackArtifacts } from '../../cloud-assembly/manifest';
 
 /** A CloudFormation template as synthesized (plain JSON). */
 export type Template = { Resources?: Record<string, TemplateResource> } & Record<string, unknown>;
@@ -26,53 +27,18 @@ export interface AssemblyStack {
   readonly paths?: ReadonlyMap<string, string>;
 }
 
-type ArtifactMetadata = Record<string, readonly { readonly type: string; readonly data?: unknown }[]>;
-
-interface ManifestArtifact {
-  readonly type: string;
-  readonly environment?: string;
-  readonly displayName?: string;
-  readonly metadata?: ArtifactMetadata;
-  /** Newer assemblies keep the metadata in a file of its own. */
-  readonly additionalMetadataFile?: string;
-  readonly properties?: {
-    readonly templateFile?: string;
-    readonly stackName?: string;
-    readonly directoryName?: string;
-    readonly displayName?: string;
-  };
-}
-
 /**
  * Reads every stack template of a synthesized cloud assembly directory, following nested
  * assemblies (CDK `Stage`s), in manifest order. Pure file reading: no AWS, no CDK toolkit.
  */
 export function readAssembly(dir: string): AssemblyStack[] {
-  const manifestPath = join(dir, 'manifest.json');
-  if (!existsSync(manifestPath)) {
-    throw new Error(`${dir} is not a cloud assembly directory (no manifest.json)`);
-  }
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
-    artifacts?: Record<string, ManifestArtifact>;
-  };
-  const stacks: AssemblyStack[] = [];
-  for (const [artifactId, artifact] of Object.entries(manifest.artifacts ?? {})) {
-    if (artifact.type === 'cdk:cloud-assembly' && artifact.properties?.directoryName) {
-      stacks.push(...readAssembly(join(dir, artifact.properties.directoryName)));
-    } else if (artifact.type === 'aws:cloudformation:stack' && artifact.properties?.templateFile) {
-      const template = JSON.parse(
-        readFileSync(join(dir, artifact.properties.templateFile), 'utf8'),
-      ) as Template;
-      stacks.push({
-        id: artifact.displayName ?? artifactId,
-        stackName: artifact.properties.stackName ?? artifactId,
-        environment: artifact.environment ?? 'aws://unknown-account/unknown-region',
-        template,
-        paths: logicalIdPaths(dir, artifact),
-      });
-    }
-  }
-  return stacks;
+  return stackArtifacts(dir).map(({ artifactId, artifact, dir: at, templateText }) => ({
+    id: artifact.displayName ?? artifactId,
+    stackName: artifact.properties.stackName ?? artifactId,
+    environment: artifact.environment ?? 'aws://unknown-account/unknown-region',
+    template: JSON.parse(templateText) as Template,
+    paths: logicalIdPaths(at, artifact),
+  }));
 }
 
 /**
@@ -80,7 +46,7 @@ export function readAssembly(dir: string): AssemblyStack[] {
  * carry `aws:cdk:path` only when path metadata is on, and Fastish turns it off).
  */
 function logicalIdPaths(dir: string, artifact: ManifestArtifact): Map<string, string> {
-  const metadata: ArtifactMetadata = { ...artifact.metadata };
+  const metadata: NonNullable<ManifestArtifact['metadata']> = { ...artifact.metadata };
   const file = artifact.additionalMetadataFile ? join(dir, artifact.additionalMetadataFile) : undefined;
   if (file && existsSync(file)) Object.assign(metadata, JSON.parse(readFileSync(file, 'utf8')));
   const paths = new Map<string, string>();
