@@ -75,6 +75,11 @@ interface AssetEntry {
   >;
 }
 
+/** Manifests name roles with CloudFormation's partition placeholder; the rehearsal works in `aws`. */
+function withPartition(arn: string): string {
+  return arn.replace('${AWS::Partition}', 'aws');
+}
+
 function readJson<T>(path: string): T {
   return JSON.parse(readFileSync(path, 'utf8')) as T;
 }
@@ -100,7 +105,7 @@ function assetsOf(
             displayName: entry.displayName ?? hash,
             container: d.bucketName ?? d.repositoryName ?? '',
             key: d.objectKey ?? d.imageTag ?? hash,
-            ...(d.assumeRoleArn ? { assumeRoleArn: d.assumeRoleArn } : {}),
+            ...(d.assumeRoleArn ? { assumeRoleArn: withPartition(d.assumeRoleArn) } : {}),
           });
         }
       }
@@ -118,11 +123,11 @@ export function readRehearsalAssembly(dir: string): RehearsalStack[] {
     const p = artifact.properties;
     const [, account = '', region = ''] = /^aws:\/\/([^/]+)\/(.+)$/.exec(artifact.environment ?? '') ?? [];
     const lookup = p.lookupRole as { arn?: string } | undefined;
-    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    const str = (v: unknown) => (typeof v === 'string' ? withPartition(v) : undefined);
     const optional = {
       assumeRoleArn: str(p.assumeRoleArn),
       executionRoleArn: str(p.cloudFormationExecutionRoleArn),
-      lookupRoleArn: lookup?.arn,
+      lookupRoleArn: lookup?.arn && withPartition(lookup.arn),
       templateUrl: str(p.stackTemplateAssetObjectUrl),
       bootstrapVersionParameter: str(p.bootstrapStackVersionSsmParameter),
     };

@@ -106,7 +106,7 @@ export function distinctStacks(stacks: readonly RehearsalStack[]): RehearsalStac
  * CDK's default bootstrap roles, say), which the rehearsal then reports as missing.
  */
 export function isOperatorStack(stack: RehearsalStack, all: readonly RehearsalStack[]): boolean {
-  const role = stack.assumeRoleArn?.replace('${AWS::Partition}', 'aws');
+  const role = stack.assumeRoleArn;
   if (!role) return true;
   const name = role.split('/').pop();
   return !all.some(

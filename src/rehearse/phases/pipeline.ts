@@ -93,7 +93,7 @@ async function codeBuild(
 /** Self-mutation deploys the pipeline's own stack through the pipeline account's bootstrap roles. */
 async function selfMutation(ctx: RehearsalContext, step: string, role: string, stack: RehearsalStack) {
   if (!stack.assumeRoleArn) return;
-  const deploy = stack.assumeRoleArn.replace('${AWS::Partition}', 'aws');
+  const deploy = stack.assumeRoleArn;
   await ctx.call({ phase, step, principal: role, action: 'sts:AssumeRole', resource: deploy });
   for (const action of [
     'cloudformation:DescribeStacks',
@@ -117,7 +117,7 @@ async function publishAssets(
   const seen = new Set<string>();
   for (const stack of ctx.stacks.filter((s) => targets.has(`${s.account}/${s.stackName}`))) {
     for (const asset of stack.assets) {
-      const target = asset.assumeRoleArn?.replace('${AWS::Partition}', 'aws');
+      const target = asset.assumeRoleArn;
       if (!target || asset.kind !== 'file' || seen.has(`${target} ${asset.container}`)) continue;
       seen.add(`${target} ${asset.container}`);
       await ctx.call({ phase, step, principal: role, action: 'sts:AssumeRole', resource: target });

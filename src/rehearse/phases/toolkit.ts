@@ -6,8 +6,6 @@ import { createResources } from './create-resources';
 /** CloudFormation's limit for a template sent inline (`TemplateBody`); larger ones must be uploaded. */
 export const INLINE_TEMPLATE_LIMIT = 51_200;
 
-const resolvePartition = (arn: string) => arn.replace('${AWS::Partition}', 'aws');
-
 /** Assumes `role` from `caller` when the manifest names one; the principal that acts next. */
 async function assume(
   ctx: RehearsalContext,
@@ -17,10 +15,9 @@ async function assume(
   role: string | undefined,
 ): Promise<string | undefined> {
   if (!role) return caller;
-  const arn = resolvePartition(role);
-  const result = await ctx.call({ phase, step, principal: caller, action: 'sts:AssumeRole', resource: arn });
+  const result = await ctx.call({ phase, step, principal: caller, action: 'sts:AssumeRole', resource: role });
   // The toolkit stops here; the calls it would make as that role are not rehearsed (nor reported).
-  return result.allowed ? arn : undefined;
+  return result.allowed ? role : undefined;
 }
 
 /** The bucket's KMS key, if its default encryption names one (S3 then calls KMS as the caller). */
@@ -187,7 +184,7 @@ export async function toolkitDeploy(
   }
   let executor = deployer;
   if (stack.executionRoleArn) {
-    const exec = resolvePartition(stack.executionRoleArn);
+    const exec = stack.executionRoleArn;
     await ctx.call({
       phase,
       step,
