@@ -78,6 +78,8 @@ export class World {
   readonly roles = new Map<string, RoleModel>();
   readonly managedPolicies = new Map<string, NamedPolicy>();
   readonly resourcePolicies = new Map<string, ResourcePolicyModel>();
+  /** Default KMS key of each bucket that has one, by bucket name (S3 then calls KMS as the caller). */
+  readonly bucketKeys = new Map<string, string>();
   /** Every resource created so far: ARN (or physical name) → where it was defined, its account and tags. */
   readonly resources = new Map<string, ResourceModel>();
   readonly deployed: RehearsalStack[] = [];
@@ -152,6 +154,20 @@ export class World {
           const policy = { name: source, document: p.PolicyDocument as PolicyDocument };
           if (resource.Type === 'AWS::IAM::ManagedPolicy') this.managedPolicies.set(r.arn(id), policy);
           else attachments.push([(p.Roles ?? []) as string[], policy]);
+          break;
+        }
+        case 'AWS::S3::Bucket': {
+          const rules = (p.BucketEncryption as { ServerSideEncryptionConfiguration?: unknown[] } | undefined)
+            ?.ServerSideEncryptionConfiguration as
+            | { ServerSideEncryptionByDefault?: { KMSMasterKeyID?: string } }[]
+            | undefined;
+          const key = rules?.[0]?.ServerSideEncryptionByDefault?.KMSMasterKeyID;
+          if (key) {
+            const arn = key.startsWith('arn:')
+              ? key
+              : `arn:aws:kms:${stack.region}:${stack.account}:key/${key}`;
+            this.bucketKeys.set(r.physicalName(id), arn);
+          }
           break;
         }
         case 'AWS::S3::BucketPolicy':

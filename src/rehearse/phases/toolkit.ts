@@ -20,27 +20,6 @@ async function assume(
   return result.allowed ? role : undefined;
 }
 
-/** The bucket's KMS key, if its default encryption names one (S3 then calls KMS as the caller). */
-function bucketKey(ctx: RehearsalContext, bucket: string): string | undefined {
-  for (const stack of ctx.world.deployed) {
-    const r = ctx.world.resolverFor(stack);
-    for (const [id, res] of Object.entries(stack.template.Resources ?? {})) {
-      if (res.Type !== 'AWS::S3::Bucket' || r.physicalName(id) !== bucket) continue;
-      const enc = r.resolve(res.Properties?.BucketEncryption) as
-        | {
-            ServerSideEncryptionConfiguration?: {
-              ServerSideEncryptionByDefault?: { KMSMasterKeyID?: string };
-            }[];
-          }
-        | undefined;
-      const key = enc?.ServerSideEncryptionConfiguration?.[0]?.ServerSideEncryptionByDefault?.KMSMasterKeyID;
-      if (!key) return undefined;
-      return key.startsWith('arn:') ? key : `arn:aws:kms:${stack.region}:${stack.account}:key/${key}`;
-    }
-  }
-  return undefined;
-}
-
 async function objectAccess(
   ctx: RehearsalContext,
   phase: PhaseName,
@@ -67,7 +46,7 @@ async function objectAccess(
       resource: action.includes('Bucket') ? bucketArn : object,
     });
   }
-  const keyArn = bucketKey(ctx, bucket);
+  const keyArn = ctx.world.bucketKeys.get(bucket);
   if (keyArn) {
     const kmsAction = mode === 'write' ? 'kms:GenerateDataKey' : 'kms:Decrypt';
     await ctx.call({
