@@ -8,7 +8,7 @@ import {
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type DevServer, startDevServer } from '../../src/dev/server';
-import type { Handler } from '../../src/runtime/api/app';
+import type { Handler } from '../../src/runtime/api/handler';
 import { HANDLERS } from '../../src/runtime/api/handlers';
 import { ROUTES } from '../../src/runtime/api/routes';
 import { ItemStore } from '../../src/runtime/data/items';

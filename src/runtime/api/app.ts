@@ -1,87 +1,23 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { type AuthorizerContext, HEALTH_TENANT_ID, type TenantContext, type Tier } from '../contract';
+import { type AuthorizerContext, HEALTH_TENANT_ID } from '../contract';
 import { CursorSigner } from '../cursor';
-import { sessionFromContext, type TenantClients } from '../data/tenant-clients';
+import { sessionFromContext } from '../data/tenant-clients';
 import { TenantStore } from '../data/tenants';
-import { UsageStore } from '../data/usage';
-import type { UserDirectory } from '../directory';
 import { ApiError } from '../errors';
 import { header, parseParam } from '../http/request';
 import { errorResponse } from '../http/response';
-import { type Observability, observability } from '../observability';
+import { observability } from '../observability';
 import type { Tenant } from '../schemas';
-import type { UsagePlanRegistry } from '../usage-plans/registry';
 import { callerFromEvent } from './context';
 import { corsOriginAllowed } from './cors';
+import type { ApiDeps, HandlerInput } from './handler';
 import { HANDLERS } from './handlers';
 import { effectiveRole, Memberships } from './membership';
-import { matchRoute, type RouteSpec } from './routes';
+import { matchRoute } from './routes';
 
-export interface ApiDeps {
-  tableName: string;
-  /**
-   * DynamoDB clients on the data credentials the authorizer vended for the request's verified token (the
-   * tenant session, or the operator session): the API never names the tenant its credentials reach.
-   */
-  clients: TenantClients;
-  /**
-   * The function's own credentials, for counting tenant requests (`ADD requests` in usage partitions) and
-   * nothing else: tenant sessions may not write usage.
-   */
-  meter: DynamoDBDocumentClient;
-  directory: UserDirectory;
-  /** Per-tenant API keys in the tier usage plans (API Gateway in AWS, a fake locally). */
-  usagePlans: UsagePlanRegistry;
-  /** HMAC key for cursors; resolved once (Secrets Manager in AWS). */
-  cursorKey: () => Promise<Buffer>;
-  quotas: Record<Tier, number>;
-  idempotencyTtlSeconds: number;
-  /** How long a tenant's status is reused before reading it again (0: every request). */
-  tenantCacheSeconds: number;
-  /**
-   * How long a user's membership (their record and its role) is reused before reading it again (0: every
-   * request): the longest a removed or demoted user keeps the old access on another API instance.
-   * @default 10
-   */
-  membershipCacheSeconds?: number;
-  platformTenantId: string;
-  /**
-   * The console origins (`CORS_ALLOW_ORIGIN`, see `corsOriginAllowed`). Responses to requests from one of
-   * them carry `Access-Control-Allow-Origin` (API Gateway's CORS answers only preflights and its own error
-   * responses; proxy responses are the function's job).
-   * @default no CORS headers
-   */
-  corsAllowOrigin?: string;
-  now?: () => Date;
-  obs?: Observability;
-}
-
-export interface HandlerInput {
-  event: APIGatewayProxyEvent;
-  route: RouteSpec;
-  params: Record<string, string>;
-  /**
-   * Present on every route except public ones. On tenant routes, `role` is the effective one: the lower of
-   * the token's and the user record's.
-   */
-  caller: TenantContext;
-  /** The caller's tenant record, on tenant-scoped routes. */
-  tenant: Tenant;
-  /**
-   * A client on the request's data credentials, on every authenticated route but the deep health check:
-   * the caller's tenant session (tenant routes) or the operator session (operator routes).
-   */
-  db: DynamoDBDocumentClient;
-  deps: ApiDeps;
-  cursor: CursorSigner;
-  /** Membership cache of this instance; the user routes make it forget what they change. */
-  memberships: Memberships;
-  now: Date;
-}
-
-export type Handler = (input: HandlerInput) => Promise<APIGatewayProxyResult>;
+export type { ApiDeps, Handler, HandlerInput } from './handler';
 
 /** Builds the API handler around its dependencies; api.ts wires AWS ones, src/dev wires local ones. */
 export function createApiHandler(deps: ApiDeps) {
@@ -158,8 +94,6 @@ export function createApiHandler(deps: ApiDeps) {
       throw new ApiError('forbidden', 'Your role cannot do this');
     if (!tenant) throw new ApiError('forbidden', 'Unknown tenant');
     if (tenant.status !== 'active') throw new ApiError('tenant_suspended', `Tenant is ${tenant.status}`);
-    const usage = new UsageStore(deps.meter, deps.tableName, caller.tenantId);
-    await usage.countRequest(now, deps.quotas[tenant.tier]);
     return HANDLERS[route.operationId]({ ...base, caller: { ...caller, role }, tenant, db });
   }
 

@@ -1,6 +1,6 @@
 import { json } from '../http/response';
 import { buildOpenApi } from '../openapi';
-import type { Handler } from './app';
+import type { Handler } from './handler';
 import { deepHealth } from './health-handlers';
 import { createItem, deleteItem, getItem, listItems, replaceItem } from './items-handlers';
 import {

@@ -5,7 +5,7 @@ import { TenantStore } from '../data/tenants';
 import { json } from '../http/response';
 import { SESSION_CONTEXT } from '../partitions';
 import type { DeepHealth, HealthDependency } from '../schemas';
-import type { Handler } from './app';
+import type { Handler } from './handler';
 
 class IsolationBreached extends Error {
   override name = 'IsolationBreached';

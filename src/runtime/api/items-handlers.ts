@@ -6,7 +6,7 @@ import { ApiError } from '../errors';
 import { header, parseBody, parseQuery } from '../http/request';
 import { json, noContent } from '../http/response';
 import { IdempotencyKey, type Item, ItemInput, ListQuery } from '../schemas';
-import type { Handler, HandlerInput } from './app';
+import type { Handler, HandlerInput } from './handler';
 
 const etag = (item: Item) => `"${item.version}"`;
 

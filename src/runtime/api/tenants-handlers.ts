@@ -11,7 +11,7 @@ import { parseBody, parseQuery } from '../http/request';
 import { json, text } from '../http/response';
 import { TenantOnboard, TenantTierChange, UsageQuery } from '../schemas';
 import type { UsageKeyState } from '../usage-plans/registry';
-import type { Handler, HandlerInput } from './app';
+import type { Handler, HandlerInput } from './handler';
 
 /** Pages one offboarding call deletes (25 records each), well inside API Gateway's 29 s. */
 const OFFBOARD_PAGES_PER_CALL = 20;

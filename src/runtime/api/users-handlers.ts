@@ -7,7 +7,7 @@ import { ApiError } from '../errors';
 import { parseBody, parseQuery } from '../http/request';
 import { json, noContent } from '../http/response';
 import { ListQuery, UserInvite, UserRoleChange } from '../schemas';
-import type { Handler, HandlerInput } from './app';
+import type { Handler, HandlerInput } from './handler';
 
 const USER_SK = /^[0-9a-f-]{36}$/;
 
