@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import type { Architecture, EnvironmentModel, PlatformModel } from '../config';
-import type { FastishStack } from '../constructs/fastish-stack';
 import type { BootstrapStack } from '../stacks/bootstrap/bootstrap-stack';
+import type { EnvironmentStack } from '../stacks/environment-stack';
 
 /** What an architecture's stack factory receives: the stage, the models and stacks built before it. */
 export interface ArchitectureContext {
@@ -10,10 +10,10 @@ export interface ArchitectureContext {
   readonly environment: EnvironmentModel;
   readonly bootstrap: BootstrapStack;
   /** Stacks of architectures already built in this environment (dependencies come first). */
-  readonly built: ReadonlyMap<Architecture, FastishStack>;
+  readonly built: ReadonlyMap<Architecture, EnvironmentStack>;
 }
 
-export type ArchitectureFactory = (context: ArchitectureContext) => FastishStack;
+export type ArchitectureFactory = (context: ArchitectureContext) => EnvironmentStack;
 
 /**
  * Stack factory per architecture. Each architecture registers here; the app builds them in

@@ -1,9 +1,9 @@
 import { type App, type AppProps, Stage } from 'aws-cdk-lib';
 import type { Architecture, EnvironmentModel, PlatformModel } from '../config';
 import { ARCHITECTURE_NEEDS, ARCHITECTURES } from '../config/architectures';
-import type { FastishStack } from '../constructs/fastish-stack';
 import { BootstrapStack } from '../stacks/bootstrap/bootstrap-stack';
 import { TeamsStack } from '../stacks/bootstrap/teams-stack';
+import type { EnvironmentStack } from '../stacks/environment-stack';
 import { ReleaseStack } from '../stacks/release/release-stack';
 import { ARCHITECTURE_FACTORIES } from './architectures';
 import { FEATURE_FLAGS } from './feature-flags';
@@ -17,14 +17,14 @@ export interface EnvironmentStacks {
   readonly bootstrap: BootstrapStack;
   /** Team roles, deployed by the operator right after the bootstrap stack. */
   readonly teams: TeamsStack;
-  readonly stacks: ReadonlyMap<Architecture, FastishStack>;
+  readonly stacks: ReadonlyMap<Architecture, EnvironmentStack>;
 }
 
 export interface Platform {
   readonly app: App;
   readonly environments: ReadonlyMap<string, EnvironmentStacks>;
   /** Every stack, bootstrap and teams first per environment, then the release stack. */
-  readonly stacks: readonly FastishStack[];
+  readonly stacks: readonly EnvironmentStack[];
   /** The delivery pipeline, when `release` is configured. */
   readonly release?: ReleaseStack;
 }
@@ -71,7 +71,7 @@ export function buildEnvironment(
   const bootstrap = new BootstrapStack(operator, 'bootstrap', { platform: model, environment: env });
   const teams = new TeamsStack(operator, 'teams', { platform: model, environment: env });
   teams.addStackDependency(bootstrap, 'its template is uploaded to the bootstrap assets bucket');
-  const built = new Map<Architecture, FastishStack>();
+  const built = new Map<Architecture, EnvironmentStack>();
   for (const arch of buildOrder(env.architectures)) {
     const factory = ARCHITECTURE_FACTORIES[arch];
     if (!factory)
@@ -88,7 +88,7 @@ export function buildEnvironment(
  */
 export function buildPlatform(model: PlatformModel, app: App = createApp()): Platform {
   const environments = new Map<string, EnvironmentStacks>();
-  const all: FastishStack[] = [];
+  const all: EnvironmentStack[] = [];
   for (const env of model.environments) {
     const stage = new Stage(app, env.name, { env: { account: env.account, region: env.region } });
     const built = buildEnvironment(stage, model, env);

@@ -130,7 +130,7 @@ export function runChecks(platform: Platform, options: RunChecksOptions = {}): C
     findings.push(...own);
     stacks.push({
       stack: stack.stackName,
-      environment: stack.fastishEnv.name,
+      environment: stack.environmentName,
       architecture: stack.architecture,
       path: stack.node.path,
       templateFile: artifact.templateFullPath,

@@ -1,79 +1,127 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import type { EnvironmentModel, PlatformModel } from '../config';
-import { teamOf } from '../config';
-import { type DeployedBy, synthesizerFor } from './synthesizer';
+import { defaultQualifier, Naming } from '../naming';
+import { StackDeployment, synthesizerFor } from './synthesizer';
 import { applyFastishTags } from './tagging';
 
-export interface FastishStackProps extends Omit<StackProps, 'env' | 'stackName' | 'synthesizer'> {
-  /** The validated platform. */
-  readonly platform: PlatformModel;
-  /** The environment this stack belongs to. */
-  readonly environment: EnvironmentModel;
-  /** Architecture name: `bootstrap`, `webapp`, `eks`, `druid`, `release`. Also the stack name suffix. */
+export { StackDeployment } from './synthesizer';
+
+export interface FastishStackProps {
+  /** Organization name: the first part of every physical name (`<org>-<env>-…`). */
+  readonly organization: string;
+  /** Environment name (`dev`, `prod`): the second part of every physical name. */
+  readonly environmentName: string;
+  /** AWS account the stack deploys to. Explicit: synth never looks anything up. */
+  readonly account: string;
+  /** AWS region the stack deploys to. */
+  readonly region: string;
+  /**
+   * CDK bootstrap qualifier of the environment: names the Fastish bootstrap resources (assets
+   * bucket, deployment roles, permissions boundary) this stack's synthesizer uses.
+   * @default - derived from organization and environment name, as the bootstrap stack derives it
+   */
+  readonly qualifier?: string;
+  /** Architecture name (`bootstrap`, `webapp`, `eks`, `druid`, `release`); the stack name suffix. */
   readonly architecture: string;
   /**
-   * Team that owns the stack's resources (tags, cost center).
-   * @default the organization's platform team
+   * Stack name.
+   * @default `<organization>-<environmentName>-<architecture>`, fitted to CloudFormation's limit
+   */
+  readonly stackName?: string;
+  /**
+   * Availability zones the stack's constructs spread over.
+   * @default - CDK's own (`Stack.availabilityZones`: unresolved tokens, no lookup)
+   */
+  readonly availabilityZones?: string[];
+  /**
+   * Team that owns the stack's resources (`fastish:team` tag).
+   * @default 'platform'
    */
   readonly team?: string;
   /**
-   * Who deploys the stack. `bootstrap-roles`: the toolkit assumes the environment's deploy role.
-   * `operator`: the operator's own credentials, template sent inline (the bootstrap stack, which creates
-   * the roles and the assets bucket, so nothing else can exist yet in a fresh account).
-   * `operator-uploaded`: the operator's own credentials, template uploaded to the Fastish assets bucket
-   * (stacks deployed by the operator after the bootstrap stack, with no inline size limit).
-   * @default 'bootstrap-roles'
+   * Cost center of the owning team (`fastish:cost-center` tag).
+   * @default - the team name
    */
-  readonly deployedBy?: DeployedBy;
+  readonly costCenter?: string;
+  /**
+   * Further tags on every taggable resource of the stack.
+   * @default - only the `fastish:*` tags
+   */
+  readonly tags?: Record<string, string>;
+  /**
+   * Who deploys the stack, which decides its synthesizer. Stacks deployed through the Fastish
+   * deployment roles also give every IAM role they create the environment's permissions boundary.
+   * @default StackDeployment.BOOTSTRAP_ROLES
+   */
+  readonly deployment?: StackDeployment;
+  /**
+   * Refuse stack deletion.
+   * @default false
+   */
+  readonly terminationProtection?: boolean;
+  /**
+   * Stack description.
+   * @default - none
+   */
+  readonly description?: string;
 }
 
 /**
  * Base of every Fastish stack: name `<org>-<env>-<arch>`, explicit account/region/AZs (no lookups),
- * the environment's synthesizer, Fastish tags, and termination protection where releases need approval.
+ * the synthesizer of the Fastish bootstrap resources, Fastish tags on every resource, and the
+ * environment's permissions boundary on every role when deployed through the deployment roles.
  */
 export class FastishStack extends Stack {
-  readonly platform: PlatformModel;
-  /** The environment model (`Stack.environment` is CDK's `aws://account/region` string). */
-  readonly fastishEnv: EnvironmentModel;
+  /** Physical names of this stack's environment (all derive from organization, environment, qualifier). */
+  readonly naming: Naming;
+  /** The environment name (`Stack.environment` is CDK's `aws://account/region` string). */
+  readonly environmentName: string;
   readonly architecture: string;
   readonly team: string;
+  private readonly zones?: string[];
 
   constructor(scope: Construct, id: string, props: FastishStackProps) {
-    const env = props.environment;
+    const naming = new Naming({
+      organization: props.organization,
+      environment: props.environmentName,
+      account: props.account,
+      region: props.region,
+      qualifier: props.qualifier ?? defaultQualifier(props.organization, props.environmentName),
+    });
+    const deployment = props.deployment ?? StackDeployment.BOOTSTRAP_ROLES;
     super(scope, id, {
-      ...props,
-      stackName: env.naming.stackName(props.architecture),
-      env: { account: env.account, region: env.region },
-      synthesizer: synthesizerFor(env, props.deployedBy ?? 'bootstrap-roles'),
-      terminationProtection: props.terminationProtection ?? env.approval === 'required',
+      stackName: props.stackName ?? naming.stackName(props.architecture),
+      env: { account: props.account, region: props.region },
+      synthesizer: synthesizerFor(naming, deployment),
+      terminationProtection: props.terminationProtection ?? false,
       analyticsReporting: false,
+      ...(props.description !== undefined ? { description: props.description } : {}),
     });
-    this.platform = props.platform;
-    this.fastishEnv = env;
+    this.naming = naming;
+    this.environmentName = props.environmentName;
     this.architecture = props.architecture;
-    this.team = props.team ?? props.platform.organization.platformTeam;
-    const team = teamOf(props.platform, this.team);
+    this.team = props.team ?? 'platform';
+    if (props.availabilityZones) this.zones = [...props.availabilityZones];
     applyFastishTags(this, {
-      environment: env.name,
-      team: team.name,
-      costCenter: team.costCenter,
+      environment: props.environmentName,
+      team: this.team,
+      costCenter: props.costCenter ?? this.team,
       architecture: props.architecture,
-      extra: props.platform.tags,
+      extra: props.tags ?? {},
     });
-    if ((props.deployedBy ?? 'bootstrap-roles') === 'bootstrap-roles') {
+    if (deployment === StackDeployment.BOOTSTRAP_ROLES) {
       // Every role a workload stack creates carries the environment's boundary: the execution role may
-      // create no role without it (see the bootstrap stack's WorkloadBoundary).
-      const boundary = `arn:${this.partition}:iam::${env.account}:policy/${env.naming.boundaryPolicyName()}`;
+      // create no role without it (see the bootstrap's WorkloadBoundary).
+      const boundary = `arn:${this.partition}:iam::${props.account}:policy/${naming.boundaryPolicyName()}`;
       iam.PermissionsBoundary.of(this).apply(
         iam.ManagedPolicy.fromManagedPolicyArn(this, 'WorkloadBoundary', boundary),
       );
     }
   }
 
-  /** Zones come from config: synth never asks AWS. */
+  /** Zones come from the props when given: synth never asks AWS. */
   override get availabilityZones(): string[] {
-    return [...this.fastishEnv.availabilityZones];
+    return this.zones ? [...this.zones] : super.availabilityZones;
   }
 }

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARCHITECTURE_FACTORIES, type ArchitectureFactory } from '../../src/app/architectures';
 import { COMMANDS } from '../../src/cli/commands';
 import { main } from '../../src/cli/main';
-import { FastishStack } from '../../src/constructs/fastish-stack';
+import { EnvironmentStack } from '../../src/stacks/environment-stack';
 import { EXAMPLE_CONFIG } from '../checks/example';
 
 const ROOT = join(__dirname, '..', '..');
@@ -145,7 +145,11 @@ describe('fastish (CLI)', () => {
     const original = ARCHITECTURE_FACTORIES.webapp;
     beforeAll(() => {
       const bad: ArchitectureFactory = ({ scope, platform, environment }) => {
-        const stack = new FastishStack(scope, 'webapp', { platform, environment, architecture: 'webapp' });
+        const stack = new EnvironmentStack(scope, 'webapp', {
+          platform,
+          environment,
+          architecture: 'webapp',
+        });
         new logs.LogGroup(stack, 'Plain', { removalPolicy: RemovalPolicy.DESTROY });
         return stack;
       };

@@ -10,7 +10,6 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARCHITECTURE_FACTORIES, type ArchitectureFactory } from '../../src/app/architectures';
 import { runDeployCommand } from '../../src/cli/commands/deploy';
-import { FastishStack } from '../../src/constructs/fastish-stack';
 import { PublishedValue } from '../../src/constructs/published-value';
 import { type DevServer, startDevServer } from '../../src/dev/server';
 import {
@@ -26,13 +25,14 @@ import {
   parameterOfOutputDescription,
 } from '../../src/release/health';
 import { readAssembly } from '../../src/release/plan';
+import { EnvironmentStack } from '../../src/stacks/environment-stack';
 
 const CONFIG = resolve('test/release/fixtures/deploy.yaml');
 
 /** Light stand-ins for the architecture stacks: they publish what health checks look for. */
 function publishing(arch: 'webapp' | 'eks' | 'druid', ...keys: string[]): ArchitectureFactory {
   return ({ scope, platform, environment }) => {
-    const stack = new FastishStack(scope, arch, { platform, environment, architecture: arch });
+    const stack = new EnvironmentStack(scope, arch, { platform, environment, architecture: arch });
     for (const key of keys) {
       new PublishedValue(stack, `Published-${key.replace(/\//g, '-')}`, {
         naming: environment.naming,

@@ -7,8 +7,8 @@ import { buildPlatform, createApp, type Platform } from '../../src/app/platform'
 import { loadConfig, validateConfig } from '../../src/config';
 import { readConfigFile } from '../../src/config/load';
 import '../../src/stacks/register';
-import { FastishStack } from '../../src/constructs/fastish-stack';
 import { PublishedValue } from '../../src/constructs/published-value';
+import { EnvironmentStack } from '../../src/stacks/environment-stack';
 import type { ReleaseStack } from '../../src/stacks/release/release-stack';
 
 interface Action {
@@ -33,7 +33,7 @@ afterAll(() => Object.assign(ARCHITECTURE_FACTORIES, saved));
 beforeAll(() => {
   // Light stand-ins for the workload stacks: the pipeline's shape is what is under test here.
   ARCHITECTURE_FACTORIES.webapp = ({ scope, platform: p, environment }) => {
-    const stack = new FastishStack(scope, 'webapp', { platform: p, environment, architecture: 'webapp' });
+    const stack = new EnvironmentStack(scope, 'webapp', { platform: p, environment, architecture: 'webapp' });
     for (const [id, key] of [
       ['ApiUrl', 'api/url'],
       ['UserPoolId', 'user-pool/id'],
@@ -51,7 +51,7 @@ beforeAll(() => {
     return stack;
   };
   ARCHITECTURE_FACTORIES.eks = ({ scope, platform: p, environment }) => {
-    const stack = new FastishStack(scope, 'eks', { platform: p, environment, architecture: 'eks' });
+    const stack = new EnvironmentStack(scope, 'eks', { platform: p, environment, architecture: 'eks' });
     new PublishedValue(stack, 'Endpoint', {
       naming: environment.naming,
       architecture: 'eks',

@@ -5,16 +5,16 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { acknowledge } from '../../checks/acknowledgements';
 import { allowCloudWatchLogs, EncryptionKey } from '../../constructs/encryption-key';
-import { FastishStack, type FastishStackProps } from '../../constructs/fastish-stack';
 import { PublishedValue } from '../../constructs/published-value';
 import { SecureBucket } from '../../constructs/secure-bucket';
-import { bootstrapVersionParameter } from '../../constructs/synthesizer';
+import { bootstrapVersionParameter, StackDeployment } from '../../constructs/synthesizer';
 import { VERSIONS } from '../../versions';
+import { EnvironmentStack, type EnvironmentStackProps } from '../environment-stack';
 import { DeploymentRoles } from './deployment-roles';
 import { HandshakeRole } from './handshake-role';
 import { WorkloadBoundary } from './workload-boundary';
 
-export type BootstrapStackProps = Omit<FastishStackProps, 'architecture' | 'deployedBy'>;
+export type BootstrapStackProps = Omit<EnvironmentStackProps, 'architecture' | 'deployment'>;
 
 /**
  * The environment's "synthesizer": the CDK bootstrap-equivalent resources under the Fastish
@@ -23,14 +23,14 @@ export type BootstrapStackProps = Omit<FastishStackProps, 'architecture' | 'depl
  * stack deploys with), so it holds only what does not grow with the config: team roles live in the
  * `teams` stack, deployed next by the operator with its template in the assets bucket.
  */
-export class BootstrapStack extends FastishStack {
+export class BootstrapStack extends EnvironmentStack {
   readonly roles: DeploymentRoles;
   readonly handshake: HandshakeRole;
-  /** The permissions boundary of every workload role (`FastishStack` applies it by name). */
+  /** The permissions boundary of every workload role (`EnvironmentStack` applies it by name). */
   readonly boundary: WorkloadBoundary;
 
   constructor(scope: Construct, id: string, props: BootstrapStackProps) {
-    super(scope, id, { ...props, architecture: 'bootstrap', deployedBy: 'operator' });
+    super(scope, id, { ...props, architecture: 'bootstrap', deployment: StackDeployment.OPERATOR });
     const env = this.fastishEnv;
     const n = env.naming;
     const retention = env.settings.logRetentionDays as logs.RetentionDays;

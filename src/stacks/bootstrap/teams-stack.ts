@@ -1,10 +1,11 @@
 import { Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { FastishStack, type FastishStackProps } from '../../constructs/fastish-stack';
 import { PublishedValue } from '../../constructs/published-value';
+import { StackDeployment } from '../../constructs/synthesizer';
+import { EnvironmentStack, type EnvironmentStackProps } from '../environment-stack';
 import { TeamRoles } from './team-roles';
 
-export type TeamsStackProps = Omit<FastishStackProps, 'architecture' | 'deployedBy'>;
+export type TeamsStackProps = Omit<EnvironmentStackProps, 'architecture' | 'deployment'>;
 
 /**
  * One role per team and permission level, with its ARN published under `/fastish/<env>/bootstrap/
@@ -12,11 +13,11 @@ export type TeamsStackProps = Omit<FastishStackProps, 'architecture' | 'deployed
  * deploys never touch team roles), with the template uploaded to the assets bucket: it grows with the
  * number of teams, and CloudFormation takes at most 51,200 bytes inline.
  */
-export class TeamsStack extends FastishStack {
+export class TeamsStack extends EnvironmentStack {
   readonly teams: TeamRoles;
 
   constructor(scope: Construct, id: string, props: TeamsStackProps) {
-    super(scope, id, { ...props, architecture: 'teams', deployedBy: 'operator-uploaded' });
+    super(scope, id, { ...props, architecture: 'teams', deployment: StackDeployment.OPERATOR_UPLOADED });
     const env = this.fastishEnv;
     this.teams = new TeamRoles(this, 'Teams', {
       environment: env,

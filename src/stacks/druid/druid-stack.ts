@@ -16,11 +16,11 @@ import { DruidStorage } from '../../constructs/druid/storage';
 import { DruidStreams } from '../../constructs/druid/streams';
 import { PodIdentityRole } from '../../constructs/eks/pod-identity';
 import { EncryptionKey } from '../../constructs/encryption-key';
-import { FastishStack, type FastishStackProps } from '../../constructs/fastish-stack';
 import { PublishedValue } from '../../constructs/published-value';
 import { SecureBucket } from '../../constructs/secure-bucket';
 import { VERSIONS } from '../../versions';
 import type { EksStack } from '../eks/eks-stack';
+import { EnvironmentStack, type EnvironmentStackProps } from '../environment-stack';
 
 /**
  * What Druid needs from the EKS platform. `hostFromEksStack` adapts the `EksStack`; tests and other
@@ -67,7 +67,7 @@ export function hostFromEksStack(eksStack: EksStack): DruidClusterHost {
   };
 }
 
-export interface DruidStackProps extends Omit<FastishStackProps, 'architecture'> {
+export interface DruidStackProps extends Omit<EnvironmentStackProps, 'architecture'> {
   /** The EKS platform Druid runs on. */
   readonly host: DruidClusterHost;
 }
@@ -78,7 +78,7 @@ export interface DruidStackProps extends Omit<FastishStackProps, 'architecture'>
  * and/or Kinesis ingestion, Pod Identity roles per Druid service, and the Kubernetes side
  * (`DruidKubernetes`): operator, typed `Druid` resource, TLS, internal ALB, NodePools, datasource specs.
  */
-export class DruidStack extends FastishStack {
+export class DruidStack extends EnvironmentStack {
   readonly settings: DruidSettings;
   readonly storage: DruidStorage;
   readonly metadata: DruidMetadataStore;

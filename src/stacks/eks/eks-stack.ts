@@ -24,11 +24,11 @@ import { TEAM_NAMESPACE_LABEL, TeamNamespaces } from '../../constructs/eks/teams
 import { EksVpc } from '../../constructs/eks/vpc';
 import { encryptLogGroups } from '../../constructs/encrypt-log-groups';
 import { EncryptionKey } from '../../constructs/encryption-key';
-import { FastishStack, type FastishStackProps } from '../../constructs/fastish-stack';
 import { PublishedValue } from '../../constructs/published-value';
 import { VERSIONS } from '../../versions';
+import { EnvironmentStack, type EnvironmentStackProps } from '../environment-stack';
 
-export type EksStackProps = Omit<FastishStackProps, 'architecture'>;
+export type EksStackProps = Omit<EnvironmentStackProps, 'architecture'>;
 
 /** What a workload stack (e.g. Druid) passes to `EksStack.addPodIdentity`. */
 export type WorkloadPodIdentityOptions = Omit<PodIdentityRoleProps, 'clusterName'>;
@@ -42,7 +42,7 @@ export type WorkloadPodIdentityOptions = Omit<PodIdentityRoleProps, 'clusterName
  * For workload stacks: `cluster`, `vpc`, `karpenter.addNodePool(...)`, `addPodIdentity(...)`,
  * `defaultStorageClass`, `internalIngressClass` / `publicIngressClass`, `clusterIssuer`.
  */
-export class EksStack extends FastishStack {
+export class EksStack extends EnvironmentStack {
   readonly cluster: eks.Cluster;
   readonly vpc: ec2.Vpc;
   readonly karpenter: Karpenter;

@@ -2,7 +2,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import type { Construct } from 'constructs';
 import type { EnvironmentModel } from '../../config';
-import type { FastishStack } from '../../constructs/fastish-stack';
 import { PublishedValue } from '../../constructs/published-value';
 import {
   DEEP_CHECK_VARIABLES,
@@ -12,12 +11,13 @@ import {
   healthTargetOf,
   publishedKey,
 } from '../../release/health';
+import type { EnvironmentStack } from '../environment-stack';
 
 /**
  * The one role every deep-check step runs as: the name each environment's reader role trusts. A child of
  * the pipeline, so CDK Pipelines' grants to it get the pipeline's acknowledgements.
  */
-function healthCheckRole(release: FastishStack, pipeline: Construct): iam.Role {
+function healthCheckRole(release: EnvironmentStack, pipeline: Construct): iam.Role {
   const existing = pipeline.node.tryFindChild('HealthCheckRole');
   if (existing) return existing as iam.Role;
   return new iam.Role(pipeline, 'HealthCheckRole', {
@@ -34,10 +34,10 @@ function healthCheckRole(release: FastishStack, pipeline: Construct): iam.Role {
  * CodeBuild: the database and a private EKS API are reachable only from inside the VPC.
  */
 export function deepHealthCheckSteps(
-  release: FastishStack,
+  release: EnvironmentStack,
   pipeline: Construct,
   env: EnvironmentModel,
-  stacks: Iterable<FastishStack>,
+  stacks: Iterable<EnvironmentStack>,
 ): { steps: pipelines.Step[]; checks: string[] } {
   const steps: pipelines.Step[] = [];
   const checks: string[] = [];

@@ -12,10 +12,10 @@ import type { EnvironmentModel, PlatformModel } from '../../config';
 import type { ReleaseSettings } from '../../config/architectures/release';
 import { encryptLogGroups } from '../../constructs/encrypt-log-groups';
 import { EncryptionKey } from '../../constructs/encryption-key';
-import { FastishStack } from '../../constructs/fastish-stack';
 import { dropAcknowledgementTraces } from '../../constructs/reproducible';
 import { SecureBucket } from '../../constructs/secure-bucket';
 import { VERSIONS } from '../../versions';
+import { EnvironmentStack } from '../environment-stack';
 import { acknowledgeReleaseFindings } from './acknowledgements';
 import { grantConnectionUse } from './connection';
 import { deepHealthCheckSteps } from './health-checks';
@@ -23,7 +23,7 @@ import { deepHealthCheckSteps } from './health-checks';
 /** An environment as the app built it: its stage and the workload stacks in it. */
 export interface EnvironmentStage {
   readonly stage: Stage;
-  readonly stacks: ReadonlyMap<string, FastishStack>;
+  readonly stacks: ReadonlyMap<string, EnvironmentStack>;
 }
 
 export interface ReleaseStackProps {
@@ -51,7 +51,7 @@ export interface ReleaseWave {
  * broadening check and (when the environment requires it) a manual approval, followed by health
  * checks read from stack outputs. Artifacts are KMS-encrypted; failures notify an encrypted SNS topic.
  */
-export class ReleaseStack extends FastishStack {
+export class ReleaseStack extends EnvironmentStack {
   readonly pipeline: pipelines.CodePipeline;
   readonly topic: sns.Topic;
   readonly waves: readonly ReleaseWave[];

@@ -1,10 +1,10 @@
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type { FastishStack } from '../../constructs/fastish-stack';
 import { PublishedValue } from '../../constructs/published-value';
 import { HealthClient } from '../../constructs/webapp/health-client';
 import type { TenantUserPool } from '../../constructs/webapp/tenant-user-pool';
 import { HEALTH_CHECK_ROLES, HEALTH_CLIENT_KEYS } from '../../release/health';
 import { ENV, HEALTH_CLIENT } from '../../runtime/contract';
+import type { EnvironmentStack } from '../environment-stack';
 
 /**
  * The deep health check's side of the webapp: the health app client (client credentials, one scope), its
@@ -13,7 +13,7 @@ import { ENV, HEALTH_CLIENT } from '../../runtime/contract';
  * deep-check step assumes here to read the client's secret.
  */
 export function addHealthClient(
-  stack: FastishStack,
+  stack: EnvironmentStack,
   userPool: TenantUserPool,
   authorizer: lambda.Function,
 ): HealthClient {

@@ -6,7 +6,6 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { acknowledge, acknowledgeIamWildcards } from '../../checks/acknowledgements';
 import { EncryptionKey } from '../../constructs/encryption-key';
-import { FastishStack, type FastishStackProps } from '../../constructs/fastish-stack';
 import { PublishedValue } from '../../constructs/published-value';
 import { AlarmTopic } from '../../constructs/webapp/alarm-topic';
 import { ApiFirewall } from '../../constructs/webapp/api-firewall';
@@ -20,12 +19,13 @@ import { TenantUserPool } from '../../constructs/webapp/tenant-user-pool';
 import { UsageMetering } from '../../constructs/webapp/usage-metering';
 import { ENV, GATEWAY_RESPONSES, PLATFORM_USAGE_TIER, ROLES, TABLE_KEYS } from '../../runtime/contract';
 import { ENTITIES } from '../../runtime/partitions';
+import { EnvironmentStack, type EnvironmentStackProps } from '../environment-stack';
 import { createConsoleHosting, readConsoleConfiguration } from './console';
 import { addDataRoles } from './data-roles';
 import { addHealthClient } from './health';
 import { apiRoutes } from './routes';
 
-export type WebappStackProps = Omit<FastishStackProps, 'architecture' | 'bootstrapless' | 'team'>;
+export type WebappStackProps = Omit<EnvironmentStackProps, 'architecture' | 'bootstrapless' | 'team'>;
 
 /** Repository root: bundles are built from here (package-lock.json, node_modules). */
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -46,7 +46,7 @@ const RESERVED_DOMAIN_WORDS = ['aws', 'amazon', 'cognito'];
  * DynamoDB table with usage metering, the tenant-scoped data role (token vending machine) and the console
  * on Amplify Hosting. Handlers are the runtime's (`src/runtime`), bundled by the local esbuild.
  */
-export class WebappStack extends FastishStack {
+export class WebappStack extends EnvironmentStack {
   readonly userPool: TenantUserPool;
   readonly table: TenantTable;
   readonly api: TenantApi;
