@@ -35,9 +35,12 @@ export interface KarpenterProps {
   readonly bottlerocketVersion: string;
   /** Key encrypting the interruption queue. */
   readonly queueKey: kms.IKey;
-  readonly queueName: string;
-  readonly controllerRoleName: string;
-  readonly nodeRoleName: string;
+  /** @default a CloudFormation-generated name */
+  readonly queueName?: string;
+  /** @default a CloudFormation-generated name */
+  readonly controllerRoleName?: string;
+  /** @default a CloudFormation-generated name */
+  readonly nodeRoleName?: string;
   /** Everything Karpenter-managed nodes must have installed before Karpenter starts (CNI, agent, ...). */
   readonly dependsOn?: readonly Construct[];
 }

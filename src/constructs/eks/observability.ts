@@ -16,8 +16,8 @@ export interface GrafanaCloudObservabilityProps {
   readonly externalSecrets: ExternalSecrets;
   readonly prometheusUrl: string;
   readonly lokiUrl: string;
-  /** Secrets Manager name of the credentials secret (from the naming module). */
-  readonly secretName: string;
+  /** Secrets Manager name of the credentials secret. @default a CloudFormation-generated name */
+  readonly secretName?: string;
   readonly secretKey: kms.IKey;
   readonly region: string;
   readonly dependsOn?: readonly Construct[];
@@ -76,7 +76,13 @@ export class GrafanaCloudObservability extends Construct {
       'GrafanaCloudSecretSync',
       namespace(ns),
       clusterSecretsManagerStore(store.name, props.region, [ns]),
-      externalSecret('grafana-cloud', ns, store, props.secretName, GrafanaCloudObservability.K8S_SECRET),
+      externalSecret(
+        'grafana-cloud',
+        ns,
+        store,
+        props.secretName ?? this.secret.secretName,
+        GrafanaCloudObservability.K8S_SECRET,
+      ),
     );
     sync.node.addDependency(props.externalSecrets.chart);
     for (const dep of props.dependsOn ?? []) sync.node.addDependency(dep);

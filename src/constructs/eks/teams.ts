@@ -21,19 +21,24 @@ export const LEVEL_CLUSTER_ROLES: Record<TeamLevel, 'admin' | 'edit' | 'view'> =
   'read-only': 'view',
 };
 
+/** A role of a team at one access level. */
+export interface TeamRoleAccess {
+  readonly level: TeamLevel;
+  /** ARN of the IAM role people of the team assume at this level. */
+  readonly roleArn: string;
+}
+
 export interface TeamAccess {
   readonly team: string;
-  /** Levels present in the team (the bootstrap stack creates a role only for these). */
-  readonly levels: readonly TeamLevel[];
+  /** The team's roles, one per level present in the team. */
+  readonly roles: readonly TeamRoleAccess[];
+  /** Whether the team's admin role is also cluster-wide admin. @default false */
+  readonly clusterAdmin?: boolean;
 }
 
 export interface TeamNamespacesProps {
   readonly cluster: eks.Cluster;
   readonly teams: readonly TeamAccess[];
-  /** IAM role name of `<team>-<level>` (the bootstrap stack's team roles). */
-  readonly roleName: (team: string, level: TeamLevel) => string;
-  /** The platform team: its admins also get cluster-wide admin. */
-  readonly platformTeam: string;
   readonly quota: QuotaLimits;
   readonly vpcCidr: string;
   readonly dependsOn?: readonly Construct[];
@@ -68,7 +73,7 @@ export class TeamNamespaces extends Construct {
         resourceQuota(ns, props.quota),
         limitRange(ns),
         ...networkPolicies(ns, props.vpcCidr),
-        ...t.levels.map((level) =>
+        ...t.roles.map(({ level }) =>
           groupRoleBinding(ns, `team-${level}`, teamGroup(t.team, level), LEVEL_CLUSTER_ROLES[level]),
         ),
       ];
@@ -77,11 +82,11 @@ export class TeamNamespaces extends Construct {
       for (const dep of props.dependsOn ?? []) manifest.node.addDependency(dep);
       this.manifests.set(t.team, manifest);
 
-      for (const level of t.levels) {
-        const clusterAdmin = t.team === props.platformTeam && level === 'admin';
+      for (const { level, roleArn } of t.roles) {
+        const clusterAdmin = t.clusterAdmin === true && level === 'admin';
         const entry = new eksL1.CfnAccessEntry(this, `${t.team}-${level}`, {
           clusterName: props.cluster.clusterName,
-          principalArn: `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${props.roleName(t.team, level)}`,
+          principalArn: roleArn,
           type: 'STANDARD',
           kubernetesGroups: [teamGroup(t.team, level)],
           accessPolicies: clusterAdmin

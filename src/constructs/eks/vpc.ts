@@ -4,30 +4,39 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
-/** Interface endpoint names accepted by `EksVpcProps.interfaceEndpoints`. */
-export type EksInterfaceEndpoint =
-  | 'ecr.api'
-  | 'ecr.dkr'
-  | 'sts'
-  | 'logs'
-  | 'ec2'
-  | 'ssm'
-  | 'sqs'
-  | 'eks'
-  | 'eks-auth'
-  | 'secretsmanager';
+/** NAT gateways of the platform's VPC. */
+export enum NatGatewayMode {
+  /** One per availability zone: a zone outage never cuts the others' egress. */
+  PER_AZ = 'per-az',
+  /** One shared gateway: cheaper, one zone's outage cuts all egress. */
+  SINGLE = 'single',
+}
+
+/** AWS services the platform's VPC reaches through interface endpoints. */
+export enum EksInterfaceEndpoint {
+  ECR_API = 'ecr.api',
+  ECR_DKR = 'ecr.dkr',
+  STS = 'sts',
+  LOGS = 'logs',
+  EC2 = 'ec2',
+  SSM = 'ssm',
+  SQS = 'sqs',
+  EKS = 'eks',
+  EKS_AUTH = 'eks-auth',
+  SECRETS_MANAGER = 'secretsmanager',
+}
 
 const ENDPOINT_SERVICES: Record<EksInterfaceEndpoint, ec2.InterfaceVpcEndpointAwsService> = {
-  'ecr.api': ec2.InterfaceVpcEndpointAwsService.ECR,
-  'ecr.dkr': ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER,
-  sts: ec2.InterfaceVpcEndpointAwsService.STS,
-  logs: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
-  ec2: ec2.InterfaceVpcEndpointAwsService.EC2,
-  ssm: ec2.InterfaceVpcEndpointAwsService.SSM,
-  sqs: ec2.InterfaceVpcEndpointAwsService.SQS,
-  eks: ec2.InterfaceVpcEndpointAwsService.EKS,
-  'eks-auth': ec2.InterfaceVpcEndpointAwsService.EKS_AUTH,
-  secretsmanager: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+  [EksInterfaceEndpoint.ECR_API]: ec2.InterfaceVpcEndpointAwsService.ECR,
+  [EksInterfaceEndpoint.ECR_DKR]: ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER,
+  [EksInterfaceEndpoint.STS]: ec2.InterfaceVpcEndpointAwsService.STS,
+  [EksInterfaceEndpoint.LOGS]: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
+  [EksInterfaceEndpoint.EC2]: ec2.InterfaceVpcEndpointAwsService.EC2,
+  [EksInterfaceEndpoint.SSM]: ec2.InterfaceVpcEndpointAwsService.SSM,
+  [EksInterfaceEndpoint.SQS]: ec2.InterfaceVpcEndpointAwsService.SQS,
+  [EksInterfaceEndpoint.EKS]: ec2.InterfaceVpcEndpointAwsService.EKS,
+  [EksInterfaceEndpoint.EKS_AUTH]: ec2.InterfaceVpcEndpointAwsService.EKS_AUTH,
+  [EksInterfaceEndpoint.SECRETS_MANAGER]: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
 };
 
 export interface EksVpcProps {
@@ -41,16 +50,16 @@ export interface EksVpcProps {
   readonly privateSubnetMask?: number;
   /** Prefix length of each public subnet. @default 22 */
   readonly publicSubnetMask?: number;
-  /** One NAT gateway per AZ, or one shared. @default 'per-az' */
-  readonly natGateways?: 'per-az' | 'single';
+  /** One NAT gateway per AZ, or one shared. @default NatGatewayMode.PER_AZ */
+  readonly natGateways?: NatGatewayMode;
   /** Interface endpoints in the private subnets. @default none */
   readonly interfaceEndpoints?: readonly EksInterfaceEndpoint[];
   /** Key encrypting the flow-log group. */
   readonly logKey: kms.IKey;
   /** Flow-log retention. */
   readonly logRetention: logs.RetentionDays;
-  /** Flow-log group name (from the naming module). */
-  readonly flowLogGroupName: string;
+  /** Flow-log group name. @default a CloudFormation-generated name */
+  readonly flowLogGroupName?: string;
 }
 
 /**
@@ -71,7 +80,7 @@ export class EksVpc extends Construct {
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(props.cidr),
       availabilityZones: azs,
-      natGateways: props.natGateways === 'single' ? 1 : azs.length,
+      natGateways: props.natGateways === NatGatewayMode.SINGLE ? 1 : azs.length,
       enableDnsHostnames: true,
       enableDnsSupport: true,
       restrictDefaultSecurityGroup: true,

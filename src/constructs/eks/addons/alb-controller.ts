@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Aws } from 'aws-cdk-lib';
+import { Aws, Names } from 'aws-cdk-lib';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
@@ -28,8 +28,10 @@ export function loadAlbControllerPolicy(appVersion: string): PolicyDocumentJson 
 export interface AlbControllerProps {
   readonly cluster: eks.Cluster;
   readonly chart: ChartVersion & { readonly appVersion: string };
-  readonly roleName: string;
-  readonly webAclName: string;
+  /** @default a CloudFormation-generated name */
+  readonly roleName?: string;
+  /** @default a CloudFormation-generated name (metrics named after the construct) */
+  readonly webAclName?: string;
   /** Requests per 5 minutes per client IP before the web ACL blocks. */
   readonly rateLimit: number;
   readonly dependsOn?: readonly Construct[];
@@ -89,7 +91,7 @@ export class AlbController extends Construct {
       defaultAction: { allow: {} },
       visibilityConfig: {
         cloudWatchMetricsEnabled: true,
-        metricName: props.webAclName,
+        metricName: props.webAclName ?? Names.uniqueResourceName(this, { maxLength: 128, separator: '-' }),
         sampledRequestsEnabled: true,
       },
       rules: [

@@ -11,14 +11,15 @@ import { PodIdentityRole } from '../pod-identity';
 export interface CertManagerProps {
   readonly cluster: eks.Cluster;
   readonly chart: ChartVersion;
-  /** ACME account e-mail. */
-  readonly email: string;
+  /** ACME account e-mail. @default `hostmaster@<hostedZone.name>` */
+  readonly email?: string;
   /**
    * Zone for DNS-01 challenges. Without one, no ACME issuer is created: cert-manager then serves namespaced
    * issuers only (self-signed CAs such as Druid's), and public ALBs use ACM certificates.
    */
   readonly hostedZone?: { readonly name: string; readonly id: string };
-  readonly roleName: string;
+  /** @default a CloudFormation-generated name */
+  readonly roleName?: string;
   readonly dependsOn?: readonly Construct[];
 }
 
@@ -89,14 +90,15 @@ export class CertManager extends Construct {
       timeout: HELM_TIMEOUT.atomic,
     });
     for (const dep of props.dependsOn ?? []) this.chart.node.addDependency(dep);
-    if (!props.hostedZone) return;
+    const zone = props.hostedZone;
+    if (!zone) return;
     const route53 = {
-      hostedZoneId: props.hostedZone.id,
+      hostedZoneId: zone.id,
       region: Aws.REGION,
-      zoneName: props.hostedZone.name,
+      zoneName: zone.name,
     };
     const issuer = (name: string, server: string) =>
-      acmeClusterIssuer({ name, server, email: props.email, route53 });
+      acmeClusterIssuer({ name, server, email: props.email ?? `hostmaster@${zone.name}`, route53 });
     this.issuers = props.cluster.addManifest(
       'ClusterIssuers',
       issuer(CertManager.ISSUER, 'https://acme-v02.api.letsencrypt.org/directory'),

@@ -24,8 +24,8 @@ export interface CoreAddonsProps {
   readonly systemNodeGroup: eksv2.Nodegroup;
   /** Key encrypting EBS volumes of the default StorageClass (rotation on). */
   readonly volumeKey: kms.IKey;
-  /** Names for the add-on roles (from the naming module). */
-  readonly roleName: (purpose: string) => string;
+  /** Names of the add-on roles by purpose (`eks-vpc-cni`, `eks-ebs-csi`). @default CloudFormation-generated names */
+  readonly roleName?: (purpose: string) => string;
 }
 
 /** Tolerates the system node group's taint, so control add-ons can land there. */
@@ -68,7 +68,7 @@ export class CoreAddons extends Construct {
         ...extra,
       });
 
-    const cniRole = this.podIdentityRole('VpcCniRole', props.roleName('eks-vpc-cni'), 'VPC CNI (aws-node)');
+    const cniRole = this.podIdentityRole('VpcCniRole', props.roleName?.('eks-vpc-cni'), 'VPC CNI (aws-node)');
     cniRole.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKS_CNI_Policy'));
     acknowledgeManagedPolicies(
       cniRole,
@@ -98,7 +98,7 @@ export class CoreAddons extends Construct {
       configurationValues: JSON.stringify({ tolerations: SYSTEM_TOLERATION }),
     });
 
-    const ebsRole = this.podIdentityRole('EbsCsiRole', props.roleName('eks-ebs-csi'), 'EBS CSI controller');
+    const ebsRole = this.podIdentityRole('EbsCsiRole', props.roleName?.('eks-ebs-csi'), 'EBS CSI controller');
     ebsRole.addManagedPolicy(
       iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonEBSCSIDriverPolicy'),
     );
@@ -147,7 +147,7 @@ export class CoreAddons extends Construct {
     this.defaultStorageClass.node.addDependency(this.ebsCsi);
   }
 
-  private podIdentityRole(id: string, roleName: string, what: string): iam.Role {
+  private podIdentityRole(id: string, roleName: string | undefined, what: string): iam.Role {
     return new iam.Role(this, id, {
       roleName,
       description: `${what} via EKS Pod Identity`,

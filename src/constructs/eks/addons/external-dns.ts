@@ -11,7 +11,8 @@ export interface ExternalDnsProps {
   readonly cluster: eks.Cluster;
   readonly chart: ChartVersion;
   readonly hostedZone: { readonly name: string; readonly id: string };
-  readonly roleName: string;
+  /** @default a CloudFormation-generated name */
+  readonly roleName?: string;
   readonly dependsOn?: readonly Construct[];
 }
 

@@ -11,8 +11,8 @@ import { ownCredentialsPolicies } from '../secret-store-policy';
 export interface ExternalSecretsProps {
   readonly cluster: eks.Cluster;
   readonly chart: ChartVersion;
-  /** IAM role name (from the naming module); other stacks find the role by it. */
-  readonly roleName: string;
+  /** IAM role name; other stacks may find the role by it. @default a CloudFormation-generated name */
+  readonly roleName?: string;
   /**
    * Label of the namespaces where stores and AWS generators must bring their own credentials (team
    * namespaces): there, the controller's identity is never used.
