@@ -7,6 +7,7 @@ import {
   type DynamoDBClientConfig,
 } from '@aws-sdk/client-dynamodb';
 import { TABLE_KEYS } from '../runtime/contract';
+import { installTransactionEmulation } from './transactions';
 
 // dynalite ships no types.
 // biome-ignore lint/suspicious/noExplicitAny: untyped CommonJS module
@@ -19,6 +20,7 @@ export interface LocalDynamo {
   /**
    * A client with no policy guard: for the stream consumer, seeding checks and tests. Credentials default to
    * the static fake ones (dynalite checks none; the data clients' policy guard checks the session's).
+   * Every client has TransactWriteItems and ReturnValuesOnConditionCheckFailure (./transactions.ts).
    */
   client(credentials?: DynamoDBClientConfig['credentials']): DynamoDBClient;
   /** Stops the engine (idempotent); tests stop it early to see how the API reports DynamoDB being down. */
@@ -43,18 +45,21 @@ export async function startDynalite(options: { dataDir?: string } = {}): Promise
   const port = (server.address() as AddressInfo).port;
   const endpoint = `http://127.0.0.1:${port}`;
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const raw = (credentials: DynamoDBClientConfig['credentials'] = LOCAL_CREDENTIALS) =>
+    new DynamoDBClient({
+      endpoint,
+      region: LOCAL_REGION,
+      credentials,
+      requestHandler: { httpAgent: agent },
+      maxAttempts: 1,
+    });
+  // Runs the transactions' parts (and the reads behind ReturnValuesOnConditionCheckFailure) for every client.
+  const engine = raw();
   let stopped: Promise<void> | undefined;
   return {
     endpoint,
     agent,
-    client: (credentials = LOCAL_CREDENTIALS) =>
-      new DynamoDBClient({
-        endpoint,
-        region: LOCAL_REGION,
-        credentials,
-        requestHandler: { httpAgent: agent },
-        maxAttempts: 1,
-      }),
+    client: (credentials = LOCAL_CREDENTIALS) => installTransactionEmulation(raw(credentials), engine),
     stop: () => {
       stopped ??= new Promise<void>((resolve) => {
         agent.destroy();

@@ -104,12 +104,29 @@ function grantAllows(
   return requestAttributes(input).every((a) => allowed.has(a));
 }
 
+const TRANSACTION_ACTIONS: Record<string, string> = {
+  Put: 'dynamodb:PutItem',
+  Update: 'dynamodb:UpdateItem',
+  Delete: 'dynamodb:DeleteItem',
+  ConditionCheck: 'dynamodb:ConditionCheckItem',
+};
+
+/** The single-item requests a TransactWriteItems call is authorized as (an empty one as a denied request). */
+function transactionParts(input: {
+  TransactItems?: Record<string, Input>[];
+}): { action: string; input: Input }[] {
+  const parts = (input.TransactItems ?? []).flatMap((item) =>
+    Object.entries(item).map(([kind, part]) => ({ action: TRANSACTION_ACTIONS[kind] ?? kind, input: part })),
+  );
+  return parts.length > 0 ? parts : [{ action: 'dynamodb:TransactWriteItems', input: {} }];
+}
+
 /**
  * Local stand-in for the data roles' IAM policies: a request is allowed when one grant of the principal
  * allows its action on every partition key it touches (the `dynamodb:LeadingKeys` conditions) and, for
- * attribute-limited grants, names no other attribute (`dynamodb:Attributes`). Scans, PartiQL and batch
- * calls are in no grant. `principal` is read per request, so credentials that expire or were never issued
- * fail then, as in AWS.
+ * attribute-limited grants, names no other attribute (`dynamodb:Attributes`); a transaction, when every
+ * part is allowed. Scans, PartiQL and batch calls are in no grant. `principal` is read per request, so
+ * credentials that expire or were never issued fail then, as in AWS.
  */
 export function installPolicyGuard(
   client: DynamoDBClient,
@@ -119,13 +136,18 @@ export function installPolicyGuard(
     (next, context) => async (args) => {
       const who = typeof principal === 'function' ? principal() : principal;
       const command = String((context as { commandName?: string }).commandName ?? '');
-      const action = ACTIONS[command] ?? command;
-      const input = args.input as Input;
-      const keys = leadingKeys(action, input);
-      if (!keys || !who.grants.some((g) => grantAllows(g, who, action, keys, input))) {
-        throw new LocalAccessDenied(
-          `${who.name} is not authorized to perform ${action}${keys ? ` on ${keys.join(', ')}` : ''}`,
-        );
+      // IAM authorizes a transaction as its parts: each needs its own action on its own item.
+      const requests =
+        command === 'TransactWriteItemsCommand' || command === 'TransactWriteCommand'
+          ? transactionParts(args.input as { TransactItems?: Record<string, Input>[] })
+          : [{ action: ACTIONS[command] ?? command, input: args.input as Input }];
+      for (const { action, input } of requests) {
+        const keys = leadingKeys(action, input);
+        if (!keys || !who.grants.some((g) => grantAllows(g, who, action, keys, input))) {
+          throw new LocalAccessDenied(
+            `${who.name} is not authorized to perform ${action}${keys ? ` on ${keys.join(', ')}` : ''}`,
+          );
+        }
       }
       return next(args);
     },

@@ -8,6 +8,7 @@ const WRITE_COMMANDS = new Set([
   'UpdateCommand',
   'DeleteItemCommand',
   'DeleteCommand',
+  'TransactWriteItemsCommand',
 ]);
 
 /**
@@ -36,18 +37,26 @@ export class StreamEmulator {
       (next, context) => async (args) => {
         const command = String((context as { commandName?: string }).commandName ?? '');
         if (!WRITE_COMMANDS.has(command)) return next(args);
-        const input = args.input as {
-          Key?: Record<string, AttributeValue>;
-          Item?: Record<string, AttributeValue>;
-        };
-        const source = input.Key ?? input.Item;
-        if (!source?.pk || !source.sk) return next(args);
-        const key = { pk: source.pk, sk: source.sk };
-        return this.withKeyLock(`${key.pk.S}\u0000${key.sk.S}`, async () => {
-          const before = await this.read(key);
+        type Target = { Key?: Record<string, AttributeValue>; Item?: Record<string, AttributeValue> };
+        // A transaction's parts each produce their record, as DynamoDB Streams report them.
+        const targets: Target[] =
+          command === 'TransactWriteItemsCommand'
+            ? ((args.input as { TransactItems?: Record<string, Target>[] }).TransactItems ?? [])
+                .flatMap((item) => Object.entries(item))
+                .filter(([kind]) => kind !== 'ConditionCheck')
+                .map(([, part]) => part)
+            : [args.input as Target];
+        const keys = targets.flatMap((t) => {
+          const source = t.Key ?? t.Item;
+          return source?.pk && source.sk ? [{ pk: source.pk, sk: source.sk }] : [];
+        });
+        if (keys.length === 0) return next(args);
+        const ids = keys.map((key) => `${key.pk.S}\u0000${key.sk.S}`);
+        return this.withKeyLocks(ids, async () => {
+          const before = await Promise.all(keys.map((key) => this.read(key)));
           const result = await next(args);
-          const after = await this.read(key);
-          this.record(key, before, after);
+          const after = await Promise.all(keys.map((key) => this.read(key)));
+          for (const [i, key] of keys.entries()) this.record(key, before[i], after[i]);
           return result;
         });
       },
@@ -69,6 +78,13 @@ export class StreamEmulator {
       new GetItemCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
     );
     return out.Item;
+  }
+
+  /** Holds every key's lock (taken one after another in a fixed order, so two writers never deadlock). */
+  private withKeyLocks<T>(ids: string[], work: () => Promise<T>): Promise<T> {
+    const [first, ...rest] = [...new Set(ids)].sort();
+    if (first === undefined) return work();
+    return this.withKeyLock(first, () => this.withKeyLocks(rest, work));
   }
 
   private async withKeyLock<T>(id: string, work: () => Promise<T>): Promise<T> {

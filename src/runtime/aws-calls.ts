@@ -71,8 +71,16 @@ export const HANDLER_AWS_CALLS: Readonly<Record<string, HandlerAwsCalls>> = {
       },
       // Tenant routes, with the tenant session the authorizer vended (data/tenant-clients.ts): the tenant's
       // items, users and idempotency keys; its tenant record and usage read only.
+      // An idempotent create is one TransactWriteItems (the key's record and the item: two PutItem).
       {
-        commands: ['GetCommand', 'PutCommand', 'QueryCommand', 'UpdateCommand', 'DeleteCommand'],
+        commands: [
+          'GetCommand',
+          'PutCommand',
+          'QueryCommand',
+          'UpdateCommand',
+          'DeleteCommand',
+          'TransactWriteCommand',
+        ],
         actions: [
           'dynamodb:GetItem',
           'dynamodb:PutItem',

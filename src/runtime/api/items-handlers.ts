@@ -39,47 +39,47 @@ export const getItem: Handler = async (input) => {
   return json(200, item, { etag: etag(item) });
 };
 
+/**
+ * One write without an Idempotency-Key (the item's conditional put); with one, one transaction of two: the
+ * key's record, holding the response, and the item. A retry of the same request replays that response.
+ */
 export const createItem: Handler = async (input) => {
   const body = parseBody(input.event, ItemInput);
   const rawKey = header(input.event, 'idempotency-key');
-  const create = async (): Promise<APIGatewayProxyResult> => {
-    const item = await store(input).create(body, input.caller.userId, input.now);
-    return json(201, item, { etag: etag(item), location: `/items/${item.id}` });
-  };
-  if (rawKey === undefined) return create();
+  const items = store(input);
+  const created = (item: Item): APIGatewayProxyResult =>
+    json(201, item, { etag: etag(item), location: `/items/${item.id}` });
+  if (rawKey === undefined) return created(await items.create(body, input.caller.userId, input.now));
   const parsed = IdempotencyKey.safeParse(rawKey);
   if (!parsed.success)
     throw new ApiError('invalid_header', 'Idempotency-Key must be 8-128 characters of [A-Za-z0-9_.:-]');
-  const key = parsed.data;
-  const fingerprint = requestFingerprint('POST', '/items', body);
+  const item = items.build(body, input.caller.userId, input.now);
+  const result = created(item);
+  const response: StoredResponse = {
+    status: result.statusCode,
+    headers: Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)])),
+    body: result.body,
+  };
   const idem = new IdempotencyStore(
     input.db,
     input.deps.tableName,
     input.caller.tenantId,
     input.deps.idempotencyTtlSeconds,
   );
-  const replay = await idem.begin(key, fingerprint, input.now);
-  if (replay) {
-    return {
-      statusCode: replay.status,
-      headers: { ...replay.headers, 'idempotent-replayed': 'true' },
-      body: replay.body,
-    };
-  }
-  let result: APIGatewayProxyResult;
-  try {
-    result = await create();
-  } catch (err) {
-    await idem.abandon(key, fingerprint);
-    throw err;
-  }
-  const stored: StoredResponse = {
-    status: result.statusCode,
-    headers: Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)])),
-    body: result.body,
+  const fingerprint = requestFingerprint('POST', '/items', body);
+  const { replayed } = await idem.once(
+    parsed.data,
+    fingerprint,
+    items.insertRequest(item),
+    response,
+    input.now,
+  );
+  if (!replayed) return result;
+  return {
+    statusCode: replayed.status,
+    headers: { ...replayed.headers, 'idempotent-replayed': 'true' },
+    body: replayed.body,
   };
-  await idem.complete(key, fingerprint, stored);
-  return result;
 };
 
 export const replaceItem: Handler = async (input) => {

@@ -28,15 +28,24 @@ function target(input: HandlerInput) {
 }
 
 /**
- * Brings the tenant's API key to `state` (create / enable / disable / move to the tier's usage plan).
- * Called BEFORE the tenant record changes, so a failure leaves the record as it was and the operator can
- * simply repeat the call; the API's own tenant status check stays the second layer either way.
+ * Brings the tenant's API key to `state` (create / enable / disable / move to the tier's usage plan), after
+ * the one conditional write that changed the tenant record. When the key cannot follow, `undo` puts the
+ * record back, so a failure leaves both as they were and the operator can simply repeat the call; the
+ * API's own tenant status check stays the second layer either way.
  */
-async function syncKey(input: HandlerInput, tenantId: string, state: UsageKeyState): Promise<void> {
+async function syncKey(
+  input: HandlerInput,
+  tenantId: string,
+  state: UsageKeyState,
+  undo: () => Promise<unknown>,
+): Promise<void> {
   try {
     await input.deps.usagePlans.ensureKey(tenantId, state);
   } catch (err) {
     input.deps.obs?.logger.error('usage plan update failed', { tenantId, error: err as Error });
+    await undo().catch((undoErr: unknown) =>
+      input.deps.obs?.logger.error('undoing the tenant change failed', { tenantId, error: undoErr as Error }),
+    );
     throw new ApiError(
       'usage_plans_unavailable',
       'Updating the tenant API key failed; nothing changed, retry',
@@ -52,6 +61,12 @@ function newTenantId(): string {
   return id;
 }
 
+/**
+ * Two table writes: the tenant record (a conditional put that claims the id, so a taken id is a 409 before
+ * its API key is touched) and the first admin's user record. The admin's id is in the response and in the
+ * user partition, not in the tenant record. When the key or the directory fails in between, the record is
+ * abandoned (and the key deleted), so the same onboarding can be repeated.
+ */
 export const onboardTenant: Handler = async (input) => {
   const body = parseBody(input.event, TenantOnboard);
   const tenantId = body.tenantId ?? newTenantId();
@@ -63,10 +78,13 @@ export const onboardTenant: Handler = async (input) => {
   const db = input.db;
   const tenants = new TenantStore(db, input.deps.tableName, tenantId);
   const adminEmail = body.adminEmail.toLowerCase();
-  // Check first, so an onboarding request for a taken id never touches the existing tenant's API key.
-  if (await tenants.get()) throw new ApiError('already_exists', 'Tenant id is taken');
-  await syncKey(input, tenantId, { tier: body.tier, enabled: true });
   const tenant = await tenants.create({ name: body.name, tier: body.tier, adminEmail }, input.now);
+  const abandon = () => tenants.abandon(input.now);
+  await syncKey(input, tenantId, { tier: body.tier, enabled: true }, abandon);
+  const undo = async () => {
+    await input.deps.usagePlans.deleteKey(tenantId);
+    await abandon();
+  };
   let userId: string;
   try {
     ({ userId } = await input.deps.directory.createUser({
@@ -76,13 +94,14 @@ export const onboardTenant: Handler = async (input) => {
       tier: body.tier,
     }));
   } catch (err) {
-    // The tenant exists without an admin; the operator can offboard it and retry with another e-mail.
+    await undo().catch((undoErr: unknown) =>
+      input.deps.obs?.logger.error('undoing the onboarding failed', { tenantId, error: undoErr as Error }),
+    );
     if (err instanceof DirectoryUserExists)
       throw new ApiError('already_exists', 'A user with this e-mail exists');
-    throw new ApiError('directory_unavailable', 'The user directory failed; the tenant has no admin yet');
+    throw new ApiError('directory_unavailable', 'The user directory failed; nothing changed, retry');
   }
   await new UserStore(db, input.deps.tableName, tenantId).create(userId, adminEmail, 'admin', input.now);
-  await tenants.setAdmin(userId);
   return json(201, { ...tenant, adminUserId: userId }, { location: `/tenants/${tenantId}` });
 };
 
@@ -92,34 +111,34 @@ export const getTenant: Handler = async (input) => {
   return json(200, tenant);
 };
 
-/** The target tenant, 404 if unknown, 409 unless its status is one of `from`. */
-async function targetWithStatus(input: HandlerInput, from: readonly string[], action: string) {
-  const t = target(input);
-  const tenant = await t.tenants.get();
-  if (!tenant) throw new ApiError('not_found', 'Tenant not found');
-  if (!from.includes(tenant.status))
-    throw new ApiError('conflict', `Tenant is ${tenant.status}; cannot ${action}`);
-  return { ...t, tenant };
-}
-
+/** Suspend, resume, tier: one conditional write (404 / 409 from the store), then the key follows. */
 export const suspendTenant: Handler = async (input) => {
-  const { tenantId, tenants, tenant } = await targetWithStatus(input, ['active'], 'become suspended');
+  const { tenantId, tenants } = target(input);
+  const tenant = await tenants.transition(['active'], 'suspended', input.now);
   // The disabled key makes API Gateway refuse the tenant's requests before they reach a function.
-  await syncKey(input, tenantId, { tier: tenant.tier, enabled: false });
-  return json(200, await tenants.transition(['active'], 'suspended', input.now));
+  await syncKey(input, tenantId, { tier: tenant.tier, enabled: false }, () =>
+    tenants.transition(['suspended'], 'active', input.now),
+  );
+  return json(200, tenant);
 };
 
 export const resumeTenant: Handler = async (input) => {
-  const { tenantId, tenants, tenant } = await targetWithStatus(input, ['suspended'], 'become active');
-  await syncKey(input, tenantId, { tier: tenant.tier, enabled: true });
-  return json(200, await tenants.transition(['suspended'], 'active', input.now));
+  const { tenantId, tenants } = target(input);
+  const tenant = await tenants.transition(['suspended'], 'active', input.now);
+  await syncKey(input, tenantId, { tier: tenant.tier, enabled: true }, () =>
+    tenants.transition(['active'], 'suspended', input.now),
+  );
+  return json(200, tenant);
 };
 
 export const changeTenantTier: Handler = async (input) => {
   const { tier } = parseBody(input.event, TenantTierChange);
-  const { tenantId, tenants, tenant } = await targetWithStatus(input, ['active', 'suspended'], 'change tier');
-  await syncKey(input, tenantId, { tier, enabled: tenant.status === 'active' });
-  return json(200, await tenants.setTier(tier, input.now));
+  const { tenantId, tenants } = target(input);
+  const { before, after } = await tenants.setTier(tier, input.now);
+  await syncKey(input, tenantId, { tier, enabled: after.status === 'active' }, () =>
+    tenants.setTier(before.tier, input.now),
+  );
+  return json(200, after);
 };
 
 export const offboardTenant: Handler = async (input) => {
@@ -157,20 +176,33 @@ export const offboardTenant: Handler = async (input) => {
 };
 
 /** Usage report for one tenant, default the last 30 days, at most 366 days. */
-export async function usageResponse(input: HandlerInput, tenantId: string, db: HandlerInput['db']) {
+export async function usageResponse(
+  input: HandlerInput,
+  tenantId: string,
+  db: HandlerInput['db'],
+  /** Called when the report is empty, before answering: throws when the tenant does not exist. */
+  ifEmpty?: () => Promise<void>,
+) {
   const q = parseQuery(input.event, UsageQuery);
   const to = q.to ?? utcDay(input.now);
   const from = q.from ?? addDays(to, -29);
   if (addDays(from, 366) <= to) throw new ApiError('invalid_query', 'At most 366 days per report');
   const days = await new UsageStore(db, input.deps.tableName, tenantId).report(from, to);
+  const empty = days.every((d) => !d.requests && !d.itemsCreated && !d.itemsDeleted && !d.storedItems);
+  if (empty && ifEmpty) await ifEmpty();
   if (q.format === 'csv') return text(200, usageCsv(tenantId, days), 'text/csv; charset=utf-8');
   return json(200, { tenantId, from, to, days });
 }
 
+/**
+ * One Query: usage exists only for tenants that were onboarded (their records are never deleted), so the
+ * tenant record is read only when the report is empty, to tell an unknown tenant (404) from an idle one.
+ */
 export const getTenantUsage: Handler = async (input) => {
   const { tenantId, db, tenants } = target(input);
-  if (!(await tenants.get())) throw new ApiError('not_found', 'Tenant not found');
-  return usageResponse(input, tenantId, db);
+  return usageResponse(input, tenantId, db, async () => {
+    if (!(await tenants.get())) throw new ApiError('not_found', 'Tenant not found');
+  });
 };
 
 export const getUsage: Handler = (input) => usageResponse(input, input.caller.tenantId, input.db);

@@ -96,11 +96,16 @@ export const removeUser: Handler = async (input) => {
   const userId = input.params.userId as string;
   if (userId === input.caller.userId) throw new ApiError('conflict', 'Admins cannot remove themselves');
   const users = store(input);
-  // The record must exist in the caller's tenant before the directory is touched: a user id from another
-  // tenant is a 404 here and never reaches Cognito.
-  if (!(await users.get(userId))) throw new ApiError('not_found', 'User not found');
-  await directoryCall(() => input.deps.directory.deleteUser(userId));
-  await users.delete(userId);
+  // One conditional delete in the caller's tenant partition proves the user is the tenant's before the
+  // directory is touched: a user id from another tenant is a 404 here and never reaches Cognito.
+  const removed = await users.delete(userId);
   input.memberships.forget(input.caller.tenantId, userId);
+  try {
+    await input.deps.directory.deleteUser(userId);
+  } catch (err) {
+    // The directory still has the user: put the record back, so the tenant sees them and the admin can retry.
+    await users.restore(removed);
+    throw directoryError(err);
+  }
   return noContent();
 };

@@ -1,12 +1,8 @@
 import { createHash } from 'node:crypto';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { ApiError, isConditionFailed } from '../errors';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { ApiError } from '../errors';
 import { ENTITIES, partitionKey } from './keys';
 
 export interface StoredResponse {
@@ -14,9 +10,6 @@ export interface StoredResponse {
   headers: Record<string, string>;
   body: string;
 }
-
-/** A claimed key stays locked this long; a request that crashed mid-way stops blocking retries after it. */
-const LOCK_SECONDS = 30;
 
 /** JSON with sorted keys, so the same request body hashes the same whatever the key order. */
 function canonical(value: unknown): string {
@@ -36,10 +29,34 @@ export function requestFingerprint(method: string, path: string, body: unknown):
     .digest('hex');
 }
 
+/** One more write of the same transaction (the item the request creates), as TransactWriteItems takes it. */
+export interface TransactPut {
+  Put: { TableName: string; Item: Record<string, unknown>; ConditionExpression?: string };
+}
+
+/** A reason from a cancelled transaction; the document client leaves `Item` marshalled. */
+interface CancellationReason {
+  Code?: string;
+  Item?: Record<string, unknown>;
+}
+
+function reasonItem(reason: CancellationReason | undefined): Record<string, unknown> | undefined {
+  const item = reason?.Item;
+  if (!item) return undefined;
+  const pk = item.pk as { S?: unknown } | undefined;
+  return pk && typeof pk === 'object' && typeof pk.S === 'string'
+    ? unmarshall(item as Record<string, AttributeValue>)
+    : item;
+}
+
 /**
- * Idempotency keys of one tenant (`Idempotency-Key` header). The first request claims the key with a
- * conditional put; a retry with the same fingerprint gets the stored response; a different request under
- * the same key is refused (422) rather than answered with someone else's result. Records expire by TTL.
+ * Idempotency keys of one tenant (`Idempotency-Key` header). A request writes its key's record, holding its
+ * response, and what it creates in ONE transaction: both are stored or neither is, so there is no
+ * "in progress" state to recover from and a retry can never see a key without its item. When the key's
+ * record exists (and has not expired), the transaction is cancelled and DynamoDB returns that record
+ * (`ReturnValuesOnConditionCheckFailure`): a retry with the same fingerprint gets the stored response; a
+ * different request under the same key is refused (422) rather than answered with someone else's result.
+ * Records expire by TTL.
  */
 export class IdempotencyStore {
   private readonly pk: string;
@@ -53,78 +70,69 @@ export class IdempotencyStore {
     this.pk = partitionKey(tenantId, ENTITIES.idempotency);
   }
 
-  /** Claims the key; returns the stored response when this is a replay of a completed request. */
-  async begin(key: string, fingerprint: string, now: Date): Promise<StoredResponse | undefined> {
+  /**
+   * Stores `write` and the key's record with `response` in one transaction (two writes); or, when the key
+   * was used already, returns the response stored with it (nothing written).
+   */
+  async once(
+    key: string,
+    fingerprint: string,
+    write: TransactPut,
+    response: StoredResponse,
+    now: Date,
+  ): Promise<{ replayed?: StoredResponse }> {
     const nowSeconds = Math.floor(now.getTime() / 1000);
     try {
       await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            pk: this.pk,
-            sk: key,
-            fingerprint,
-            state: 'in_progress',
-            lockedUntil: nowSeconds + LOCK_SECONDS,
-            expiresAt: nowSeconds + this.ttlSeconds,
-          },
-          // TTL deletion lags, so an expired record counts as absent; a stale lock of the same request is taken over.
-          ConditionExpression:
-            'attribute_not_exists(pk) OR expiresAt < :now OR (#state = :progress AND lockedUntil < :now AND fingerprint = :fp)',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':now': nowSeconds, ':progress': 'in_progress', ':fp': fingerprint },
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: {
+                  pk: this.pk,
+                  sk: key,
+                  fingerprint,
+                  state: 'completed',
+                  response,
+                  expiresAt: nowSeconds + this.ttlSeconds,
+                },
+                // TTL deletion lags, so an expired record counts as absent. A record left `in_progress` by the
+                // previous two-step protocol is taken over by the same request once its lock lapsed.
+                ConditionExpression:
+                  'attribute_not_exists(pk) OR expiresAt < :now OR (#state = :progress AND lockedUntil < :now AND fingerprint = :fp)',
+                ExpressionAttributeNames: { '#state': 'state' },
+                ExpressionAttributeValues: {
+                  ':now': nowSeconds,
+                  ':progress': 'in_progress',
+                  ':fp': fingerprint,
+                },
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            },
+            write,
+          ],
         }),
       );
-      return undefined;
+      return {};
     } catch (err) {
-      if (!isConditionFailed(err)) throw err;
-    }
-    const out = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: { pk: this.pk, sk: key }, ConsistentRead: true }),
-    );
-    const record = out.Item;
-    if (!record) throw new ApiError('idempotency_in_progress', 'Idempotency key is being processed; retry');
-    if (record.fingerprint !== fingerprint) {
-      throw new ApiError('idempotency_key_reused', 'Idempotency key was used with a different request');
-    }
-    if (record.state !== 'completed') {
-      throw new ApiError('idempotency_in_progress', 'A request with this idempotency key is in progress');
-    }
-    return record.response as StoredResponse;
-  }
-
-  async complete(key: string, fingerprint: string, response: StoredResponse): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { pk: this.pk, sk: key },
-        UpdateExpression: 'SET #state = :done, #response = :response REMOVE lockedUntil',
-        ConditionExpression: 'fingerprint = :fp AND #state = :progress',
-        ExpressionAttributeNames: { '#state': 'state', '#response': 'response' },
-        ExpressionAttributeValues: {
-          ':done': 'completed',
-          ':response': response,
-          ':fp': fingerprint,
-          ':progress': 'in_progress',
-        },
-      }),
-    );
-  }
-
-  /** Releases the key after a failed request, so the client can retry it. */
-  async abandon(key: string, fingerprint: string): Promise<void> {
-    try {
-      await this.db.send(
-        new DeleteCommand({
-          TableName: this.table,
-          Key: { pk: this.pk, sk: key },
-          ConditionExpression: 'fingerprint = :fp AND #state = :progress',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':fp': fingerprint, ':progress': 'in_progress' },
-        }),
-      );
-    } catch (err) {
-      if (!isConditionFailed(err)) throw err;
+      if (!(err instanceof Error) || err.name !== 'TransactionCanceledException') throw err;
+      const reasons = (err as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
+      const [keyReason, writeReason] = reasons;
+      if (keyReason?.Code === 'ConditionalCheckFailed') {
+        const record = reasonItem(keyReason);
+        if (record && record.fingerprint !== fingerprint) {
+          throw new ApiError('idempotency_key_reused', 'Idempotency key was used with a different request');
+        }
+        if (record?.state === 'completed' && record.response)
+          return { replayed: record.response as StoredResponse };
+        throw new ApiError('idempotency_in_progress', 'A request with this idempotency key is in progress');
+      }
+      // Another transaction on the same key at the same moment: the client retries and gets its replay.
+      if (reasons.some((r) => r.Code === 'TransactionConflict'))
+        throw new ApiError('idempotency_in_progress', 'Idempotency key is being processed; retry');
+      if (writeReason?.Code === 'ConditionalCheckFailed') throw new Error('the created item exists already');
+      throw err;
     }
   }
 }

@@ -1,6 +1,7 @@
 import { DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ApiError, isConditionFailed } from '../errors';
 import type { Item, ItemInput } from '../schemas';
+import type { TransactPut } from './idempotency';
 import { newItemId } from './ids';
 import { ENTITIES, partitionKey } from './keys';
 import { Partition } from './partition';
@@ -26,9 +27,10 @@ export class ItemStore {
     this.partition = new Partition(db, table, this.pk);
   }
 
-  async create(input: ItemInput, userId: string, now: Date): Promise<Item> {
+  /** A new item (id and timestamps from `now`), not yet stored: `create` or `insertRequest` stores it. */
+  build(input: ItemInput, userId: string, now: Date): Item {
     const at = now.toISOString();
-    const item: Item = {
+    return {
       id: newItemId(now.getTime()),
       name: input.name,
       ...(input.description === undefined ? {} : { description: input.description }),
@@ -38,8 +40,17 @@ export class ItemStore {
       updatedAt: at,
       createdBy: userId,
     };
+  }
+
+  async create(input: ItemInput, userId: string, now: Date): Promise<Item> {
+    const item = this.build(input, userId, now);
     await this.partition.insert(item.id, item);
     return item;
+  }
+
+  /** The conditional put that stores `item`, for a transaction (an idempotent create). */
+  insertRequest(item: Item): TransactPut {
+    return this.partition.insertRequest(item.id, item);
   }
 
   async get(id: string): Promise<Item | undefined> {

@@ -27,13 +27,18 @@ export class Partition {
 
   /** Writes a new row; throws DynamoDB's ConditionalCheckFailedException when the sort key exists. */
   async insert(sk: string, attributes: Record<string, unknown>): Promise<void> {
-    await this.db.send(
-      new PutCommand({
+    await this.db.send(new PutCommand(this.insertRequest(sk, attributes).Put));
+  }
+
+  /** The conditional put of a new row, for `insert` or a transaction. */
+  insertRequest(sk: string, attributes: Record<string, unknown>) {
+    return {
+      Put: {
         TableName: this.table,
         Item: { pk: this.pk, sk, ...attributes },
         ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+      },
+    };
   }
 
   async page(limit: number, afterSk?: string): Promise<PartitionPage> {

@@ -5,7 +5,12 @@ import type { Tenant, TenantStatus } from '../schemas';
 import { ENTITIES, partitionKey, TENANT_PROFILE_SK } from './keys';
 
 function toTenant(record: Record<string, unknown>): Tenant {
-  const { pk: _pk, sk: _sk, ...tenant } = record as Tenant & { pk: string; sk: string };
+  const {
+    pk: _pk,
+    sk: _sk,
+    abandonedAt: _abandoned,
+    ...tenant
+  } = record as Tenant & { pk: string; sk: string; abandonedAt?: string };
   return tenant;
 }
 
@@ -45,8 +50,9 @@ export class TenantStore {
         new PutCommand({
           TableName: this.table,
           Item: { ...this.key, ...tenant },
-          // An offboarded tenant keeps its tombstone, so its id is never handed to someone else.
-          ConditionExpression: 'attribute_not_exists(pk)',
+          // An offboarded tenant keeps its tombstone, so its id is never handed to someone else; only an
+          // onboarding abandoned before the tenant had a key or an admin (`abandon`) may be repeated.
+          ConditionExpression: 'attribute_not_exists(pk) OR attribute_exists(abandonedAt)',
         }),
       );
     } catch (err) {
@@ -56,20 +62,36 @@ export class TenantStore {
     return tenant;
   }
 
-  async setAdmin(userId: string): Promise<void> {
+  /**
+   * Undoes an onboarding that failed after `create` (the API key or the directory refused): the record
+   * becomes an offboarded tombstone marked abandoned, which a repeated onboarding may overwrite. Only the
+   * untouched record `create` wrote (version 1, active) is abandoned.
+   */
+  async abandon(now: Date): Promise<void> {
     await this.db.send(
       new UpdateCommand({
         TableName: this.table,
         Key: this.key,
-        UpdateExpression: 'SET adminUserId = :u',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':u': userId },
+        UpdateExpression: 'SET #status = :gone, abandonedAt = :at, version = version + :one, updatedAt = :at',
+        ConditionExpression: '#status = :active AND version = :one',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':gone': 'offboarded',
+          ':active': 'active',
+          ':one': 1,
+          ':at': now.toISOString(),
+        },
       }),
     );
   }
 
-  /** Sets the tier of an active or suspended tenant; 404 if there is no such tenant, 409 otherwise. */
-  async setTier(tier: Tier, now: Date): Promise<Tenant> {
+  /**
+   * Sets the tier of an active or suspended tenant in one conditional write; 404 if there is no such
+   * tenant, 409 otherwise (both found by a read on the failure path only). Returns the record before and
+   * after, so a caller can undo the change.
+   */
+  async setTier(tier: Tier, now: Date): Promise<{ before: Tenant; after: Tenant }> {
+    const at = now.toISOString();
     try {
       const out = await this.db.send(
         new UpdateCommand({
@@ -81,14 +103,15 @@ export class TenantStore {
           ExpressionAttributeValues: {
             ':tier': tier,
             ':one': 1,
-            ':at': now.toISOString(),
+            ':at': at,
             ':active': 'active',
             ':suspended': 'suspended',
           },
-          ReturnValues: 'ALL_NEW',
+          ReturnValues: 'ALL_OLD',
         }),
       );
-      return toTenant(out.Attributes ?? {});
+      const before = toTenant(out.Attributes ?? {});
+      return { before, after: { ...before, tier, version: before.version + 1, updatedAt: at } };
     } catch (err) {
       if (!isConditionFailed(err)) throw err;
       const current = await this.get();
@@ -97,7 +120,10 @@ export class TenantStore {
     }
   }
 
-  /** Moves the status from one of `from` to `to`; 404 if there is no such tenant, 409 if the move is not allowed. */
+  /**
+   * Moves the status from one of `from` to `to` in one conditional write; 404 if there is no such tenant,
+   * 409 if the move is not allowed (both found by a read on the failure path only).
+   */
   async transition(from: readonly TenantStatus[], to: TenantStatus, now: Date): Promise<Tenant> {
     const names = from.map((_, i) => `:from${i}`);
     const values: Record<string, unknown> = { ':to': to, ':one': 1, ':at': now.toISOString() };

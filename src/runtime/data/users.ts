@@ -66,18 +66,30 @@ export class UserStore {
     }
   }
 
-  async delete(userId: string): Promise<void> {
+  /** Deletes the user's record in one conditional write and returns it; 404 when the tenant has no such user. */
+  async delete(userId: string): Promise<User> {
     try {
-      await this.db.send(
+      const out = await this.db.send(
         new DeleteCommand({
           TableName: this.table,
           Key: { pk: this.pk, sk: userId },
           ConditionExpression: 'attribute_exists(pk)',
+          ReturnValues: 'ALL_OLD',
         }),
       );
+      return toUser(out.Attributes ?? {});
     } catch (err) {
       if (isConditionFailed(err)) throw new ApiError('not_found', 'User not found');
       throw err;
+    }
+  }
+
+  /** Puts back a record `delete` removed (unless the user was created again meanwhile). */
+  async restore(user: User): Promise<void> {
+    try {
+      await this.partition.insert(user.userId, user);
+    } catch (err) {
+      if (!isConditionFailed(err)) throw err;
     }
   }
 }
