@@ -6,7 +6,7 @@ import {
   DynamoDBClient,
   type DynamoDBClientConfig,
 } from '@aws-sdk/client-dynamodb';
-import { TABLE_KEYS } from '../runtime/contract';
+import { TABLE_KEYS, TENANT_INDEX } from '../runtime/contract';
 import { installTransactionEmulation } from './transactions';
 
 // dynalite ships no types.
@@ -70,7 +70,10 @@ export async function startDynalite(options: { dataDir?: string } = {}): Promise
   };
 }
 
-/** Creates the table with the key schema the stack deploys (pk/sk strings), unless it exists (`--data-dir`). */
+/**
+ * Creates the table with the key schema and sparse tenant index the stack deploys, unless it exists
+ * (`--data-dir`; a table from before the index gets no index, and the local billing run reports that).
+ */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
@@ -85,10 +88,23 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
       AttributeDefinitions: [
         { AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' },
         { AttributeName: TABLE_KEYS.sortKey, AttributeType: 'S' },
+        { AttributeName: TENANT_INDEX.partitionKey, AttributeType: 'S' },
+        { AttributeName: TENANT_INDEX.sortKey, AttributeType: 'S' },
       ],
       KeySchema: [
         { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
         { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+      ],
+      // The stack's sparse tenant index (billing lists tenants with it).
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: TENANT_INDEX.name,
+          KeySchema: [
+            { AttributeName: TENANT_INDEX.partitionKey, KeyType: 'HASH' },
+            { AttributeName: TENANT_INDEX.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...TENANT_INDEX.include] },
+        },
       ],
     }),
   );

@@ -1,3 +1,4 @@
+import { addCount, type DailyRequests, type RequestCounts } from '../runtime/billing/request-counts';
 import type { Tier, TierLimits } from '../runtime/contract';
 import type { UsageKeyState, UsagePlanRegistry } from '../runtime/usage-plans/registry';
 import type { UsageKeyResolver } from '../runtime/usage-plans/usage-key';
@@ -23,8 +24,10 @@ export type Admission = 'ok' | 'invalid_key' | 'throttled' | 'quota_exceeded';
  * 429 throttled), then the key's count for the UTC day must be below the plan's `quotaPerDay` (else 429
  * quota exceeded). Throttled requests do not count toward the quota. A key that moves to another plan
  * starts with a full bucket and that plan's own count, as usage in API Gateway is per plan and key.
+ * `requests` reports the counts as `GetUsage` does: per existing key (a deleted key's usage is gone), per
+ * plan and day.
  */
-export class FakeUsagePlanRegistry implements UsagePlanRegistry {
+export class FakeUsagePlanRegistry implements UsagePlanRegistry, RequestCounts {
   /** Keys by value (API Gateway resolves `usageIdentifierKey` by value). */
   readonly keys = new Map<string, FakeApiKey>();
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
@@ -92,5 +95,17 @@ export class FakeUsagePlanRegistry implements UsagePlanRegistry {
     bucket.tokens -= 1;
     this.counts.set(countKey, count + 1);
     return 'ok';
+  }
+
+  /** Admitted requests per day, tenant (key name) and plan, for days in [from, to] (the billing collector). */
+  async requests(from: string, to: string): Promise<DailyRequests> {
+    const names = new Map([...this.keys.values()].map((k) => [k.id, k.name]));
+    const out: DailyRequests = new Map();
+    for (const [countKey, n] of this.counts) {
+      const [id, tier, day] = countKey.split('|') as [string, string, string];
+      const name = names.get(id);
+      if (name && day >= from && day <= to) addCount(out, day, name, tier, n);
+    }
+    return out;
   }
 }

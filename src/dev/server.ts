@@ -11,6 +11,7 @@ import {
   verifierConfigFromEnv,
 } from '../runtime/auth/verifier';
 import { createAuthorizerHandler } from '../runtime/authorizer';
+import { collectRequests } from '../runtime/billing/export';
 import {
   DEFAULT_TIER_LIMITS,
   ENV,
@@ -25,8 +26,9 @@ import {
 import { ENTITIES, TENANT_PROFILE_SK } from '../runtime/data/keys';
 import { SessionVendor } from '../runtime/data/sts-sessions';
 import { TRANSLATE_CONFIG } from '../runtime/data/tenant-clients';
+import { addDays, utcDay } from '../runtime/data/usage';
 import { observability } from '../runtime/observability';
-import { REQUEST_METER_GRANTS } from '../runtime/partitions';
+import { BILLING_GRANTS } from '../runtime/partitions';
 import { usageKeyResolver } from '../runtime/usage-plans/usage-key';
 import { createUsageStreamHandler } from '../runtime/usage-stream';
 import { applyCors } from './cors';
@@ -40,7 +42,7 @@ import { LocalTenantClients } from './local-tenant-clients';
 import { LocalAuthorizationServer } from './oauth';
 import { installPolicyGuard } from './policy-guard';
 import { StreamEmulator } from './stream-emulator';
-import { installOperationCounter, type TableOperationListener } from './table-ops';
+import type { TableOperationListener } from './table-ops';
 
 const DevTokenRequest = z.strictObject({
   tenantId: z.string().regex(TENANT_ID_PATTERN),
@@ -147,6 +149,12 @@ export interface DevServerOptions {
    */
   assumeRole?: LocalAssumeRole;
   /**
+   * Seconds between collections of request counts into the usage items (`GET /usage`); 0 turns the timer off
+   * (`collectUsage()` still works).
+   * @default 60
+   */
+  usageCollectSeconds?: number;
+  /**
    * Told of every DynamoDB call the API function makes (its own role's and the tenant sessions'), not the
    * stream consumer's: the benchmark counts table operations per request with it.
    */
@@ -180,6 +188,11 @@ export interface DevServer {
   mintToken(options: MintOptions): Promise<string>;
   /** Waits until every stream record so far reached the usage consumer. */
   flushStream(): Promise<void>;
+  /**
+   * Copies the usage plans' request counts (yesterday and today) into the usage items now, as the billing
+   * function's 15-minute schedule does in AWS; the server also does it every `usageCollectSeconds`.
+   */
+  collectUsage(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -233,21 +246,35 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   if (options.dataDir) await restoreKeys(db, tableName, usagePlans);
 
   const sts = new LocalSts(options.assumeRole);
-  // The API function's own role: request counts only (REQUEST_METER_GRANTS), as in AWS.
-  const meter = installPolicyGuard(dynamo.client(), {
-    name: 'the API function role',
-    grants: REQUEST_METER_GRANTS,
-  });
-  stream.install(meter);
-  if (options.onTableOperation) installOperationCounter(meter, options.onTableOperation);
+  // The billing function's role: usage reads and its attributes of usage days (BILLING_GRANTS), as in AWS.
+  const billingDb = DynamoDBDocumentClient.from(
+    installPolicyGuard(dynamo.client(), { name: 'the billing function role', grants: BILLING_GRANTS }),
+    TRANSLATE_CONFIG,
+  );
+  // As the 15-minute schedule does in AWS: yesterday's and today's request counts into the usage items.
+  const collectUsage = async () => {
+    const today = utcDay(new Date());
+    await collectRequests(
+      {
+        db: billingDb,
+        tableName,
+        requestCounts: usagePlans,
+        // The local collection never exports: no bucket or bus here.
+        s3: undefined as never,
+        bucket: '',
+        events: undefined as never,
+        eventBus: '',
+      },
+      addDays(today, -1),
+      today,
+    );
+  };
   const api = createApiHandler({
     tableName,
     clients: new LocalTenantClients(dynamo, sts, stream, options.onTableOperation),
-    meter: DynamoDBDocumentClient.from(meter, TRANSLATE_CONFIG),
     directory,
     usagePlans,
     cursorKey: async () => cursorKey,
-    quotas: Object.fromEntries(TIERS.map((t) => [t, limits[t].quotaPerDay])) as Record<Tier, number>,
     idempotencyTtlSeconds: 86_400,
     tenantCacheSeconds: options.tenantCacheSeconds ?? 0,
     platformTenantId,
@@ -333,6 +360,17 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     usageKey,
   });
   gateway = createGateway({ authorizer, api, authorizerTtlSeconds: authCacheSeconds, usagePlans });
+  const collectEvery = options.usageCollectSeconds ?? 60;
+  const collector =
+    collectEvery > 0
+      ? setInterval(() => {
+          collectUsage().catch((err) =>
+            observability('fastish-billing-export', logLevel).logger.warn('usage collection failed', {
+              error: err as Error,
+            }),
+          );
+        }, collectEvery * 1000).unref()
+      : undefined;
   const localIssuer = issuer;
 
   return {
@@ -348,7 +386,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     healthClient,
     mintToken: (o) => localIssuer.mint(o),
     flushStream: () => stream.drain(),
+    collectUsage,
     stop: async () => {
+      if (collector) clearInterval(collector);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

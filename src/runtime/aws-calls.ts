@@ -1,6 +1,6 @@
-import { ENV, TABLE_KEYS, TENANT_SESSION_TAG } from './contract';
+import { ENV, TABLE_KEYS, TENANT_INDEX, TENANT_SESSION_TAG } from './contract';
 import { ENTITIES, type Entity } from './data/keys';
-import { REQUESTS_ATTRIBUTE } from './partitions';
+import { BILLING_ATTRIBUTES } from './partitions';
 
 /**
  * The AWS calls each Lambda handler's code makes, kept beside the code so the deploy rehearsal
@@ -16,7 +16,7 @@ export interface HandlerAwsCall {
   readonly actions: readonly string[];
   /**
    * The target: `env:<NAME>`, the resource the environment variable names (its value is an ARN, name or
-   * id), or an ARN pattern with `{partition}`, `{region}`, `{account}`, `{id}` (an id AWS generates) and
+   * id), `env:<NAME>/<path>`, a path inside it (an object of a bucket, an index of a table), or an ARN pattern with `{partition}`, `{region}`, `{account}`, `{id}` (an id AWS generates) and
    * `{ids:<NAME>}` (each value of the JSON object held by the SSM parameter the variable names).
    */
   readonly resource: string;
@@ -135,14 +135,6 @@ export const HANDLER_AWS_CALLS: Readonly<Record<string, HandlerAwsCalls>> = {
         vendedBy: AUTHORIZER,
         entities: [ENTITIES.usage],
       },
-      // Counting each tenant request (data/usage.ts `countRequest`), with the function's own role.
-      {
-        commands: ['UpdateCommand'],
-        actions: ['dynamodb:UpdateItem'],
-        resource: TABLE,
-        entities: [ENTITIES.usage],
-        attributes: [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, REQUESTS_ATTRIBUTE],
-      },
       {
         commands: [
           'AdminCreateUserCommand',
@@ -221,7 +213,58 @@ export const HANDLER_AWS_CALLS: Readonly<Record<string, HandlerAwsCalls>> = {
         entities: [ENTITIES.usage],
       },
     ],
-    // data/usage.ts is imported for `utcDay`; its usage queries are the API's.
+    // data/usage.ts is imported for `utcDay`; its usage queries and updates are the API's and billing's.
     notSent: ['QueryCommand'],
+  },
+  // Billing (billing-export.ts): request counts from the usage plans into the usage days, and the daily
+  // export (CSV in S3, one event per tenant-day), with its own role.
+  'fastish-billing-export': {
+    entry: 'billing-export.ts',
+    calls: [
+      {
+        commands: ['GetParameterCommand'],
+        actions: ['ssm:GetParameter'],
+        resource: `env:${ENV.usagePlanIdsParameter}`,
+      },
+      {
+        commands: ['GetUsageCommand'],
+        actions: ['apigateway:GET'],
+        resource: `arn:{partition}:apigateway:{region}::/usageplans/{ids:${ENV.usagePlanIdsParameter}}/usage`,
+      },
+      {
+        commands: ['GetUsagePlanKeysCommand'],
+        actions: ['apigateway:GET'],
+        resource: PLAN_KEYS,
+      },
+      // The tenant list (billing/tenants.ts): the sparse tenant index, never a Scan.
+      {
+        commands: ['QueryCommand'],
+        actions: ['dynamodb:Query'],
+        resource: `${TABLE}/index/${TENANT_INDEX.name}`,
+      },
+      {
+        commands: ['QueryCommand'],
+        actions: ['dynamodb:Query'],
+        resource: TABLE,
+        entities: [ENTITIES.usage],
+      },
+      {
+        commands: ['UpdateCommand'],
+        actions: ['dynamodb:UpdateItem'],
+        resource: TABLE,
+        entities: [ENTITIES.usage],
+        attributes: [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, ...BILLING_ATTRIBUTES],
+      },
+      {
+        commands: ['PutObjectCommand'],
+        actions: ['s3:PutObject'],
+        resource: `env:${ENV.billingBucket}/usage/date=2026-01-01/usage.csv`,
+      },
+      {
+        commands: ['PutEventsCommand'],
+        actions: ['events:PutEvents'],
+        resource: 'arn:{partition}:events:{region}:{account}:event-bus/default',
+      },
+    ],
   },
 };

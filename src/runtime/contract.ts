@@ -13,6 +13,18 @@ export const TABLE_KEYS = {
   timeToLive: 'expiresAt',
 } as const;
 
+/**
+ * The sparse global secondary index holding one entry per tenant: only tenant profiles carry a top-level
+ * `tier` (data/keys.ts), so billing lists the tenants with one Query per tier, never a Scan.
+ */
+export const TENANT_INDEX = {
+  name: 'tenants-by-tier',
+  partitionKey: 'tier',
+  sortKey: 'tenantId',
+  /** Projected besides the keys. */
+  include: ['status'],
+} as const;
+
 /** Tenant roles carried in the `custom:role` claim. `operator` exists only in the platform tenant. */
 export const ROLES = ['operator', 'admin', 'member', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -122,8 +134,6 @@ export const ENV = {
   corsAllowOrigin: 'CORS_ALLOW_ORIGIN',
   /** Cognito user pool id, for the user directory adapter (API, cloud). */
   userPoolId: 'USER_POOL_ID',
-  /** JSON `{"basic":10000,...}`: requests per tenant per day, from the tier config (API). */
-  tierQuotas: 'TIER_QUOTAS',
   /** Seconds an idempotency record lives (API; default 86400). */
   idempotencyTtlSeconds: 'IDEMPOTENCY_TTL_SECONDS',
   /** Seconds the API caches a tenant's status (API; default 30; 0 = read every request). */
@@ -144,14 +154,11 @@ export const ENV = {
    * the methods on the API function, so the function's environment cannot reference the plans.
    */
   usagePlanIdsParameter: 'USAGE_PLAN_IDS_PARAMETER',
+  /** Name of the bucket the billing export writes `usage/date=YYYY-MM-DD/usage.csv` to (billing export). */
+  billingBucket: 'BILLING_BUCKET',
+  /** Name of the event bus the billing export puts one event per tenant-day on (billing export). */
+  billingEventBus: 'BILLING_EVENT_BUS',
 } as const;
-
-/** Daily request quota per tier when `TIER_QUOTAS` is not set (the configuration's defaults). */
-export const DEFAULT_TIER_QUOTAS: Record<Tier, number> = {
-  basic: 10_000,
-  standard: 100_000,
-  premium: 1_000_000,
-};
 
 /** Throttle and daily quota of one tier's usage plan (per tenant: every tenant has its own API key). */
 export interface TierLimits {

@@ -64,15 +64,24 @@ export const OPERATOR_GRANTS: readonly PartitionGrant[] = [
   { entities: [ENTITIES.usage], actions: ['dynamodb:Query'] },
 ];
 
-/** The attribute the API's request count lives in (data/usage.ts `countRequest`). */
-export const REQUESTS_ATTRIBUTE = 'requests';
+/** Attributes of the usage day items the billing function writes (data/usage.ts), besides the key. */
+export const BILLING_ATTRIBUTES = [
+  'requests',
+  'requestsByPlan',
+  'storedItems',
+  'billedDigest',
+  'billedRevision',
+  'billedAt',
+] as const;
 
 /**
- * The API function's own role: counting each tenant request (`ADD requests`), and nothing else in the
- * table. No tenant session holds this; the stack adds the key attributes `pk` and `sk`.
+ * The billing function's own role: reads tenants' usage days and writes request counts and billing marks
+ * into them (only those attributes), and nothing else in the table. The tenant list comes from the tenant
+ * index (contract.ts `TENANT_INDEX`), granted apart. The API's roles write no usage at all.
  */
-export const REQUEST_METER_GRANTS: readonly PartitionGrant[] = [
-  { entities: [ENTITIES.usage], actions: ['dynamodb:UpdateItem'], attributes: [REQUESTS_ATTRIBUTE] },
+export const BILLING_GRANTS: readonly PartitionGrant[] = [
+  { entities: [ENTITIES.usage], actions: ['dynamodb:Query'] },
+  { entities: [ENTITIES.usage], actions: ['dynamodb:UpdateItem'], attributes: BILLING_ATTRIBUTES },
 ];
 
 /**

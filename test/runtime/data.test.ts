@@ -21,10 +21,10 @@ import { installPolicyGuard } from '../../src/dev/policy-guard';
 import { ItemStore } from '../../src/runtime/data/items';
 import { offboardStep } from '../../src/runtime/data/offboarding';
 import { TRANSLATE_CONFIG, tenantAssumeRoleRequest } from '../../src/runtime/data/tenant-clients';
-import { UsageStore } from '../../src/runtime/data/usage';
+import { UsageStore, utcDay } from '../../src/runtime/data/usage';
 import { ApiError } from '../../src/runtime/errors';
 import { observability } from '../../src/runtime/observability';
-import { REQUEST_METER_GRANTS, TENANT_SESSION_GRANTS } from '../../src/runtime/partitions';
+import { BILLING_GRANTS, TENANT_SESSION_GRANTS } from '../../src/runtime/partitions';
 import { createUsageStreamHandler } from '../../src/runtime/usage-stream';
 
 const TABLE = 'fastish-unit';
@@ -209,12 +209,14 @@ describe('data sessions, as the local layer enforces them', () => {
     ).rejects.toMatchObject(denied);
   });
 
-  it("the API role's meter may add to request counts only", async () => {
-    const meter = DynamoDBDocumentClient.from(
-      installPolicyGuard(dynamo.client(), { name: 'api', grants: REQUEST_METER_GRANTS }),
+  it('the billing role writes request counts and billing marks of usage days only', async () => {
+    const billing = DynamoDBDocumentClient.from(
+      installPolicyGuard(dynamo.client(), { name: 'billing', grants: BILLING_GRANTS }),
       TRANSLATE_CONFIG,
     );
-    await new UsageStore(meter, TABLE, 'alpha').countRequest(new Date('2026-01-01T12:00:00Z'), 100);
+    const store = new UsageStore(billing, TABLE, 'alpha');
+    const day = await store.day('2026-01-01');
+    await store.recordRequests(day, { basic: 8 });
     const counted = await admin.send(
       new GetCommand({ TableName: TABLE, Key: { pk: 'alpha#usage', sk: 'day#2026-01-01' } }),
     );
@@ -222,19 +224,19 @@ describe('data sessions, as the local layer enforces them', () => {
     for (const command of [
       new UpdateCommand({
         TableName: TABLE,
-        Key: { pk: 'alpha#usage', sk: 'total' },
-        UpdateExpression: 'SET storedItems = :z',
-        ExpressionAttributeValues: { ':z': 0 },
+        Key: { pk: 'alpha#usage', sk: 'day#2026-01-01' },
+        UpdateExpression: 'ADD itemsCreated :one',
+        ExpressionAttributeValues: { ':one': 1 },
       }),
       new UpdateCommand({
         TableName: TABLE,
         Key: { pk: 'alpha#tenant', sk: 'profile' },
-        UpdateExpression: 'ADD requests :one',
+        UpdateExpression: 'SET requests = :one',
         ExpressionAttributeValues: { ':one': 1 },
       }),
-      new GetCommand({ TableName: TABLE, Key: { pk: 'alpha#usage', sk: 'total' } }),
+      new GetCommand({ TableName: TABLE, Key: { pk: 'alpha#item', sk: 'x' } }),
     ]) {
-      await expect(meter.send(command as never)).rejects.toMatchObject(denied);
+      await expect(billing.send(command as never)).rejects.toMatchObject(denied);
     }
   });
 
@@ -387,15 +389,18 @@ describe('usage stream consumer', () => {
     expect(await handler({ Records: batch })).toEqual({ batchItemFailures: [] });
     const usage = new UsageStore(admin, TABLE, 'delta');
     const [day] = await usage.report('2026-03-01', '2026-03-01');
-    expect(day).toMatchObject({ itemsCreated: 3, storedItems: 2 });
-    // The REMOVE has no image, so it is dated by its approximate creation time (today): not on 2026-03-01.
+    // The REMOVE has no image, so it is dated by its approximate creation time (today): not on 2026-03-01,
+    // which closes with its 3 creations; today closes with 2.
+    expect(day).toMatchObject({ itemsCreated: 3, itemsDeleted: 0, storedItems: 3 });
+    const [today] = await usage.report(utcDay(new Date()), utcDay(new Date()));
+    expect(today).toMatchObject({ itemsDeleted: 1, storedItems: 2 });
     const total = await admin.send(
       new GetCommand({ TableName: TABLE, Key: { pk: 'delta#usage', sk: 'total' } }),
     );
     expect(total.Item?.storedItems).toBe(2);
   });
 
-  it('reports the failing record and all after it, so retries keep order', async () => {
+  it("reports the failing tenant's first record, so Lambda retries from there", async () => {
     const failing = DynamoDBDocumentClient.from(dynamo.client(), TRANSLATE_CONFIG);
     failing.middlewareStack.add(
       () => async () => {
@@ -415,6 +420,76 @@ describe('usage stream consumer', () => {
         record('INSERT', 'echo#item', 'C', 3),
       ],
     });
-    expect(out.batchItemFailures).toEqual([{ itemIdentifier: '2' }, { itemIdentifier: '3' }]);
+    expect(out.batchItemFailures).toEqual([{ itemIdentifier: '2' }]);
+  });
+
+  const counting = () => {
+    const calls: string[] = [];
+    const db = DynamoDBDocumentClient.from(dynamo.client(), TRANSLATE_CONFIG);
+    db.middlewareStack.add(
+      (next, context) => async (args) => {
+        calls.push(String((context as { commandName?: string }).commandName));
+        return next(args);
+      },
+      { step: 'initialize', name: 'count' },
+    );
+    return { db, calls };
+  };
+  const inserts = (pk: string, from: number, n: number) =>
+    Array.from({ length: n }, (_, i) => record('INSERT', pk, `i${from + i}`, from + i));
+
+  it('writes a constant number of items per tenant per batch, however many records it holds', async () => {
+    const { db, calls } = counting();
+    const handler = createUsageStreamHandler({ db, tableName: TABLE, obs: observability('t', 'SILENT') });
+    const out = await handler({
+      Records: [...inserts('golf#item', 1, 50), ...inserts('hotel#item', 101, 10)],
+    });
+    expect(out.batchItemFailures).toEqual([]);
+    // Per tenant: read the total, add to the day, write the total.
+    expect(calls.sort()).toEqual([
+      'GetItemCommand',
+      'GetItemCommand',
+      'UpdateItemCommand',
+      'UpdateItemCommand',
+      'UpdateItemCommand',
+      'UpdateItemCommand',
+    ]);
+    const [golf] = await new UsageStore(admin, TABLE, 'golf').report('2026-03-01', '2026-03-01');
+    const [hotel] = await new UsageStore(admin, TABLE, 'hotel').report('2026-03-01', '2026-03-01');
+    expect(golf).toMatchObject({ itemsCreated: 50, storedItems: 50 });
+    expect(hotel).toMatchObject({ itemsCreated: 10, storedItems: 10 });
+  });
+
+  it('counts each record once when a retry overlaps what was applied, even after a half-applied batch', async () => {
+    let failTotalOnce = true;
+    const db = DynamoDBDocumentClient.from(dynamo.client(), TRANSLATE_CONFIG);
+    db.middlewareStack.add(
+      (next, context) => async (args) => {
+        const raw = (args as { input: { Key?: { sk?: unknown } } }).input.Key?.sk;
+        const sk = typeof raw === 'string' ? raw : (raw as { S?: string } | undefined)?.S;
+        const name = (context as { commandName?: string }).commandName;
+        if (name === 'UpdateItemCommand' && sk === 'total' && failTotalOnce) {
+          failTotalOnce = false;
+          throw new Error('throttled');
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'failTotalOnce' },
+    );
+    const handler = createUsageStreamHandler({ db, tableName: TABLE, obs: observability('t', 'SILENT') });
+    // The day gets records 1-5 but the total write fails: the batch is reported from record 1.
+    expect(await handler({ Records: inserts('india#item', 1, 5) })).toEqual({
+      batchItemFailures: [{ itemIdentifier: '1' }],
+    });
+    // The retry holds 1-5 again and 6-8 that arrived since: the day adds only 6-8, the total gets all.
+    expect(await handler({ Records: inserts('india#item', 1, 8) })).toEqual({ batchItemFailures: [] });
+    // A later batch overlapping the applied ones (4-10) adds 9-10 only.
+    expect(await handler({ Records: inserts('india#item', 4, 7) })).toEqual({ batchItemFailures: [] });
+    const [day] = await new UsageStore(admin, TABLE, 'india').report('2026-03-01', '2026-03-01');
+    expect(day).toMatchObject({ itemsCreated: 10, storedItems: 10 });
+    const total = await admin.send(
+      new GetCommand({ TableName: TABLE, Key: { pk: 'india#usage', sk: 'total' } }),
+    );
+    expect(total.Item?.storedItems).toBe(10);
   });
 });

@@ -7,7 +7,7 @@ import { type DevServer, startDevServer } from '../../src/dev/server';
 import { networkProbes } from '../../src/release/deploy/probes';
 import { type DeepCheckTarget, deepHealthCheck } from '../../src/release/health';
 import { createApiHandler } from '../../src/runtime/api/app';
-import { DEFAULT_TIER_QUOTAS, HEALTH_CLIENT, HEALTH_TENANT_ID } from '../../src/runtime/contract';
+import { HEALTH_CLIENT, HEALTH_TENANT_ID } from '../../src/runtime/contract';
 import { TRANSLATE_CONFIG } from '../../src/runtime/data/tenant-clients';
 import { call, onboard } from './harness';
 import { type DataRolePolicies, iamEvaluatedSts, synthesizedDataRoles } from './tenant-role-sts';
@@ -177,11 +177,9 @@ describe('the isolation step', () => {
       const api = createApiHandler({
         tableName: 'table',
         clients: { forSession: async () => unconfined },
-        meter: unconfined,
         directory: new FakeDirectory(),
         usagePlans: {} as never,
         cursorKey: async () => Buffer.alloc(32),
-        quotas: DEFAULT_TIER_QUOTAS,
         idempotencyTtlSeconds: 60,
         tenantCacheSeconds: 0,
         platformTenantId: 'platform',

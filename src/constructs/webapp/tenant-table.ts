@@ -32,11 +32,27 @@ export interface TenantTableProps {
    * @default - no replicas
    */
   readonly replicas?: Readonly<Record<string, string>>;
+  /**
+   * Sparse global secondary indexes (string keys): an item is in one only when it has both key attributes,
+   * so an index keyed by attributes only one entity carries lists that entity without a Scan.
+   * @default - none
+   */
+  readonly sparseIndexes?: readonly TenantTableIndex[];
+}
+
+/** A sparse global secondary index of the table. */
+export interface TenantTableIndex {
+  readonly indexName: string;
+  readonly partitionKey: string;
+  readonly sortKey: string;
+  /** Attributes projected besides the keys. */
+  readonly nonKeyAttributes: readonly string[];
 }
 
 /**
  * The application's single table (on-demand): customer-managed KMS key, point-in-time recovery,
- * deletion protection, retained on stack deletion, TTL, and a NEW_AND_OLD_IMAGES stream for metering.
+ * deletion protection, retained on stack deletion, TTL, a NEW_AND_OLD_IMAGES stream for metering, and
+ * optional sparse indexes.
  */
 export class TenantTable extends Construct {
   readonly table: dynamodb.TableV2;
@@ -60,6 +76,13 @@ export class TenantTable extends Construct {
       timeToLiveAttribute: props.timeToLiveAttribute,
       dynamoStream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
       replicas: Object.keys(replicas).map((region) => ({ region })),
+      globalSecondaryIndexes: (props.sparseIndexes ?? []).map((index) => ({
+        indexName: index.indexName,
+        partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
+        projectionType: dynamodb.ProjectionType.INCLUDE,
+        nonKeyAttributes: [...index.nonKeyAttributes],
+      })),
     });
   }
 
@@ -76,6 +99,18 @@ export class TenantTable extends Construct {
         conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${this.table.env.region}.amazonaws.com` } },
       }),
     );
+  }
+
+  /** Lets a principal Query one of the table's indexes (and use the table key via DynamoDB). */
+  grantQueryIndex(grantee: iam.IGrantable, sid: string, indexName: string): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid,
+        actions: ['dynamodb:Query'],
+        resources: [`${this.table.tableArn}/index/${indexName}`],
+      }),
+    );
+    this.grantKeyViaDynamoDb(grantee);
   }
 
   /**

@@ -24,6 +24,13 @@ export interface UsageMeteringProps {
   /** Partition-key patterns (`ForAllValues:StringLike`) the consumer may write: its usage partitions. */
   readonly writableLeadingKeys: readonly string[];
   /**
+   * Longest the poller gathers records before invoking the consumer: the consumer writes a constant number
+   * of items per tenant per batch, so a longer window means fewer writes (and invocations) under load, at
+   * the cost of item counts lagging by up to the window.
+   * @default Duration.seconds(30)
+   */
+  readonly maxBatchingWindow?: Duration;
+  /**
    * Attempts per batch before its records go to the dead-letter queue.
    * @default 5
    */
@@ -37,7 +44,9 @@ export interface UsageMeteringProps {
 
 /**
  * Usage metering: the table's stream feeds the consumer, which adds item creations/deletions and the
- * stored-item count to each tenant's usage partition. Failures bisect the batch and retry a bounded number
+ * stored-item count to each tenant's usage partition, aggregated per tenant per batch. Only INSERT and
+ * REMOVE records invoke it (an event filter; updates are never metered), in batches of up to 1,000
+ * records gathered for up to `maxBatchingWindow`. Failures bisect the batch and retry a bounded number
  * of times; records that still fail go (as stream pointers) to an encrypted SQS dead-letter queue.
  * The consumer may only Get/Update items in usage partitions, never other tenants' data partitions.
  */
@@ -57,8 +66,9 @@ export class UsageMetering extends Construct {
     });
     this.eventSource = new sources.DynamoEventSource(props.table.table, {
       startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-      batchSize: 100,
-      maxBatchingWindow: Duration.seconds(5),
+      batchSize: 1000,
+      maxBatchingWindow: props.maxBatchingWindow ?? Duration.seconds(30),
+      filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.or('INSERT', 'REMOVE') })],
       bisectBatchOnError: true,
       retryAttempts: props.retryAttempts ?? 5,
       maxRecordAge: Duration.hours(24),

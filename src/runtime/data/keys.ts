@@ -17,6 +17,10 @@ export { ENTITIES, type Entity };
  * | idempotency  | `<t>#idem`            | `<Idempotency-Key>`      | `expiresAt` TTL                          |
  * | usage        | `<t>#usage`           | `day#YYYY-MM-DD`/`total` | kept after offboarding (billing)        |
  *
+ * Only tenant profiles carry a top-level `tier`: the sparse index `TENANT_INDEX` (contract.ts, keyed by
+ * `tier` and `tenantId`) holds exactly the tenants, so billing enumerates them without a Scan. No other
+ * entity may use a top-level `tier` attribute.
+ *
  * Partitions per tenant are bounded by the tenant's own data; a hot tenant's items live in one partition,
  * which is fine up to DynamoDB's per-partition limits (1,000 WCU / 3,000 RCU) — write sharding would be the
  * next step for a tenant above that.
@@ -36,8 +40,11 @@ export function partitionKey(tenantId: string, entity: Entity): string {
   return `${tenantId}#${entity}`;
 }
 
+/** Sort-key prefix of the per-day usage items; `total` sorts after every one of them. */
+export const USAGE_DAY_PREFIX = 'day#';
+
 export function usageDaySk(day: string): string {
-  return `day#${day}`;
+  return `${USAGE_DAY_PREFIX}${day}`;
 }
 
 /** Splits a partition key into tenant and entity; undefined for keys outside the layout. */

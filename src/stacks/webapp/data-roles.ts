@@ -5,7 +5,7 @@ import { TenantDataRole } from '../../constructs/webapp/tenant-data-role';
 import type { TenantTable } from '../../constructs/webapp/tenant-table';
 import type { Naming } from '../../naming';
 import { ENV, TENANT_SESSION_TAG } from '../../runtime/contract';
-import { OPERATOR_GRANTS, REQUEST_METER_GRANTS, TENANT_SESSION_GRANTS } from '../../runtime/partitions';
+import { OPERATOR_GRANTS, TENANT_SESSION_GRANTS } from '../../runtime/partitions';
 
 export interface DataRoles {
   readonly tenantRole: TenantDataRole;
@@ -16,15 +16,15 @@ export interface DataRoles {
  * The API's ways to the table. The authorizer (which verified the token) is the token vending machine: it
  * alone may assume the data roles, so the tenant tag comes from the token and never from the API's code.
  * The grants are per entity partition, from the runtime's key scheme (runtime/partitions.ts); the API's
- * own role only counts requests.
+ * own role has no table access (request counts come from the usage plans, see billing-export.ts).
  */
 export function addDataRoles(
   scope: Construct,
   naming: Naming,
   table: TenantTable,
-  functions: { readonly authorizer: FastishFunction; readonly api: FastishFunction },
+  functions: { readonly authorizer: FastishFunction },
 ): DataRoles {
-  const { authorizer, api } = functions;
+  const { authorizer } = functions;
   const tenantRole = new TenantDataRole(scope, 'TenantData', {
     roleName: naming.roleName('webapp-tenant-data'),
     assumedBy: authorizer.role,
@@ -40,6 +40,5 @@ export function addDataRoles(
   });
   authorizer.function.addEnvironment(ENV.tenantRoleArn, tenantRole.role.roleArn);
   authorizer.function.addEnvironment(ENV.operatorRoleArn, operatorRole.role.roleArn);
-  table.grantPartitions(api.role, 'CountRequests', REQUEST_METER_GRANTS, '*');
   return { tenantRole, operatorRole };
 }

@@ -70,12 +70,13 @@ async function readSecret(model: RuntimeModel, step: string, principal: string, 
 function targets(model: RuntimeModel, fn: Deployed, env: Record<string, string>, resource: string) {
   const { account, region } = fn.stack;
   if (resource.startsWith('env:')) {
-    const name = resource.slice(4);
+    // `env:<NAME>` or `env:<NAME>/<path>`: a path inside the named resource (an object, an index).
+    const [name = '', ...path] = resource.slice(4).split('/');
     const value = env[name];
     if (value === undefined) return { problem: `sets no ${name}, which its code reads` };
     const d = model.find(value, account);
     if (!d?.arn) return { problem: `${name}=${value} names no resource any deployed stack creates` };
-    return { arns: [d.arn], deployed: d };
+    return { arns: [[d.arn, ...path].join('/')], deployed: d };
   }
   let arns = [
     resource
