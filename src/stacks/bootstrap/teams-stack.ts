@@ -1,9 +1,10 @@
 import { Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { TeamRoles } from '../../constructs/bootstrap/team-roles';
 import { PublishedValue } from '../../constructs/published-value';
 import { StackDeployment } from '../../constructs/synthesizer';
 import { EnvironmentStack, type EnvironmentStackProps } from '../environment-stack';
-import { TeamRoles } from './team-roles';
+import { teamRolesProps } from './props-from-config';
 
 export type TeamsStackProps = Omit<EnvironmentStackProps, 'architecture' | 'deployment'>;
 
@@ -19,11 +20,7 @@ export class TeamsStack extends EnvironmentStack {
   constructor(scope: Construct, id: string, props: TeamsStackProps) {
     super(scope, id, { ...props, architecture: 'teams', deployment: StackDeployment.OPERATOR_UPLOADED });
     const env = this.fastishEnv;
-    this.teams = new TeamRoles(this, 'Teams', {
-      environment: env,
-      teams: this.platform.teams,
-      platformTeam: this.platform.organization.platformTeam,
-    });
+    this.teams = new TeamRoles(this, 'Teams', teamRolesProps(this.platform, env));
     // The deployment roles trust exactly this role by ARN (the named operator); the tag lets tools
     // such as `fastish rehearse` find it in a synthesized assembly.
     const operator = this.teams.roles.get(`${this.platform.organization.platformTeam}-admin`);

@@ -7,7 +7,7 @@ import {
   acknowledgeManagedPolicies,
   WILDCARD_RULE_ID,
 } from '../../checks/acknowledgements';
-import type { EnvironmentModel, Team, TeamRole } from '../../config';
+import { Naming, type NamingContext } from '../../naming';
 import {
   developerStatements,
   guardStatements,
@@ -18,9 +18,28 @@ import {
   WRITE_NOT_ACTIONS,
 } from './team-scope';
 
+/** A team member's access level: one role per team and level present in the team. */
+export type TeamRole = 'admin' | 'developer' | 'read-only';
+
+/** A person or role allowed to assume a team's role at one level. */
+export interface TeamContributor {
+  /** ARN of the principal (an IAM role or user of an account the environment trusts). */
+  readonly principal: string;
+  /** The level the principal works at. */
+  readonly role: TeamRole;
+}
+
+/** A team and who contributes to it at which level. */
+export interface TeamDefinition {
+  /** Team name: the `fastish:team` tag its roles carry and the resources they may write. */
+  readonly name: string;
+  readonly contributors: TeamContributor[];
+}
+
 export interface TeamRolesProps {
-  readonly environment: EnvironmentModel;
-  readonly teams: readonly Team[];
+  /** Organization, environment, account, region and qualifier: the roles' names derive from these. */
+  readonly naming: NamingContext;
+  readonly teams: TeamDefinition[];
   /** The team whose roles keep account-wide rights (the organization's platform team). */
   readonly platformTeam: string;
 }
@@ -49,7 +68,7 @@ export class TeamRoles extends Construct {
 
   constructor(scope: Construct, id: string, props: TeamRolesProps) {
     super(scope, id);
-    const n = props.environment.naming;
+    const n = new Naming(props.naming);
     for (const team of props.teams) {
       const platform = team.name === props.platformTeam;
       for (const level of LEVELS) {
@@ -63,7 +82,7 @@ export class TeamRoles extends Construct {
           managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName(managed)],
           ...(platform ? {} : { inlinePolicies: { TeamScope: scopeFor(team.name, level) } }),
           maxSessionDuration: Duration.hours(level === 'admin' ? 1 : 4),
-          description: `Team ${team.name} (${level}) in ${props.environment.name}`,
+          description: `Team ${team.name} (${level}) in ${props.naming.environment}`,
         });
         // The principal tag every ABAC condition compares with; above the stack's own team tag.
         Tags.of(role).add(TEAM_TAG, team.name, { priority: 300 });

@@ -1,10 +1,22 @@
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import type { EnvironmentModel } from '../../config';
 
 export interface HandshakeRoleProps {
-  readonly environment: EnvironmentModel;
-  readonly organization: string;
+  /** Name of the role. */
+  readonly roleName: string;
+  /** The ExternalId callers must present. */
+  readonly externalId: string;
+  /**
+   * Accounts whose principals may assume the role (with the ExternalId, from that account).
+   * @default - only the account of the stack
+   */
+  readonly trustedAccounts?: string[];
+  /**
+   * The role's description.
+   * @default 'Cross-account deployment handshake'
+   */
+  readonly description?: string;
 }
 
 /**
@@ -17,10 +29,11 @@ export class HandshakeRole extends Construct {
 
   constructor(scope: Construct, id: string, props: HandshakeRoleProps) {
     super(scope, id);
-    const env = props.environment;
-    const settings = env.settings.bootstrap;
-    this.externalId = settings.handshakeExternalId ?? `${props.organization}-${env.name}-deploy`;
-    const accounts = settings.trustedAccounts.length > 0 ? settings.trustedAccounts : [env.account];
+    this.externalId = props.externalId;
+    const accounts =
+      props.trustedAccounts && props.trustedAccounts.length > 0
+        ? props.trustedAccounts
+        : [Stack.of(this).account];
     const [first, ...rest] = accounts.map(
       (account) =>
         new iam.AccountPrincipal(account).withConditions({
@@ -28,9 +41,9 @@ export class HandshakeRole extends Construct {
         }) as iam.IPrincipal,
     );
     this.role = new iam.Role(this, 'Role', {
-      roleName: env.naming.roleName('handshake'),
+      roleName: props.roleName,
       assumedBy: first as iam.IPrincipal,
-      description: `Cross-account deployment handshake into ${env.name}`,
+      description: props.description ?? 'Cross-account deployment handshake',
     });
     for (const principal of rest) {
       this.role.assumeRolePolicy?.addStatements(
@@ -40,7 +53,7 @@ export class HandshakeRole extends Construct {
   }
 
   /** Lets the handshake role assume exactly these roles (and nothing else). */
-  allowAssuming(roles: readonly iam.IRole[]): void {
+  allowAssuming(roles: iam.IRole[]): void {
     this.role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['sts:AssumeRole', 'sts:TagSession'],

@@ -7,15 +7,23 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { acknowledgeIamWildcards } from '../../checks/acknowledgements';
-import type { EnvironmentModel } from '../../config';
+import { Naming, type NamingContext } from '../../naming';
 
 export interface DeploymentRolesProps {
-  readonly environment: EnvironmentModel;
-  readonly organization: string;
+  /**
+   * Organization, environment, account, region and qualifier: the roles' names and the stacks,
+   * roles and policies (`<org>-<env>-*`) they may act on derive from these.
+   */
+  readonly naming: NamingContext;
+  /** Bucket the file publishing role uploads to and CloudFormation reads templates from. */
   readonly assets: s3.IBucket;
+  /** Repository the image publishing role pushes to. */
   readonly images: ecr.IRepository;
+  /** Key of the assets bucket and repository. */
   readonly key: kms.IKey;
+  /** The bootstrap version parameter the toolkit reads before a deploy. */
   readonly versionParameter: ssm.IStringParameter;
+  /** Log group the deploy role writes deployment events to. */
   readonly deploymentEvents: logs.ILogGroup;
   /** Principals of this stack that may assume the deployment roles (the handshake role). */
   readonly trustedPrincipals: iam.IPrincipal[];
@@ -25,19 +33,19 @@ export interface DeploymentRolesProps {
    * naming a role that does not exist yet.
    * @default none: only the handshake role and the pipeline
    */
-  readonly operators?: readonly string[];
+  readonly operators?: string[];
   /**
    * The release pipeline: its account and the name prefix CloudFormation gives its roles.
    * @default no pipeline
    */
-  readonly pipeline?: { readonly account: string; readonly rolePrefix: string };
+  readonly pipeline?: PipelineRoles;
   /**
    * The workload permissions boundary. The execution role carries it too: its Deny statements (no
    * role without the boundary, the operator's roles, stacks and key untouched) bind the deploy itself.
    */
   readonly boundary: iam.IManagedPolicy;
   /** Stacks only the operator deploys: the deploy role may not touch them. */
-  readonly operatorStackArns: readonly string[];
+  readonly operatorStackArns: string[];
   /**
    * The release pipeline's artifact store, which CloudFormation actions read their templates from
    * through this environment's deploy role (in another account, the role needs its own grant).
@@ -48,9 +56,20 @@ export interface DeploymentRolesProps {
 
 /** Where the release pipeline keeps its artifacts. */
 export interface PipelineArtifacts {
+  /** Account of the pipeline. */
   readonly account: string;
+  /** Region of the pipeline. */
   readonly region: string;
+  /** Name of the pipeline's artifact bucket. */
   readonly bucketName: string;
+}
+
+/** The release pipeline's roles, which may assume the deployment roles. */
+export interface PipelineRoles {
+  /** Account of the pipeline. */
+  readonly account: string;
+  /** Name prefix CloudFormation gives the pipeline's roles (`<release stack name>-`). */
+  readonly rolePrefix: string;
 }
 
 /**
@@ -104,12 +123,11 @@ export class DeploymentRoles extends Construct {
 
   constructor(scope: Construct, id: string, props: DeploymentRolesProps) {
     super(scope, id);
-    const { environment: env, assets, images, key } = props;
-    const n = env.naming;
-    const account = env.account;
-    const region = env.region;
+    const { assets, images, key } = props;
+    const n = new Naming(props.naming);
+    const { account, region } = props.naming;
     const partition = Stack.of(this).partition;
-    const stackPrefix = `${props.organization}-${env.name}-`;
+    const stackPrefix = `${props.naming.organization}-${props.naming.environment}-`;
     // Named principals only, never an account's root: the handshake role (other tools, with its
     // ExternalId), the named operator roles, and the pipeline's roles. Session tags pass, as in CDK's
     // own bootstrap template.

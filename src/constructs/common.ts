@@ -1,0 +1,7 @@
+// Constructs every architecture shares (re-exported by src/index.ts).
+
+export type { NamingContext } from '../naming';
+export { EncryptionKey, type EncryptionKeyProps } from './encryption-key';
+export { FastishStack, type FastishStackProps, StackDeployment } from './fastish-stack';
+export { PublishedValue, type PublishedValueProps } from './published-value';
+export { SecureBucket, type SecureBucketProps } from './secure-bucket';

@@ -1,0 +1,12 @@
+// The web app architecture's public constructs (re-exported by src/index.ts).
+export { AlarmTopic, type AlarmTopicProps } from './alarm-topic';
+export { ApiFirewall, type ApiFirewallProps } from './api-firewall';
+export { ConsoleHosting, type ConsoleHostingProps } from './console-hosting';
+export { FastishFunction, type FastishFunctionProps } from './fastish-function';
+export { HealthClient, type HealthClientProps } from './health-client';
+export { OperatorDataRole, type OperatorDataRoleProps } from './operator-data-role';
+export { type ApiRoute, TenantApi, type TenantApiProps } from './tenant-api';
+export { TenantDataRole, type TenantDataRoleProps } from './tenant-data-role';
+export { type PartitionAccess, TenantTable, type TenantTableProps } from './tenant-table';
+export { TenantUserPool, type TenantUserPoolProps } from './tenant-user-pool';
+export { UsageMetering, type UsageMeteringProps } from './usage-metering';
