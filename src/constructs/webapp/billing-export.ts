@@ -30,6 +30,8 @@ export interface BillingExportProps {
   readonly accessLogsBucketName: string;
   /** Customer-managed key encrypting the exports (SSE-KMS, bucket key on). */
   readonly key: kms.IKey;
+  /** Physical name of the schedules' dead-letter queue (from `Naming.name('sqsQueue', …)`). */
+  readonly deadLetterQueueName: string;
   /** Ids of the usage plans whose request counts are billed (one per tier). */
   readonly usagePlanIds: readonly string[];
   /** Name of the SSM parameter holding the plan ids per tier (JSON), which the function reads. */
@@ -97,7 +99,9 @@ export class BillingExport extends Construct {
 
     // Table: the tenant list and the usage partitions' billing attributes, nothing else.
     props.table.grantQueryIndex(role, 'ListTenants', props.tenantIndexName);
-    props.table.grantPartitions(role, 'BillingUsage', props.usageAccess, '*');
+    props.usageAccess.forEach((access, i) => {
+      props.table.grantPartitions(role, `BillingUsage${i + 1}`, [access], '*');
+    });
     const exportsPrefix = this.bucket.arnForObjects('usage/*');
     const apigw = (path: string) => `arn:${stack.partition}:apigateway:${stack.region}::${path}`;
     const planResources = props.usagePlanIds.flatMap((planId) => [
@@ -140,11 +144,13 @@ export class BillingExport extends Construct {
     });
 
     this.deadLetterQueue = new sqs.Queue(this, 'ScheduleDeadLetters', {
-      // Holds only schedule events ({"action": ...}), no usage data.
+      queueName: props.deadLetterQueueName,
+      // Holds only schedule events ({"action": ...}), no usage data: SQS-managed encryption, which
+      // EventBridge can write without a key policy.
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
-      removalPolicy: RemovalPolicy.DESTROY,
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     const target = (action: string) =>
       new targets.LambdaFunction(fn, {

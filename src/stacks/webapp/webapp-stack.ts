@@ -425,6 +425,7 @@ export class WebappStack extends EnvironmentStack {
         alias: n.kmsAlias('webapp-billing'),
         description: `Fastish ${env.name}: webapp billing exports (usage per tenant and day)`,
       }).key,
+      deadLetterQueueName: n.name('sqsQueue', 'webapp-billing-dlq'),
       usagePlanIds: [...this.api.usagePlans.values()].map((plan) => plan.usagePlanId),
       usagePlanIdsParameterName: usagePlanIdsParameter,
       alarmTopic: alarms,
