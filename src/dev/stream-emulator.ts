@@ -11,12 +11,24 @@ const WRITE_COMMANDS = new Set([
   'TransactWriteItemsCommand',
 ]);
 
+type Target = {
+  Key?: Record<string, AttributeValue>;
+  Item?: Record<string, AttributeValue>;
+  ConditionExpression?: string;
+};
+
+/** A put that succeeds under `attribute_not_exists(pk)` had no item before it: no need to read one. */
+const knownAbsent = (kind: string, t: Target) =>
+  kind === 'Put' && t.ConditionExpression?.trim() === 'attribute_not_exists(pk)';
+
 /**
  * dynalite has no streams, so the dev server records them itself: every successful write through a tenant
  * client produces a NEW_AND_OLD_IMAGES record (read before and after the write, serialised per key so the
  * images match the write), and records are delivered in order, in batches, to the same stream handler
- * the Lambda runs, with its partial-batch failure protocol. Writes made outside the tenant clients (the
- * consumer's own usage updates) are not recorded, as the consumer ignores them in AWS anyway.
+ * the Lambda runs, with its partial-batch failure protocol. Images are read only where the write does not
+ * determine them (an insert's absent old image, a put's new image, a delete's absent new image). Writes
+ * made outside the tenant clients (the consumer's own usage updates) are not recorded, as the consumer
+ * ignores them in AWS anyway.
  */
 export class StreamEmulator {
   private readonly queue: DynamoDBRecord[] = [];
@@ -37,26 +49,31 @@ export class StreamEmulator {
       (next, context) => async (args) => {
         const command = String((context as { commandName?: string }).commandName ?? '');
         if (!WRITE_COMMANDS.has(command)) return next(args);
-        type Target = { Key?: Record<string, AttributeValue>; Item?: Record<string, AttributeValue> };
         // A transaction's parts each produce their record, as DynamoDB Streams report them.
-        const targets: Target[] =
+        const parts: [string, Target][] =
           command === 'TransactWriteItemsCommand'
             ? ((args.input as { TransactItems?: Record<string, Target>[] }).TransactItems ?? [])
                 .flatMap((item) => Object.entries(item))
                 .filter(([kind]) => kind !== 'ConditionCheck')
-                .map(([, part]) => part)
-            : [args.input as Target];
-        const keys = targets.flatMap((t) => {
+            : [[command.replace(/(Item)?Command$/, ''), args.input as Target]];
+        const writes = parts.flatMap(([kind, t]) => {
           const source = t.Key ?? t.Item;
-          return source?.pk && source.sk ? [{ pk: source.pk, sk: source.sk }] : [];
+          return source?.pk && source.sk ? [{ kind, target: t, key: { pk: source.pk, sk: source.sk } }] : [];
         });
-        if (keys.length === 0) return next(args);
-        const ids = keys.map((key) => `${key.pk.S}\u0000${key.sk.S}`);
+        if (writes.length === 0) return next(args);
+        const ids = writes.map(({ key }) => `${key.pk.S}\u0000${key.sk.S}`);
         return this.withKeyLocks(ids, async () => {
-          const before = await Promise.all(keys.map((key) => this.read(key)));
+          const before = await Promise.all(
+            writes.map((w) => (knownAbsent(w.kind, w.target) ? undefined : this.read(w.key))),
+          );
           const result = await next(args);
-          const after = await Promise.all(keys.map((key) => this.read(key)));
-          for (const [i, key] of keys.entries()) this.record(key, before[i], after[i]);
+          // A put leaves exactly its item and a delete nothing; only an update's new image must be read.
+          const after = await Promise.all(
+            writes.map((w) =>
+              w.kind === 'Put' ? w.target.Item : w.kind === 'Delete' ? undefined : this.read(w.key),
+            ),
+          );
+          for (const [i, w] of writes.entries()) this.record(w.key, before[i], after[i]);
           return result;
         });
       },
