@@ -354,6 +354,37 @@ describe('offboarding', () => {
   });
 });
 
+describe('usage reports', () => {
+  it('answer a range with ONE Query, carrying stored items in from the newest day before it', async () => {
+    const day = (sk: string, figures: Record<string, number>) =>
+      admin.send(new PutCommand({ TableName: TABLE, Item: { pk: 'kilo#usage', sk, ...figures } }));
+    await day('day#2026-02-20', { itemsCreated: 9, storedItems: 9 });
+    await day('day#2026-02-25', { itemsDeleted: 4, storedItems: 5 });
+    await day('day#2026-03-02', { itemsCreated: 1, storedItems: 6, requests: 12 });
+    await day('day#2026-03-09', { itemsCreated: 1, storedItems: 7 });
+    await day('total', { storedItems: 7 });
+    const calls: string[] = [];
+    const db = DynamoDBDocumentClient.from(dynamo.client(), TRANSLATE_CONFIG);
+    db.middlewareStack.add(
+      (next, context) => async (args) => {
+        calls.push(String((context as { commandName?: string }).commandName));
+        return next(args);
+      },
+      { step: 'initialize', name: 'count' },
+    );
+    const store = new UsageStore(db, TABLE, 'kilo');
+    expect(await store.report('2026-03-01', '2026-03-03')).toEqual([
+      { date: '2026-03-01', requests: 0, itemsCreated: 0, itemsDeleted: 0, storedItems: 5 },
+      { date: '2026-03-02', requests: 12, itemsCreated: 1, itemsDeleted: 0, storedItems: 6 },
+      { date: '2026-03-03', requests: 0, itemsCreated: 0, itemsDeleted: 0, storedItems: 6 },
+    ]);
+    expect(calls).toEqual(['QueryCommand']);
+    // A day alone: its own figures, or the newest day before it for the stored items.
+    expect(await store.day('2026-03-05')).toMatchObject({ requests: 0, itemsCreated: 0, storedItems: 6 });
+    expect(await store.day('2026-03-02')).toMatchObject({ requests: 12, itemsCreated: 1, storedItems: 6 });
+  });
+});
+
 describe('usage stream consumer', () => {
   const record = (
     name: 'INSERT' | 'REMOVE' | 'MODIFY',
