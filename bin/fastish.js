@@ -1,8 +1,14 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI directly through tsx (a runtime dependency): no build step after `npm ci`.
-// Both of tsx's loaders, as the `tsx` command installs them: `require` of .ts files (tsx/cjs) and the
-// ESM loader, through which Node sends the commands' lazy `import()`s of extension-less modules.
+// The `fastish` command. An installed package runs the compiled CLI (dist/, built by `npm run build` before
+// packing): plain Node.js, no TypeScript tooling at run time. In a source checkout (src/cli/main.ts beside
+// this file; the package ships no src/cli) it runs the sources through tsx, a dev dependency, so an edit
+// takes effect without a build and the tests exercise the sources; FASTISH_CLI=dist runs the build there.
+// tsx's two loaders, as the `tsx` command installs them: `require` of .ts files (tsx/cjs) and the ESM
+// loader, through which Node sends the commands' lazy `import()`s of extension-less modules.
 // (tsx/esm/api is imported, not required: its CommonJS build resolves its hooks module wrongly.)
+const { existsSync } = require('node:fs');
+const { join } = require('node:path');
+
 const io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 // A reader that stops early (`fastish … | head`) closes the pipe: that ends the output, not in a crash.
 process.stdout.on('error', (err) => {
@@ -10,19 +16,40 @@ process.stdout.on('error', (err) => {
   process.exit(process.exitCode ?? 0);
 });
 
-import('tsx/esm/api')
-  .then(({ register }) => {
-    register();
-    require('tsx/cjs');
-    const { main } = require('../src/cli/main.ts');
-    return main(process.argv.slice(2));
+const root = join(__dirname, '..');
+const fromSource = existsSync(join(root, 'src', 'cli', 'main.ts')) && process.env.FASTISH_CLI !== 'dist';
+
+/** The CLI module: compiled, or the sources through tsx. */
+function load() {
+  if (fromSource) {
+    return import('tsx/esm/api').then(({ register }) => {
+      register();
+      require('tsx/cjs');
+      return require('../src/cli/main.ts');
+    });
+  }
+  const compiled = join(root, 'dist', 'cli', 'main.js');
+  if (!existsSync(compiled)) {
+    return Promise.reject(new Error(`the compiled CLI is missing (${compiled}): run \`npm run build\``));
+  }
+  return Promise.resolve(require(compiled));
+}
+
+let cli;
+load()
+  .then((module) => {
+    cli = module;
+    return cli.main(process.argv.slice(2));
   })
   .then(
     (code) => {
       process.exitCode = code;
     },
     (err) => {
-      const { reportError } = require('../src/cli/main.ts');
-      process.exitCode = reportError(err, io);
+      if (cli) process.exitCode = cli.reportError(err, io);
+      else {
+        io.err(`fastish: error: ${err.message}\n`);
+        process.exitCode = 1;
+      }
     },
   );

@@ -51,9 +51,13 @@ export class UsageError extends Error {
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;
+/** What `parseOptions` returns, named so the compiled declarations can spell it (`dist/`). */
+type ParsedOptions<O extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: false }>
+>;
 
 /** `parseArgs` with strict options, turning its errors into `UsageError`s. */
-export function parseOptions<O extends Options>(args: readonly string[], options: O) {
+export function parseOptions<O extends Options>(args: readonly string[], options: O): ParsedOptions<O> {
   try {
     return parseArgs({ args: [...args], options, strict: true, allowPositionals: false });
   } catch (err) {
