@@ -1,4 +1,4 @@
-import type { DatasourceDefinition } from '../../config/architectures/druid';
+import type { DatasourceSettings as DatasourceDefinition } from './settings';
 
 /**
  * Generates, from typed datasource definitions, everything Druid needs to ingest and manage a table:

@@ -6,8 +6,8 @@ import { Construct } from 'constructs';
 import { SecureBucket } from '../secure-bucket';
 
 export interface DruidStorageProps {
-  /** Physical bucket names (from the naming module). */
-  readonly names: { readonly deepStorage: string; readonly indexLogs: string; readonly scratch: string };
+  /** Physical bucket names. @default CloudFormation-generated names */
+  readonly names?: { readonly deepStorage?: string; readonly indexLogs?: string; readonly scratch?: string };
   /** Customer-managed key encrypting all three buckets. */
   readonly key: kms.IKey;
   /** Server access log target bucket. */
@@ -33,14 +33,14 @@ export class DruidStorage extends Construct {
   constructor(scope: Construct, id: string, props: DruidStorageProps) {
     super(scope, id);
     this.deepStorage = new SecureBucket(this, 'DeepStorage', {
-      bucketName: props.names.deepStorage,
+      bucketName: props.names?.deepStorage,
       encryptionKey: props.key,
       serverAccessLogsBucket: props.accessLogs,
       // Only noncurrent versions (segments Druid replaced or killed) and stale multipart uploads expire.
       noncurrentVersionExpirationDays: props.noncurrentSegmentDays ?? 30,
     }).bucket;
     this.indexLogs = new SecureBucket(this, 'IndexLogs', {
-      bucketName: props.names.indexLogs,
+      bucketName: props.names?.indexLogs,
       encryptionKey: props.key,
       serverAccessLogsBucket: props.accessLogs,
       noncurrentVersionExpirationDays: 1,
@@ -49,7 +49,7 @@ export class DruidStorage extends Construct {
       ],
     }).bucket;
     this.scratch = new SecureBucket(this, 'Scratch', {
-      bucketName: props.names.scratch,
+      bucketName: props.names?.scratch,
       encryptionKey: props.key,
       serverAccessLogsBucket: props.accessLogs,
       noncurrentVersionExpirationDays: 1,

@@ -1,5 +1,4 @@
 import type { IIoK8sApiCoreV1EnvVar } from 'kubernetes-models/v1/EnvVar';
-import type { HistoricalTierSettings } from '../../../config/architectures/druid';
 import {
   DRUID_IMAGE_FACTS,
   DRUID_PROPERTY_FACTS,
@@ -7,6 +6,7 @@ import {
 } from '../../../upstream-facts-druid';
 import type { DruidNodeSpec, DruidResource } from '../druid-resource';
 import { DRUID_EXTENSIONS, type DruidProperties, renderRuntimeProperties } from '../runtime-properties';
+import type { HistoricalTierSettings } from '../settings';
 import { checkContainerSizing, type JvmSizing, type SizingReport } from '../sizing';
 import { druidMskIamAuth } from './kafka';
 import {

@@ -1,6 +1,6 @@
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
-import type { DruidSettings } from '../../../config/architectures/druid';
 import type { ChartVersion } from '../../../versions';
+import type { DruidClusterSettings } from '../settings';
 import type { DruidApiCall } from '../specs';
 
 /** A Kubernetes object as handed to the kubectl handler. */
@@ -47,7 +47,7 @@ export interface DruidKubernetesProps {
   readonly cluster: eks.ICluster;
   readonly region: string;
   readonly vpcCidr: string;
-  readonly settings: DruidSettings;
+  readonly settings: DruidClusterSettings;
   readonly image: string;
   readonly operatorChart: ChartVersion;
   readonly curlImage: string;
