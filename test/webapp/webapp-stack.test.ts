@@ -109,16 +109,65 @@ describe('tenant isolation (token vending machine role)', () => {
     }
   });
 
-  it('gives the API role no STS and only the request counter in the table', () => {
+  it('gives the API role no STS and no table access (it writes no usage: the usage plans count requests)', () => {
     const statements = statementsOf(dev, roleIdOf(dev, 'ApiFunctionRole'));
     const actions = statements.flatMap(actionsOf);
     expect(actions.filter((a: string) => a.startsWith('sts:'))).toEqual([]);
+    expect(actions.filter((a: string) => a.startsWith('dynamodb:'))).toEqual([]);
+  });
+
+  it('confines the billing function to the tenant index and the billing attributes of usage days', () => {
+    const statements = statementsOf(dev, roleIdOf(dev, 'BillingExportFunctionRole'));
     const data = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
-    expect(data.map(actionsOf)).toEqual([['dynamodb:UpdateItem']]);
-    expect(data[0].Condition['ForAllValues:StringLike']).toEqual({ 'dynamodb:LeadingKeys': ['*#usage'] });
-    expect(data[0].Condition['ForAllValues:StringEquals']).toEqual({
-      'dynamodb:Attributes': ['pk', 'sk', 'requests'],
-    });
+    const [tableId] = onlyOne(dev, 'AWS::DynamoDB::GlobalTable');
+    expect(data.map((s) => [actionsOf(s), s.Resource, s.Condition])).toEqual([
+      [
+        ['dynamodb:Query'],
+        { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, '/index/tenants-by-tier']] },
+        undefined,
+      ],
+      [
+        ['dynamodb:Query'],
+        { 'Fn::GetAtt': [tableId, 'Arn'] },
+        { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['*#usage'] } },
+      ],
+      [
+        ['dynamodb:UpdateItem'],
+        { 'Fn::GetAtt': [tableId, 'Arn'] },
+        {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['*#usage'] },
+          'ForAllValues:StringEquals': {
+            'dynamodb:Attributes': [
+              'pk',
+              'sk',
+              'requests',
+              'requestsByPlan',
+              'storedItems',
+              'billedDigest',
+              'billedRevision',
+              'billedAt',
+            ],
+          },
+          Null: { 'dynamodb:Attributes': 'false' },
+          StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE', 'UPDATED_OLD', 'UPDATED_NEW'] },
+        },
+      ],
+    ]);
+    const actions = statements.flatMap(actionsOf);
+    expect(actions.filter((a) => /Scan|Delete|PutItem|GetItem|Batch/.test(a))).toEqual([]);
+    const s3 = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
+    expect(s3.map(actionsOf)).toEqual([['s3:PutObject']]);
+    expect(JSON.stringify(s3[0].Resource)).toMatch(/"\/usage\/\*"/);
+    const events = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('events:')));
+    expect(events.map((s) => [actionsOf(s), s.Resource])).toEqual([
+      [['events:PutEvents'], 'arn:aws:events:eu-west-1:222222222222:event-bus/default'],
+    ]);
+    const apigw = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('apigateway:')));
+    expect(apigw.map(actionsOf)).toEqual([['apigateway:GET']]);
+    // GetUsage and GetUsagePlanKeys of each tier plan, nothing else in API Gateway.
+    expect(
+      JSON.stringify(apigw[0].Resource).match(/\/usageplans\/",\{"Ref":"\w+"\},"\/(usage|keys)"/g),
+    ).toHaveLength(6);
   });
 
   it('confines the metering consumer to usage partitions', () => {
@@ -127,6 +176,7 @@ describe('tenant isolation (token vending machine role)', () => {
       .filter(([, p]) => p.Properties.Roles.some((r: any) => r.Ref === role))
       .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as any[]);
     const writes = statements.filter((s) => actionsOf(s).some((a) => /Item$/.test(a)));
+    // GetItem (the running total, a day on a redelivery) and UpdateItem: no Query, Put, Delete or Scan.
     expect(writes).toHaveLength(1);
     expect(actionsOf(writes[0]).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
     expect(writes[0].Condition).toEqual({
@@ -169,7 +219,10 @@ describe('table', () => {
 
   it('streams to the metering consumer with bisect, bounded retries and an encrypted SQS on-failure queue', () => {
     const [, esm] = onlyOne(dev, 'AWS::Lambda::EventSourceMapping');
-    const [queueId, queue] = onlyOne(dev, 'AWS::SQS::Queue');
+    const [queueId, queue] = ofType(dev, 'AWS::SQS::Queue').find(([id]) => id.startsWith('Metering')) as [
+      string,
+      any,
+    ];
     const opsKey = ofType(dev, 'AWS::KMS::Key').find(([id]) => id.startsWith('OpsKey'))?.[0];
     const consumer = ofType(dev, 'AWS::Lambda::Function').find(([id]) =>
       id.startsWith('UsageStreamFunction'),
@@ -185,6 +238,80 @@ describe('table', () => {
       OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } },
     });
     expect(queue.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [opsKey, 'Arn'] });
+    // Only item creations and deletions invoke the consumer, in large batches.
+    expect(esm.Properties.FilterCriteria).toEqual({
+      Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT', 'REMOVE'] }) }],
+    });
+    expect(esm.Properties.BatchSize).toBe(1000);
+    expect(esm.Properties.MaximumBatchingWindowInSeconds).toBe(30);
+  });
+
+  it('has a sparse tenant index keyed by tier and tenant id (billing lists tenants without a Scan)', () => {
+    const [, table] = onlyOne(dev, 'AWS::DynamoDB::GlobalTable');
+    expect(table.Properties.GlobalSecondaryIndexes).toEqual([
+      {
+        IndexName: 'tenants-by-tier',
+        KeySchema: [
+          { AttributeName: 'tier', KeyType: 'HASH' },
+          { AttributeName: 'tenantId', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['status'] },
+      },
+    ]);
+  });
+});
+
+describe('billing export', () => {
+  it('writes to a KMS-encrypted, versioned, TLS-only, private, access-logged bucket with its own key', () => {
+    const [bucketId, bucket] = ofType(dev, 'AWS::S3::Bucket').find(([id]) =>
+      id.startsWith('BillingExports'),
+    ) as [string, any];
+    const keyId = ofType(dev, 'AWS::KMS::Key').find(([id]) => id.startsWith('BillingKey'))?.[0];
+    expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([
+      {
+        BucketKeyEnabled: true,
+        ServerSideEncryptionByDefault: {
+          SSEAlgorithm: 'aws:kms',
+          KMSMasterKeyID: { 'Fn::GetAtt': [keyId, 'Arn'] },
+        },
+      },
+    ]);
+    expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toMatchObject({ BlockPublicAcls: true });
+    expect(bucket.Properties.LoggingConfiguration.DestinationBucketName).toBeDefined();
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    const fn = ofType(dev, 'AWS::Lambda::Function').find(([id]) =>
+      id.startsWith('BillingExportFunction'),
+    )?.[1];
+    expect(fn.Properties.Environment.Variables).toMatchObject({
+      BILLING_BUCKET: { Ref: bucketId },
+      BILLING_EVENT_BUS: 'default',
+      USAGE_PLAN_IDS_PARAMETER: '/fastish/dev/webapp/api/usage-plan-ids',
+    });
+  });
+
+  it('collects every 15 minutes and exports the previous day at 02:15 UTC, with retries and a dead-letter queue', () => {
+    const rules = ofType(dev, 'AWS::Events::Rule').filter(([id]) => id.startsWith('Billing'));
+    const fnId = ofType(dev, 'AWS::Lambda::Function').find(([id]) =>
+      id.startsWith('BillingExportFunction'),
+    )?.[0];
+    const [dlqId] = ofType(dev, 'AWS::SQS::Queue').find(([id]) =>
+      id.startsWith('BillingScheduleDeadLetters'),
+    ) as [string, any];
+    const bySchedule = Object.fromEntries(
+      rules.map(([, r]) => [r.Properties.ScheduleExpression, r.Properties]),
+    );
+    expect(Object.keys(bySchedule).sort()).toEqual(['cron(15 2 * * ? *)', 'rate(15 minutes)']);
+    for (const [schedule, action] of [
+      ['rate(15 minutes)', 'collect'],
+      ['cron(15 2 * * ? *)', 'export'],
+    ] as const) {
+      const [target] = bySchedule[schedule].Targets;
+      expect(target.Arn).toEqual({ 'Fn::GetAtt': [fnId, 'Arn'] });
+      expect(JSON.parse(target.Input)).toEqual({ action });
+      expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [dlqId, 'Arn'] } });
+      expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 4, MaximumEventAgeInSeconds: 7200 });
+    }
   });
 });
 
@@ -319,8 +446,24 @@ describe('API', () => {
       );
     expect(reads(secrets.UsageKey)).toHaveLength(2); // authorizer + API
     expect(reads(secrets.PlatformUsageKey)).toHaveLength(1); // authorizer only
-    // Every apigateway statement anywhere: only /apikeys*, the three plans' /keys*, and PUT /tags/*.
-    const apigw = statements.filter((st) => actionsOf(st).some((a) => a.startsWith('apigateway:')));
+    // Every apigateway statement of the API: only /apikeys*, the three plans' /keys*, and PUT /tags/* (the
+    // billing function's reads of the plans' usage are its own test's).
+    const apiRole = ofType(dev, 'AWS::IAM::Role').find(([id]) => id.startsWith('ApiFunctionRole'))?.[0];
+    const owned = ofType(dev, 'AWS::IAM::Policy').filter(([, p]) =>
+      (p.Properties.PolicyDocument.Statement as any[]).some((st) =>
+        actionsOf(st).some((a) => a.startsWith('apigateway:')),
+      ),
+    );
+    const billingRole = ofType(dev, 'AWS::IAM::Role').find(([id]) =>
+      id.startsWith('BillingExportFunctionRole'),
+    )?.[0];
+    expect(owned.map(([, p]) => p.Properties.Roles).sort((a, b) => (a[0].Ref < b[0].Ref ? -1 : 1))).toEqual(
+      [[{ Ref: apiRole }], [{ Ref: billingRole }]].sort((a, b) => (a[0].Ref < b[0].Ref ? -1 : 1)),
+    );
+    const apigw = owned
+      .filter(([, p]) => p.Properties.Roles[0].Ref === apiRole)
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as any[])
+      .filter((st) => actionsOf(st).some((a) => a.startsWith('apigateway:')));
     const planIds = ofType(dev, 'AWS::ApiGateway::UsagePlan').map(([id]) => id);
     const byResource = apigw.flatMap((st) =>
       ([] as any[]).concat(st.Resource).map((r) => ({ r: JSON.stringify(r), actions: actionsOf(st).sort() })),
@@ -340,14 +483,6 @@ describe('API', () => {
       { r: '"arn:aws:apigateway:eu-west-1::/tags/*"', actions: ['apigateway:PUT'] },
     ]);
     expect(byResource).toHaveLength(5);
-    // Attached to the API role only.
-    const apiRole = ofType(dev, 'AWS::IAM::Role').find(([id]) => id.startsWith('ApiFunctionRole'))?.[0];
-    const owners = ofType(dev, 'AWS::IAM::Policy').filter(([, p]) =>
-      (p.Properties.PolicyDocument.Statement as any[]).some((st) =>
-        actionsOf(st).some((a) => a.startsWith('apigateway:')),
-      ),
-    );
-    expect(owners.map(([, p]) => p.Properties.Roles)).toEqual([[{ Ref: apiRole }]]);
   });
 
   it('logs WAF-inspected requests to an encrypted, retained aws-waf-logs-* group, Authorization redacted', () => {
@@ -451,7 +586,7 @@ describe('Cognito', () => {
 describe('functions', () => {
   it('run Node.js 22 on arm64 with X-Ray and a KMS-encrypted log group with the configured retention', () => {
     const fns = ofType(dev, 'AWS::Lambda::Function').filter(([id]) => !id.startsWith(CR_PROVIDER));
-    expect(fns).toHaveLength(3);
+    expect(fns).toHaveLength(4);
     for (const [id, fn] of fns) {
       expect(fn.Properties.Runtime, id).toBe('nodejs22.x');
       expect(fn.Properties.Architectures, id).toEqual(['arm64']);
@@ -468,7 +603,7 @@ describe('functions', () => {
     const alarms = ofType(dev, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     for (const metric of ['Errors', 'Throttles']) {
       const these = alarms.filter((a) => a.MetricName === metric && a.Namespace === 'AWS/Lambda');
-      expect(these, metric).toHaveLength(3);
+      expect(these, metric).toHaveLength(4);
       for (const a of these) expect(a.AlarmActions).toEqual([{ Ref: topicId }]);
     }
   });
@@ -598,8 +733,9 @@ describe('configuration variants', () => {
     const acl = onlyOne(json, 'AWS::WAFv2::WebACL')[1];
     const rate = acl.Properties.Rules.find((r: any) => r.Statement.RateBasedStatement);
     expect(rate.Statement.RateBasedStatement.Limit).toBe(500);
+    // The quota is the usage plans' alone: the API no longer counts or enforces it.
     const api = ofType(json, 'AWS::Lambda::Function').find(([id]) => id.startsWith('ApiFunction'))?.[1];
-    expect(JSON.parse(api.Properties.Environment.Variables.TIER_QUOTAS).basic).toBe(123);
+    expect(api.Properties.Environment.Variables.TIER_QUOTAS).toBeUndefined();
     expect(onlyOne(json, 'AWS::DynamoDB::GlobalTable')[1].Properties.Replicas).toHaveLength(1);
   });
 });
