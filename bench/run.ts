@@ -73,7 +73,6 @@ async function child(target: Target): Promise<void> {
   const loaded = performance.now();
   // require, not import(): the child runs under `--require tsx/cjs`, which hooks CommonJS loading only.
   const { loadConfig } = require('../src/config') as typeof import('../src/config');
-  require('../src/stacks/register');
   const { buildPlatform, createApp } = require('../src/app/platform') as typeof import('../src/app/platform');
   const { runChecks } = require('../src/checks/run') as typeof import('../src/checks/run');
   const importMs = performance.now() - loaded;

@@ -1,5 +1,4 @@
 import { ConfigError, loadConfig, validateConfig } from '../config';
-import '../stacks/register';
 import { buildPlatform, createApp } from './platform';
 
 /**

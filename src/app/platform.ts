@@ -5,7 +5,7 @@ import { BootstrapStack } from '../stacks/bootstrap/bootstrap-stack';
 import { TeamsStack } from '../stacks/bootstrap/teams-stack';
 import type { EnvironmentStack } from '../stacks/environment-stack';
 import { ReleaseStack } from '../stacks/release/release-stack';
-import { ARCHITECTURE_FACTORIES } from './architectures';
+import { ARCHITECTURE_FACTORIES, type ArchitectureFactories } from './architectures';
 import { FEATURE_FLAGS } from './feature-flags';
 import { ASSEMBLY_CONTEXT, ReproducibleApp } from './reproducible-app';
 
@@ -66,6 +66,7 @@ export function buildEnvironment(
   stage: Stage,
   model: PlatformModel,
   env: EnvironmentModel,
+  factories: ArchitectureFactories = ARCHITECTURE_FACTORIES,
 ): EnvironmentStacks {
   const operator = new Stage(stage, 'operator');
   const bootstrap = new BootstrapStack(operator, 'bootstrap', { platform: model, environment: env });
@@ -73,10 +74,7 @@ export function buildEnvironment(
   teams.addStackDependency(bootstrap, 'its template is uploaded to the bootstrap assets bucket');
   const built = new Map<Architecture, EnvironmentStack>();
   for (const arch of buildOrder(env.architectures)) {
-    const factory = ARCHITECTURE_FACTORIES[arch];
-    if (!factory)
-      throw new Error(`architecture "${arch}" is enabled in ${env.name} but not available in this build`);
-    built.set(arch, factory({ scope: stage, platform: model, environment: env, bootstrap, built }));
+    built.set(arch, factories[arch]({ scope: stage, platform: model, environment: env, bootstrap, built }));
   }
   return { stage, operator, bootstrap, teams, stacks: built };
 }
@@ -86,12 +84,16 @@ export function buildEnvironment(
  * per enabled architecture and the operator's stage (bootstrap, teams), each named `<org>-<env>-<arch>`; and, when
  * `release` is configured, the delivery pipeline stack (`release`, in the pipeline environment).
  */
-export function buildPlatform(model: PlatformModel, app: App = createApp()): Platform {
+export function buildPlatform(
+  model: PlatformModel,
+  app: App = createApp(),
+  factories: ArchitectureFactories = ARCHITECTURE_FACTORIES,
+): Platform {
   const environments = new Map<string, EnvironmentStacks>();
   const all: EnvironmentStack[] = [];
   for (const env of model.environments) {
     const stage = new Stage(app, env.name, { env: { account: env.account, region: env.region } });
-    const built = buildEnvironment(stage, model, env);
+    const built = buildEnvironment(stage, model, env, factories);
     all.push(built.bootstrap, built.teams, ...built.stacks.values());
     environments.set(env.name, built);
   }

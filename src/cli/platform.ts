@@ -1,7 +1,6 @@
 import type { AppProps } from 'aws-cdk-lib';
-import { loadConfig, type PlatformModel } from '../config';
-import '../stacks/register';
 import { buildPlatform, createApp, type Platform } from '../app/platform';
+import { loadConfig, type PlatformModel } from '../config';
 
 /** Loads and validates the config (throws `ConfigError` with every issue). */
 export function loadModel(configPath: string): PlatformModel {

@@ -1,6 +1,5 @@
-import { loadConfig } from '../config';
-import '../stacks/register';
 import { buildPlatform, createApp } from '../app/platform';
+import { loadConfig } from '../config';
 
 /**
  * Synthesizes the working tree's platform for a config file into `outdir` (in-process, offline): the

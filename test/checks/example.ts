@@ -1,17 +1,7 @@
 import { join } from 'node:path';
-import '../../src/stacks/register';
-import { ARCHITECTURE_FACTORIES } from '../../src/app/architectures';
 import { loadConfig, type PlatformModel } from '../../src/config';
 
 export const EXAMPLE_CONFIG = join(__dirname, '..', '..', 'examples', 'fastish.yaml');
-
-/** Architectures the example enables that no stack factory is registered for (yet). */
-export function unregisteredExampleArchitectures(): string[] {
-  const model = loadConfig(EXAMPLE_CONFIG);
-  return [...new Set(model.environments.flatMap((e) => e.architectures))].filter(
-    (a) => !ARCHITECTURE_FACTORIES[a],
-  );
-}
 
 /** The whole example platform, exactly as `examples/fastish.yaml` describes it. */
 export function exampleModel(): PlatformModel {

@@ -4,7 +4,6 @@
  * ClusterSecretStores) are authorized, and break when the permission they need is taken away.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import '../../src/stacks/register';
 import { type RehearsalReport, type RehearsalStack, rehearseAssembly } from '../../src/rehearse';
 import { authorize, type Call } from '../../src/rehearse/calls';
 import { distinctStacks } from '../../src/rehearse/context';

@@ -1,12 +1,11 @@
 import { resolve } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARCHITECTURE_FACTORIES } from '../../src/app/architectures';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ARCHITECTURE_FACTORIES, type ArchitectureFactories } from '../../src/app/architectures';
 import { buildPlatform, createApp, type Platform } from '../../src/app/platform';
 import { loadConfig, validateConfig } from '../../src/config';
 import { readConfigFile } from '../../src/config/load';
-import '../../src/stacks/register';
 import { PublishedValue } from '../../src/constructs/published-value';
 import { EnvironmentStack } from '../../src/stacks/environment-stack';
 import type { ReleaseStack } from '../../src/stacks/release/release-stack';
@@ -27,12 +26,10 @@ let release: ReleaseStack;
 let template: Template;
 let stages: PipelineStage[];
 
-const saved = { ...ARCHITECTURE_FACTORIES };
-afterAll(() => Object.assign(ARCHITECTURE_FACTORIES, saved));
-
 beforeAll(() => {
   // Light stand-ins for the workload stacks: the pipeline's shape is what is under test here.
-  ARCHITECTURE_FACTORIES.webapp = ({ scope, platform: p, environment }) => {
+  const factories: ArchitectureFactories = { ...ARCHITECTURE_FACTORIES };
+  factories.webapp = ({ scope, platform: p, environment }) => {
     const stack = new EnvironmentStack(scope, 'webapp', { platform: p, environment, architecture: 'webapp' });
     for (const [id, key] of [
       ['ApiUrl', 'api/url'],
@@ -50,7 +47,7 @@ beforeAll(() => {
     }
     return stack;
   };
-  ARCHITECTURE_FACTORIES.eks = ({ scope, platform: p, environment }) => {
+  factories.eks = ({ scope, platform: p, environment }) => {
     const stack = new EnvironmentStack(scope, 'eks', { platform: p, environment, architecture: 'eks' });
     new PublishedValue(stack, 'Endpoint', {
       naming: environment.naming,
@@ -65,7 +62,7 @@ beforeAll(() => {
     environments: Record<string, { architectures?: string[] }>;
   };
   for (const env of Object.values(raw.environments)) env.architectures = ['webapp', 'eks'];
-  platform = buildPlatform(validateConfig(raw), createApp());
+  platform = buildPlatform(validateConfig(raw), createApp(), factories);
   release = platform.release as ReleaseStack;
   platform.app.synth();
   template = Template.fromStack(release);

@@ -7,7 +7,6 @@ import { parse } from 'yaml';
 import { buildPlatform, createApp } from '../../src/app/platform';
 import { validateConfig } from '../../src/config';
 import type { WebappStack } from '../../src/stacks/webapp/webapp-stack';
-import '../../src/stacks/register';
 
 /** The example config with only the webapp enabled (plus bootstrap, no release pipeline), optionally edited. */
 export function exampleConfig(edit: (raw: Record<string, any>) => void = () => {}): Record<string, any> {

@@ -11,7 +11,6 @@ import {
 } from '@aws-cdk/toolkit-lib';
 import { buildPlatform, createApp, type Platform } from '../../app/platform';
 import { ConfigError, type EnvironmentModel, loadConfig, type PlatformModel } from '../../config';
-import '../../stacks/register';
 import {
   deepHealthCheck,
   deepHealthUrl,

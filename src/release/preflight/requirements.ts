@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildPlatform, createApp } from '../../app/platform';
 import type { EnvironmentModel, PlatformModel } from '../../config';
-import '../../stacks/register';
 import { KARPENTER_AMI_ALIAS_PARAMETERS } from '../../upstream-controller-policies';
 import { type AssemblyStack, readAssembly, type TemplateResource } from '../plan/assembly';
 
