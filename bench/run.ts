@@ -79,7 +79,7 @@ async function child(target: Target): Promise<void> {
   const work = performance.now();
   const builtinCloudFormationValidation = target === 'example-validate';
   const platform = buildPlatform(loadConfig(EXAMPLE), createApp({ outdir, builtinCloudFormationValidation }));
-  if (target === 'example-check') runChecks(platform);
+  if (target === 'example-check') await runChecks(platform);
   else platform.app.synth();
   rmSync(outdir, { recursive: true, force: true });
   process.stdout.write(`${JSON.stringify({ workMs: performance.now() - work, importMs })}\n`);

@@ -1,5 +1,5 @@
 import { CfnElement, Stack, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks, type NagPack, ServerlessChecks } from 'cdk-nag';
+import type { NagPack } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import type { Severity } from './types';
 
@@ -14,6 +14,8 @@ export interface NagFinding {
 
 /** The packs `fastish check` and the tests run on every stack. */
 export function nagPacks(): NagPack[] {
+  // Loaded on use: a run whose every stack is answered from the gate cache never loads cdk-nag.
+  const { AwsSolutionsChecks, ServerlessChecks } = require('cdk-nag') as typeof import('cdk-nag');
   return [new AwsSolutionsChecks(), new ServerlessChecks()];
 }
 
@@ -34,15 +36,36 @@ export function nagAcknowledgement(
   return undefined;
 }
 
+/** One walk of a stack's constructs, shared by every gate that maps findings to constructs. */
+export interface StackIndex {
+  /** Every construct of the stack (and below it) by construct path. */
+  readonly byPath: ReadonlyMap<string, IConstruct>;
+  /** Logical id → construct path of every CloudFormation element of the stack (not of nested stages). */
+  readonly paths: ReadonlyMap<string, string>;
+}
+
+export function stackIndex(stack: Stack): StackIndex {
+  const byPath = new Map<string, IConstruct>();
+  const paths = new Map<string, string>();
+  for (const c of stack.node.findAll()) {
+    byPath.set(c.node.path, c);
+    if (CfnElement.isCfnElement(c) && Stack.of(c) === stack)
+      paths.set(stack.resolve(c.logicalId) as string, c.node.path);
+  }
+  return { byPath, paths };
+}
+
 /**
  * Runs the cdk-nag packs on one stack (after `app.synth()`, so aspects have run) and returns every
  * finding, acknowledged ones included with their reason. cdk-nag itself drops acknowledged findings;
  * Fastish reports them so reviewers see each reason, so the pack's private acknowledgement test is
  * disabled here and the same test (`nagAcknowledgement`, which mirrors it) is applied afterwards.
  */
-export function runNag(stack: Stack, packs: readonly NagPack[] = nagPacks()): NagFinding[] {
-  const byPath = new Map<string, IConstruct>();
-  for (const c of stack.node.findAll()) byPath.set(c.node.path, c);
+export function runNag(
+  stack: Stack,
+  packs: readonly NagPack[] = nagPacks(),
+  index: StackIndex = stackIndex(stack),
+): NagFinding[] {
   const out: NagFinding[] = [];
   for (const pack of packs) {
     (pack as unknown as { isAcknowledged: () => boolean }).isAcknowledged = () => false;
@@ -50,7 +73,7 @@ export function runNag(stack: Stack, packs: readonly NagPack[] = nagPacks()): Na
     for (const violation of report.violations) {
       for (const resource of violation.violatingResources) {
         const path = resource.constructPath ?? stack.node.path;
-        const construct = byPath.get(path);
+        const construct = index.byPath.get(path);
         const ack = construct ? nagAcknowledgement(construct, violation.ruleName) : undefined;
         out.push({
           ruleId: violation.ruleName,
@@ -67,10 +90,5 @@ export function runNag(stack: Stack, packs: readonly NagPack[] = nagPacks()): Na
 
 /** Logical id → construct path of every CloudFormation element of a stack (not of nested stages). */
 export function logicalIdPaths(stack: Stack): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const c of stack.node.findAll()) {
-    if (CfnElement.isCfnElement(c) && Stack.of(c) === stack)
-      map.set(stack.resolve(c.logicalId) as string, c.node.path);
-  }
-  return map;
+  return new Map(stackIndex(stack).paths);
 }

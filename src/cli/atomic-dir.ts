@@ -8,8 +8,7 @@ import { basename, dirname, join } from 'node:path';
  * assets from another config).
  */
 export function replaceDirectory<T>(target: string, build: (staging: string) => T): T {
-  mkdirSync(dirname(target), { recursive: true });
-  const staging = mkdtempSync(join(dirname(target), `.${basename(target)}.new-`));
+  const staging = stagingBeside(target);
   let result: T;
   try {
     result = build(staging);
@@ -17,6 +16,33 @@ export function replaceDirectory<T>(target: string, build: (staging: string) => 
     rmSync(staging, { recursive: true, force: true });
     throw err;
   }
+  swapIn(staging, target);
+  return result;
+}
+
+/** `replaceDirectory` for a build that is asynchronous (e.g. gates running in a child process). */
+export async function replaceDirectoryAsync<T>(
+  target: string,
+  build: (staging: string) => Promise<T>,
+): Promise<T> {
+  const staging = stagingBeside(target);
+  let result: T;
+  try {
+    result = await build(staging);
+  } catch (err) {
+    rmSync(staging, { recursive: true, force: true });
+    throw err;
+  }
+  swapIn(staging, target);
+  return result;
+}
+
+function stagingBeside(target: string): string {
+  mkdirSync(dirname(target), { recursive: true });
+  return mkdtempSync(join(dirname(target), `.${basename(target)}.new-`));
+}
+
+function swapIn(staging: string, target: string): void {
   const previous = existsSync(target) ? `${staging.replace('.new-', '.old-')}` : undefined;
   if (previous) renameSync(target, previous);
   try {
@@ -27,5 +53,4 @@ export function replaceDirectory<T>(target: string, build: (staging: string) => 
     throw err;
   }
   if (previous) rmSync(previous, { recursive: true, force: true });
-  return result;
 }

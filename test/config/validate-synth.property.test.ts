@@ -197,16 +197,16 @@ const QUOTA_RULES = [
 ];
 
 describe('validate ⇒ synth (property)', () => {
-  it('every generated config that validates synthesizes within the AWS hard limits', () => {
+  it('every generated config that validates synthesizes within the AWS hard limits', async () => {
     let synthesized = 0;
-    fc.assert(
-      fc.property(config, (raw) => {
+    await fc.assert(
+      fc.asyncProperty(config, async (raw) => {
         const model = validated(raw);
         fc.pre(model !== undefined);
         if (!model) return;
         const outdir = mkdtempSync(join(tmpdir(), 'fastish-prop-'));
         try {
-          const report = runChecks(buildFromModel(model, { outdir }), {
+          const report = await runChecks(buildFromModel(model, { outdir }), {
             nag: false,
             templates: false,
             rules: QUOTA_RULES,

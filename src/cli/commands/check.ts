@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GateCache } from '../../checks/gate-cache';
 import { type CheckReport, runChecks } from '../../checks/run';
 import { CONFIG_OPTIONS, type Command, defaultConfigPath, parseOptions, progress } from '../command';
 import { jsonFailure, namingSource } from '../config-errors';
@@ -15,7 +16,10 @@ wildcards) on every template. Exit 1 on any unacknowledged finding.
 
   -c, --config <file>  config file (default: $FASTISH_CONFIG or fastish.yaml)
       --json           the full report (findings with acknowledgements and reasons) on stdout
-      --acknowledged   also list acknowledged findings with their reasons`;
+      --acknowledged   also list acknowledged findings with their reasons
+      --no-cache       run every gate on every stack (by default a stack whose template, metadata
+                       and gate code are unchanged reuses its earlier findings, kept in
+                       node_modules/.cache/fastish or $FASTISH_CACHE_DIR)`;
 
 export const SUMMARY_HEADERS = [
   'stack',
@@ -44,6 +48,7 @@ export const checkCommand: Command = {
     const { values } = parseOptions(args, {
       ...CONFIG_OPTIONS,
       acknowledged: { type: 'boolean', default: false },
+      'no-cache': { type: 'boolean', default: false },
     });
     const step = progress(io);
     const path = values.config ?? defaultConfigPath();
@@ -54,7 +59,10 @@ export const checkCommand: Command = {
       step(`validating ${path}`);
       const model = loadModel(path);
       step('building stacks');
-      report = runChecks(buildFromModel(model, { outdir }), { onProgress: step });
+      report = await runChecks(buildFromModel(model, { outdir }), {
+        onProgress: step,
+        ...(values['no-cache'] ? {} : { cache: GateCache.default() }),
+      });
     } catch (err) {
       if (!values.json) throw namingSource(path, err);
       const failure = jsonFailure(path, err);

@@ -17,8 +17,8 @@ export interface DeployGate {
 /** `fastish check` as a gate: cdk-nag packs + Fastish rules, zero blocking findings. */
 export const checksGate: DeployGate = {
   name: 'checks',
-  run(platform) {
-    const report = runChecks(platform);
+  async run(platform) {
+    const report = await runChecks(platform);
     const blocking = report.findings.filter((f) => f.blocking);
     return {
       name: 'checks',
