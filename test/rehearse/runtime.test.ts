@@ -129,7 +129,7 @@ describe('phase 4 over the example platform', () => {
     expect(calls.some((c) => c.principal.includes('tenant-data') && c.action === 'kms:Decrypt')).toBe(true);
   });
 
-  it('replays the operator session and the request counter of the API role', () => {
+  it('replays the operator session; the API role makes no table call; the billing role its own', () => {
     const operator = calls.filter(
       (c) => c.principal.includes('operator-data') && c.action.startsWith('dynamodb:'),
     );
@@ -151,15 +151,24 @@ describe('phase 4 over the example platform', () => {
     );
     expect(assumed.length).toBeGreaterThan(0);
     expect(assumed.every((c) => c.principal.includes('AuthorizerFunctionRole'))).toBe(true);
-    const counted = calls.filter(
-      (c) => c.principal.includes('ApiFunctionRole') && c.action.startsWith('dynamodb:'),
-    );
+    // The API writes no usage: its own role sends nothing to the table.
     expect(
-      counted.map((c) => [c.action, c.context?.['dynamodb:LeadingKeys'], c.context?.['dynamodb:Attributes']]),
-    ).toEqual(
-      counted.map(() => ['dynamodb:UpdateItem', [`${REHEARSAL_TENANT}#usage`], ['pk', 'sk', 'requests']]),
+      calls.filter((c) => c.principal.includes('ApiFunctionRole') && c.action.startsWith('dynamodb:')),
+    ).toEqual([]);
+    // The billing function: the tenant index, usage partitions (updates naming billing attributes only), the
+    // plans' usage, the export object and the events, each allowed.
+    const billing = calls.filter((c) => c.principal.includes('BillingExportFunctionRole'));
+    const seen = (action: string, resource: RegExp) =>
+      billing.some((c) => c.action === action && resource.test(c.resource) && c.allowed);
+    expect(seen('dynamodb:Query', /\/index\/tenants-by-tier$/)).toBe(true);
+    expect(seen('apigateway:GET', /\/usageplans\/.+\/usage$/)).toBe(true);
+    expect(seen('s3:PutObject', /\/usage\/date=\d{4}-\d{2}-\d{2}\/usage\.csv$/)).toBe(true);
+    expect(seen('events:PutEvents', /event-bus\/default$/)).toBe(true);
+    const updates = billing.filter((c) => c.action === 'dynamodb:UpdateItem');
+    expect(updates.map((c) => c.context?.['dynamodb:LeadingKeys'])).toEqual(
+      updates.map(() => [`${REHEARSAL_TENANT}#usage`]),
     );
-    expect(counted.length).toBeGreaterThan(0);
+    expect(updates.length).toBeGreaterThan(0);
   });
 
   it('replays the authorizer secrets, the metering consumer and its stream', () => {

@@ -334,6 +334,8 @@ describe('console in Chromium', () => {
 
   it('usage shows requests and stored items per day as a chart', async () => {
     await server.flushStream();
+    // Request counts are the usage plans' (the gateway's), collected into the usage days as in AWS.
+    await server.collectUsage();
     const page = await newPage();
     await signIn(page, /admin@alpha\.test/);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Usage' }).click();
