@@ -13,6 +13,11 @@ export interface UsageStreamDeps {
   db: DynamoDBDocumentClient;
   tableName: string;
   obs?: Observability;
+  /**
+   * Tenants applied at once.
+   * @default 16
+   */
+  concurrency?: number;
 }
 
 /** Stream sequence numbers are decimal strings of varying length; padded, they compare as strings. */
@@ -179,16 +184,20 @@ export function createUsageStreamHandler(deps: UsageStreamDeps) {
       byTenant.set(change.tenantId, list);
     }
     const failed: ItemChange[] = [];
-    await Promise.all(
-      [...byTenant].map(async ([tenantId, changes]) => {
+    const tenants = [...byTenant];
+    // A bounded number of tenants at once: a batch of 1,000 records may hold as many tenants.
+    const worker = async () => {
+      for (let next = tenants.shift(); next; next = tenants.shift()) {
+        const [tenantId, changes] = next;
         try {
           await applyTenant(deps, tenantId, changes);
         } catch (err) {
           obs.logger.error('usage update failed', { error: err as Error, tenantId });
           failed.push(changes[0] as ItemChange);
         }
-      }),
-    );
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(deps.concurrency ?? 16, tenants.length) }, worker));
     failed.sort((a, b) => a.sequence.localeCompare(b.sequence));
     return { batchItemFailures: failed.map((c) => ({ itemIdentifier: c.identifier })) };
   };
