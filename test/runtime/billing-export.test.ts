@@ -263,7 +263,9 @@ describe('request counts from API Gateway usage plans', () => {
     apigw
       .on(GetUsagePlanKeysCommand, { usagePlanId: 'p-premium' })
       .resolves({ items: [{ id: 'k2', name: 'bravo' }] });
-    apigw.on(GetUsagePlanKeysCommand, { usagePlanId: 'p-standard' }).resolves({ items: [] });
+    apigw
+      .on(GetUsagePlanKeysCommand, { usagePlanId: 'p-standard' })
+      .resolves({ items: [{ id: 'k3', name: 'charlie', value: 'v3' }] });
     apigw
       .on(GetUsageCommand, { usagePlanId: 'p-basic', position: undefined })
       .resolves({
@@ -299,7 +301,15 @@ describe('request counts from API Gateway usage plans', () => {
         },
       })
       .on(GetUsageCommand, { usagePlanId: 'p-standard' })
-      .resolves({ items: {} });
+      .resolves({
+        startDate: '2026-03-01',
+        items: {
+          v3: [
+            [0, 50],
+            [4, 46],
+          ],
+        },
+      });
     const counts = await new ApiGatewayRequestCounts({
       client: new APIGatewayClient({ region: 'eu-west-1' }),
       planIds: async () => ({ basic: 'p-basic', standard: 'p-standard', premium: 'p-premium' }),
@@ -307,7 +317,7 @@ describe('request counts from API Gateway usage plans', () => {
     const plain = Object.fromEntries([...counts].map(([day, tenants]) => [day, Object.fromEntries(tenants)]));
     expect(plain).toEqual({
       '2026-03-01': { alpha: { basic: 10 }, bravo: { basic: 1 } },
-      '2026-03-02': { bravo: { basic: 2, premium: 5 } },
+      '2026-03-02': { bravo: { basic: 2, premium: 5 }, charlie: { standard: 4 } },
     });
     apigw.restore();
   });

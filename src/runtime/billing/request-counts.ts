@@ -57,7 +57,12 @@ export class ApiGatewayRequestCounts implements RequestCounts {
       let position: string | undefined;
       do {
         const page = await client.send(new GetUsagePlanKeysCommand({ usagePlanId, limit: 500, position }));
-        for (const key of page.items ?? []) if (key.id && key.name) names.set(key.id, key.name);
+        for (const key of page.items ?? []) {
+          if (!key.name) continue;
+          // GetUsage indexes by key id (its reference calls the index "an API key value"): accept either.
+          if (key.id) names.set(key.id, key.name);
+          if (key.value) names.set(key.value, key.name);
+        }
         position = page.position;
       } while (position);
       position = undefined;
