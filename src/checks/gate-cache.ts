@@ -24,14 +24,9 @@ export class GateCache {
 
   constructor(readonly dir: string) {}
 
-  /** The default location: `node_modules/.cache/fastish/gates` of the current project, else the temp dir. */
+  /** The gates' cache: `gates` under `cacheRoot`. */
   static default(cwd: string = process.cwd()): GateCache {
-    const root = process.env.FASTISH_CACHE_DIR
-      ? resolve(process.env.FASTISH_CACHE_DIR)
-      : existsSync(join(cwd, 'node_modules'))
-        ? join(cwd, 'node_modules', '.cache', 'fastish')
-        : join(tmpdir(), 'fastish-cache');
-    return new GateCache(join(root, 'gates'));
+    return new GateCache(join(cacheRoot(cwd), 'gates'));
   }
 
   /** The stored value for a key; undefined when absent or unreadable (then the gates run). */
@@ -72,6 +67,17 @@ export class GateCache {
   private file(key: string): string {
     return join(this.dir, `${key}.json`);
   }
+}
+
+/**
+ * Where Fastish keeps what it can compute again: `$FASTISH_CACHE_DIR`, else the project's
+ * `node_modules/.cache/fastish` (the usual place, removed with node_modules), else the temp dir.
+ */
+export function cacheRoot(cwd: string = process.cwd()): string {
+  if (process.env.FASTISH_CACHE_DIR) return resolve(process.env.FASTISH_CACHE_DIR);
+  return existsSync(join(cwd, 'node_modules'))
+    ? join(cwd, 'node_modules', '.cache', 'fastish')
+    : join(tmpdir(), 'fastish-cache');
 }
 
 /** SHA-256 of the parts, each length-prefixed (so no two different lists hash alike). */

@@ -1,9 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { loadSource, parseSource, planAssemblies, planJson, renderPlan } from '../../release/plan';
+import {
+  parseSource,
+  planAssemblies,
+  planBaseCache,
+  planJson,
+  planSides,
+  renderPlan,
+} from '../../release/plan';
 import { synthWorkingTree } from '../../release/synth';
 import { type Command, type CommandIo, defaultConfigPath, parseOptions } from '../command';
 
-const USAGE = `fastish plan [--base <git ref | assembly dir>] [--head <assembly dir>] [--config <file>] [--json] [--allow-replace]
+const USAGE = `fastish plan [--base <git ref | assembly dir>] [--head <assembly dir>] [--config <file>] [--json] [--allow-replace] [--no-cache]
 
 Synthesizes both sides offline and diffs them per stack: resources to create / modify / replace /
 delete / orphan, IAM statement and security-group changes. Metadata-only differences are no change.
@@ -17,7 +24,9 @@ logical id, fails the plan (exit 1) unless --allow-replace.
   --head <dir>         cloud assembly dir to compare (default: synthesize the working tree)
   -c, --config <file>  config file (default: $FASTISH_CONFIG or fastish.yaml)
   --json               machine-readable plan on stdout
-  --allow-replace      report stateful replacements/deletions/orphans but exit 0`;
+  --allow-replace      report stateful replacements/deletions/orphans but exit 0
+  --no-cache           synthesize a git ref even when the same tree, config and dependencies were
+                       synthesized before (kept in node_modules/.cache/fastish or $FASTISH_CACHE_DIR)`;
 
 function gitRoot(): string {
   const r = spawnSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8' });
@@ -36,15 +45,19 @@ export async function runPlanCommand(
     config: { type: 'string', short: 'c' },
     json: { type: 'boolean', default: false },
     'allow-replace': { type: 'boolean', default: false },
+    'no-cache': { type: 'boolean', default: false },
   });
+  const repoRoot = options.repoRoot ?? gitRoot();
   const ctx = {
-    repoRoot: options.repoRoot ?? gitRoot(),
+    repoRoot,
     configPath: values.config ?? defaultConfigPath(),
     synthWorkingTree,
     progress: (line: string) => io.err(`› ${line}\n`),
+    ...(values['no-cache'] ? {} : { baseCache: planBaseCache(repoRoot) }),
   };
-  const base = loadSource(parseSource(values.base, { kind: 'git', ref: 'HEAD' }), ctx);
-  const head = loadSource(
+  // The base (a git ref) synthesizes in a child process while the working tree synthesizes here.
+  const { base, head } = await planSides(
+    parseSource(values.base, { kind: 'git', ref: 'HEAD' }),
     values.head ? { kind: 'assembly', dir: values.head } : { kind: 'working-tree' },
     ctx,
   );

@@ -1,7 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { cacheRoot, GateCache, hashParts } from '../../checks/gate-cache';
 import { type AssemblyStack, readAssembly } from './assembly';
 
 /** Where one side of a plan comes from. */
@@ -28,6 +29,11 @@ export interface SynthContext {
   readonly context?: Readonly<Record<string, unknown>>;
   /** Progress lines (to stderr in the CLI). */
   readonly progress?: (line: string) => void;
+  /**
+   * Keeps the stacks of git refs synthesized before (`planSides`), by commit tree, config, lockfile and
+   * Node version. @default none
+   */
+  readonly baseCache?: GateCache;
 }
 
 function run(cmd: string, args: readonly string[], cwd: string, env?: NodeJS.ProcessEnv): string {
@@ -48,15 +54,27 @@ function run(cmd: string, args: readonly string[], cwd: string, env?: NodeJS.Pro
   return result.stdout;
 }
 
+interface ExportedRef {
+  readonly sha: string;
+  /** The exported tree (temporary; `remove` deletes it). */
+  readonly tree: string;
+  /** The command that synthesizes it and its environment. */
+  readonly app: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly remove: () => void;
+}
+
 /**
- * Synthesizes the tree of a git ref offline: exports it with `git archive` into a temporary directory
- * (the repository and its work tree are not touched), links the repository's node_modules, and runs
- * that tree's own CDK app (`cdk.json` "app") the way the CDK CLI does (CDK_OUTDIR + context), with the
- * ref's copy of the config file when it has one.
+ * Exports the tree of a git ref with `git archive` into a temporary directory (the repository and its
+ * work tree are not touched), links the repository's node_modules, and prepares that tree's own CDK
+ * app (`cdk.json` "app") the way the CDK CLI runs it (CDK_OUTDIR + context), with the ref's copy of the
+ * config file when it has one. aws-cdk-lib's built-in template validation is off (CDK_VALIDATION=false):
+ * it changes no template, and a plan reads nothing else (`fastish synth` and `fastish check` validate).
  */
-export function synthGitRef(ref: string, ctx: SynthContext, outdir: string): void {
+function exportRef(ref: string, ctx: SynthContext, outdir: string): ExportedRef {
   const sha = run('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], ctx.repoRoot).trim();
   const tree = mkdtempSync(join(tmpdir(), 'fastish-plan-base-'));
+  const remove = () => rmSync(tree, { recursive: true, force: true });
   try {
     ctx.progress?.(`base: exporting ${ref} (${sha.slice(0, 12)})`);
     const archive = spawnSync('git', ['archive', '--format=tar', sha], {
@@ -76,17 +94,130 @@ export function synthGitRef(ref: string, ctx: SynthContext, outdir: string): voi
     const cdk = existsSync(cdkJson)
       ? (JSON.parse(readFileSync(cdkJson, 'utf8')) as { app?: string; context?: Record<string, unknown> })
       : {};
-    const app = cdk.app ?? 'npx tsx src/app/main.ts';
-    ctx.progress?.(`base: synthesizing ${ref} with its own code (${app})`);
-    run('sh', ['-c', app], tree, {
-      ...process.env,
-      CDK_OUTDIR: outdir,
-      CDK_CONTEXT_JSON: JSON.stringify({ ...cdk.context, ...ctx.context, 'fastish-config': config }),
-      FASTISH_CONFIG: config,
-    });
-  } finally {
-    rmSync(tree, { recursive: true, force: true });
+    return {
+      sha,
+      tree,
+      app: cdk.app ?? 'npx tsx src/app/main.ts',
+      env: {
+        ...process.env,
+        CDK_OUTDIR: outdir,
+        CDK_CONTEXT_JSON: JSON.stringify({ ...cdk.context, ...ctx.context, 'fastish-config': config }),
+        FASTISH_CONFIG: config,
+        CDK_VALIDATION: 'false',
+      },
+      remove,
+    };
+  } catch (err) {
+    remove();
+    throw err;
   }
+}
+
+/** Synthesizes the tree of a git ref offline into `outdir` (see `exportRef`). */
+export function synthGitRef(ref: string, ctx: SynthContext, outdir: string): void {
+  const exported = exportRef(ref, ctx, outdir);
+  try {
+    ctx.progress?.(`base: synthesizing ${ref} with its own code (${exported.app})`);
+    run('sh', ['-c', exported.app], exported.tree, exported.env);
+  } finally {
+    exported.remove();
+  }
+}
+
+/** `synthGitRef` in a child process that runs while this process does other work (the head's synth). */
+async function synthGitRefConcurrently(ref: string, ctx: SynthContext, outdir: string): Promise<void> {
+  const exported = exportRef(ref, ctx, outdir);
+  // Output to a file, not a pipe: this process may be busy synthesizing and not reading a pipe.
+  const log = join(exported.tree, '.fastish-plan-synth.log');
+  const fd = openSync(log, 'w');
+  try {
+    ctx.progress?.(`base: synthesizing ${ref} with its own code (${exported.app}), in parallel`);
+    const code = await new Promise<number | string>((resolvePromise, reject) => {
+      const child = spawn('sh', ['-c', exported.app], {
+        cwd: exported.tree,
+        env: exported.env,
+        stdio: ['ignore', fd, fd],
+      });
+      child.on('error', reject);
+      child.on('close', (status, signal) => resolvePromise(status ?? signal ?? 'unknown'));
+    });
+    if (code !== 0) {
+      const detail = readFileSync(log, 'utf8').trim().split('\n').slice(-15);
+      throw new Error(`sh -c ${exported.app} failed (exit ${code}):\n${detail.join('\n')}`);
+    }
+  } finally {
+    closeSync(fd);
+    exported.remove();
+  }
+}
+
+/** Everything a git ref's synthesized stacks depend on: its tree, the config, the dependencies, Node. */
+function baseKey(ref: string, ctx: SynthContext): string {
+  const tree = run('git', ['rev-parse', '--verify', '--quiet', `${ref}^{tree}`], ctx.repoRoot).trim();
+  const file = (path: string) => (existsSync(path) ? readFileSync(path) : '');
+  return hashParts([
+    'plan-base-1',
+    tree,
+    resolve(ctx.configPath),
+    file(resolve(ctx.configPath)),
+    file(join(ctx.repoRoot, 'package-lock.json')),
+    process.version,
+    JSON.stringify(ctx.context ?? {}),
+  ]);
+}
+
+/** A git ref's stacks as JSON (construct paths as entries). */
+type StoredStack = Omit<AssemblyStack, 'paths'> & { readonly paths?: [string, string][] };
+
+async function loadGitRef(ref: string, ctx: SynthContext): Promise<AssemblyStack[]> {
+  const key = ctx.baseCache ? baseKey(ref, ctx) : undefined;
+  const stored = key ? ctx.baseCache?.get<StoredStack[]>(key) : undefined;
+  if (Array.isArray(stored)) {
+    ctx.progress?.(`base: ${ref} synthesized before with the same tree, config and dependencies`);
+    return stored.map(({ paths, ...s }) => ({ ...s, ...(paths ? { paths: new Map(paths) } : {}) }));
+  }
+  const outdir = mkdtempSync(join(tmpdir(), 'fastish-plan-out-'));
+  try {
+    await synthGitRefConcurrently(ref, ctx, outdir);
+    const stacks = readAssembly(outdir);
+    if (key && ctx.baseCache) {
+      ctx.baseCache.set(
+        key,
+        stacks.map((s) => ({ ...s, ...(s.paths ? { paths: [...s.paths] } : {}) })),
+      );
+      ctx.baseCache.prune();
+    }
+    return stacks;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** The cache `fastish plan` keeps synthesized git refs in (under `cacheRoot`). */
+export function planBaseCache(repoRoot: string): GateCache {
+  return new GateCache(join(cacheRoot(repoRoot), 'plan-base'));
+}
+
+/**
+ * Both sides of a plan. A git ref synthesizes in a child process (or comes from `ctx.baseCache`) while
+ * the other side synthesizes here: on two cores the plan takes about as long as the slower side.
+ */
+export async function planSides(
+  base: PlanSource,
+  head: PlanSource,
+  ctx: SynthContext,
+): Promise<{ base: AssemblyStack[]; head: AssemblyStack[] }> {
+  const pending = base.kind === 'git' ? loadGitRef(base.ref, ctx) : undefined;
+  // A rejection is awaited below; until then it must not count as unhandled.
+  pending?.catch(() => {});
+  let headStacks: AssemblyStack[];
+  try {
+    headStacks = head.kind === 'git' ? await loadGitRef(head.ref, ctx) : loadSource(head, ctx);
+  } catch (err) {
+    await pending?.catch(() => {});
+    throw err;
+  }
+  return { base: pending ? await pending : loadSource(base, ctx), head: headStacks };
 }
 
 /** Produces the stacks of one side of the plan. Temporary assemblies are removed afterwards. */
