@@ -53,6 +53,7 @@ beforeAll(async () => {
           api: role('ApiFunctionRole'),
           authorizer: role('AuthorizerFunctionRole'),
           metering: role('UsageStreamFunctionRole'),
+          billing: role('BillingExportFunctionRole'),
         },
         targets: {
           table: String(resolver.getAtt(tableId, 'Arn')),

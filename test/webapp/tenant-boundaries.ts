@@ -16,6 +16,7 @@ export const BOUNDARY_PRINCIPALS = {
   api: 'API function role (runs every handler)',
   authorizer: 'authorizer function role (verifies the token, vends the data sessions)',
   metering: 'usage-stream function role (metering consumer)',
+  billing: 'billing function role (request counts, daily export)',
 } as const;
 
 export type BoundaryPrincipal = keyof typeof BOUNDARY_PRINCIPALS;
@@ -45,6 +46,15 @@ const deny = (row: Omit<TenantBoundary, 'expect'>): TenantBoundary => ({ ...row,
 const allow = (row: Omit<TenantBoundary, 'expect'>): TenantBoundary => ({ ...row, expect: 'allow' });
 const ITEM_ACTIONS = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'] as const;
 const KEYS_AND_REQUESTS = ['pk', 'sk', 'requests'];
+const KEYS_AND_BILLING = [
+  'pk',
+  'sk',
+  'requests',
+  'requestsByPlan',
+  'billedDigest',
+  'billedRevision',
+  'billedAt',
+];
 
 export const TENANT_BOUNDARIES: readonly TenantBoundary[] = [
   // A tenant session and other tenants.
@@ -363,14 +373,52 @@ export const TENANT_BOUNDARIES: readonly TenantBoundary[] = [
     keys: ['alpha#usage'],
     what: 'item usage counters',
   }),
-  allow({
+  // The API writes no usage at all: request counts are the usage plans'.
+  deny({
     id: 'api-count-request',
     principal: 'api',
     action: 'dynamodb:UpdateItem',
     target: 'table',
     keys: ['alpha#usage'],
     attributes: KEYS_AND_REQUESTS,
-    what: 'count a request (`ADD requests`)',
+    what: 'a request count (`requests`) in usage',
+  }),
+  allow({
+    id: 'billing-record-requests',
+    principal: 'billing',
+    action: 'dynamodb:UpdateItem',
+    target: 'table',
+    keys: ['alpha#usage'],
+    attributes: KEYS_AND_BILLING,
+    what: 'request counts and billing marks in usage',
+  }),
+  deny({
+    id: 'billing-item-counters',
+    principal: 'billing',
+    action: 'dynamodb:UpdateItem',
+    target: 'table',
+    keys: ['alpha#usage'],
+    attributes: ['pk', 'sk', 'itemsCreated'],
+    what: 'item counters (the metering consumer alone writes them)',
+  }),
+  ...(['GetItem', 'Query', 'Scan'] as const).map((a) =>
+    deny({
+      id: `billing-items-${a}`,
+      principal: 'billing',
+      action: `dynamodb:${a}`,
+      target: 'table',
+      keys: ['alpha#item'],
+      what: `${a} on a tenant's items`,
+    }),
+  ),
+  deny({
+    id: 'billing-tenant-write',
+    principal: 'billing',
+    action: 'dynamodb:UpdateItem',
+    target: 'table',
+    keys: ['alpha#tenant'],
+    attributes: ['pk', 'sk', 'tier'],
+    what: "a tenant's tier",
   }),
   ...(['sts:AssumeRole', 'sts:TagSession'] as const).map((a) =>
     allow({
