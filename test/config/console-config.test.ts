@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: tests mutate raw, untyped config data
 import { describe, expect, it } from 'vitest';
 import { ConfigError, validateConfig } from '../../src/config';
-import { consoleRepositoryHost } from '../../src/config/architectures/webapp';
+import { consoleRepositoryHost } from '../../src/constructs/webapp/console-repository';
 import { validRaw } from './fixtures';
 
 const consoleOf = (raw: any, env: string) =>

@@ -1,7 +1,7 @@
 /* biome-ignore-all lint/suspicious/noExplicitAny: synthesized CloudFormation templates are untyped JSON */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { CONSOLE_ENV } from '../../src/stacks/webapp/console';
+import { CONSOLE_ENV } from '../../src/constructs/webapp/console-wiring';
 import { CONSOLE_ENV as WEB_CONSOLE_ENV } from '../../web/lib/config';
 import { exampleConfig, type SynthesizedWebapp, synthWebapp } from './fixture';
 

@@ -16,26 +16,6 @@ const tier = z.strictObject({
 
 export const TIER_NAMES = ['basic', 'standard', 'premium'] as const;
 
-/**
- * Git hosts Amplify Hosting builds from with a token, and the CloudFormation property that takes it:
- * `AccessToken` is GitHub-only (the Amplify GitHub App); Bitbucket and GitLab take `OauthToken`.
- * CodeCommit (IAM access) and self-hosted servers are not offered.
- */
-export const CONSOLE_REPOSITORY_HOSTS = {
-  'github.com': { provider: 'GitHub', tokenProperty: 'accessToken' },
-  'gitlab.com': { provider: 'GitLab', tokenProperty: 'oauthToken' },
-  'bitbucket.org': { provider: 'Bitbucket', tokenProperty: 'oauthToken' },
-} as const;
-export type ConsoleRepositoryHost = keyof typeof CONSOLE_REPOSITORY_HOSTS;
-
-/** The host entry of a console repository URL (one the schema accepted). */
-export function consoleRepositoryHost(url: string): (typeof CONSOLE_REPOSITORY_HOSTS)[ConsoleRepositoryHost] {
-  const host = new URL(url).hostname as ConsoleRepositoryHost;
-  const entry = CONSOLE_REPOSITORY_HOSTS[host];
-  if (!entry) throw new Error(`${url}: not a repository host Amplify builds from`);
-  return entry;
-}
-
 const REPOSITORY_EXAMPLE = 'https://github.com/acme/platform';
 const consoleRepository = z
   .string()

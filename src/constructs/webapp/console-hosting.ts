@@ -11,7 +11,7 @@ import {
   acknowledgeIamWildcards,
   acknowledgeManagedPolicies,
 } from '../../checks/acknowledgements';
-import { consoleRepositoryHost } from '../../config/architectures/webapp';
+import { consoleRepositoryHost } from './console-repository';
 
 /** Build variables the construct sets itself (names as in web/lib/config.ts). */
 export const CONSOLE_REGION_VARIABLE = 'NEXT_PUBLIC_AWS_REGION';

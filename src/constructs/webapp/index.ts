@@ -1,11 +1,16 @@
 // The web app architecture's public constructs (re-exported by src/index.ts).
 export { AlarmTopic, type AlarmTopicProps } from './alarm-topic';
 export { ApiFirewall, type ApiFirewallProps } from './api-firewall';
+export { BillingExport, type BillingExportProps } from './billing-export';
 export { ConsoleHosting, type ConsoleHostingProps } from './console-hosting';
+export type { WebAppConsoleOptions } from './console-wiring';
 export { FastishFunction, type FastishFunctionProps } from './fastish-function';
+export type { HealthCheckPipeline } from './health-check';
 export { HealthClient, type HealthClientProps } from './health-client';
 export { OperatorDataRole, type OperatorDataRoleProps } from './operator-data-role';
-export { type ApiRoute, TenantApi, type TenantApiProps } from './tenant-api';
+export { SaasWebApp, type SaasWebAppOutputs } from './saas-web-app';
+export { type ApiThrottle, type SaasWebAppProps, type TenantTiers, WebAppMfa } from './saas-web-app-props';
+export { type ApiRoute, TenantApi, type TenantApiProps, type TierLimits } from './tenant-api';
 export { TenantDataRole, type TenantDataRoleProps } from './tenant-data-role';
 export { type PartitionAccess, TenantTable, type TenantTableProps } from './tenant-table';
 export { TenantUserPool, type TenantUserPoolProps } from './tenant-user-pool';

@@ -1,11 +1,11 @@
 import type { Construct } from 'constructs';
-import type { FastishFunction } from '../../constructs/webapp/fastish-function';
-import { OperatorDataRole } from '../../constructs/webapp/operator-data-role';
-import { TenantDataRole } from '../../constructs/webapp/tenant-data-role';
-import type { TenantTable } from '../../constructs/webapp/tenant-table';
 import type { Naming } from '../../naming';
 import { ENV, TENANT_SESSION_TAG } from '../../runtime/contract';
 import { OPERATOR_GRANTS, TENANT_SESSION_GRANTS } from '../../runtime/partitions';
+import type { FastishFunction } from './fastish-function';
+import { OperatorDataRole } from './operator-data-role';
+import { TenantDataRole } from './tenant-data-role';
+import type { TenantTable } from './tenant-table';
 
 export interface DataRoles {
   readonly tenantRole: TenantDataRole;

@@ -1,17 +1,15 @@
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { WebappSettings } from '../../config/architectures/webapp';
-import type { PublishedValue } from '../../constructs/published-value';
-import {
-  CONSOLE_PREVIEW_ORIGINS_VARIABLE,
-  CONSOLE_REGION_VARIABLE,
-  ConsoleHosting,
-} from '../../constructs/webapp/console-hosting';
 import type { Naming } from '../../naming';
+import type { PublishedValue } from '../published-value';
+import { CONSOLE_PREVIEW_ORIGINS_VARIABLE, CONSOLE_REGION_VARIABLE, ConsoleHosting } from './console-hosting';
 
 /** Directory of the Next.js console in the repository. */
 export const CONSOLE_APP_ROOT = 'web';
+
+/** Path of the console that receives the OAuth authorization code (web/lib/session.ts). */
+export const CONSOLE_CALLBACK_PATH = '/auth/callback';
 
 /**
  * Build-time variables the console reads (web/lib/config.ts). Builds write them to `.env.production`:
@@ -29,34 +27,60 @@ export const CONSOLE_ENV = {
   previewOrigins: CONSOLE_PREVIEW_ORIGINS_VARIABLE,
 } as const;
 
-export type ConsoleSettings = NonNullable<WebappSettings['console']>;
+/** The tenant console of a `SaasWebApp`, on Amplify Hosting. */
+export interface WebAppConsoleOptions {
+  /**
+   * GitHub, GitLab or Bitbucket repository (https URL) Amplify builds the console from (Amplify serves
+   * SSR apps only from a repository). Its token is read from the secret
+   * `<org>-<env>-webapp-console-repository-token`, created before the first deploy (docs/console.md).
+   */
+  readonly repository: string;
+  /**
+   * Production branch.
+   * @default 'main'
+   */
+  readonly branch?: string;
+  /**
+   * Directory of the Next.js console in the repository.
+   * @default 'web'
+   */
+  readonly appRoot?: string;
+  /**
+   * Custom domain of the console.
+   * @default - the Amplify domain `https://<branch>.<appId>.amplifyapp.com`
+   */
+  readonly domain?: string;
+  /**
+   * Path of the console that receives the OAuth authorization code.
+   * @default '/auth/callback'
+   */
+  readonly callbackPath?: string;
+  /**
+   * Build a preview per pull request (Amplify allows it for private repositories only).
+   * @default true
+   */
+  readonly pullRequestPreviews?: boolean;
+}
 
-/**
- * The console's Amplify app, when the environment's settings enable one (with its repository, which
- * validation requires). The repository token comes from the secret `<org>-<env>-webapp-console-repository-token`,
- * created by the operator before the first deploy (docs/console.md).
- */
+/** The console's Amplify app and the callback path its OAuth sign-in returns to. */
 export function createConsoleHosting(
   scope: Construct,
-  settings: WebappSettings,
+  options: WebAppConsoleOptions,
   naming: Naming,
   logs: { readonly key: kms.IKey; readonly retention: logs.RetentionDays },
-): { readonly hosting: ConsoleHosting; readonly settings: ConsoleSettings } | undefined {
-  const console = settings.console;
-  if (!console?.enabled) return undefined;
-  if (!console.repository) throw new Error('webapp.console.repository is required (validated by the config)');
+): { readonly hosting: ConsoleHosting; readonly callbackPath: string } {
   const hosting = new ConsoleHosting(scope, 'Console', {
     appName: naming.name('amplifyApp', 'console'),
-    branch: console.branch,
-    appRoot: CONSOLE_APP_ROOT,
-    repository: console.repository,
+    branch: options.branch ?? 'main',
+    appRoot: options.appRoot ?? CONSOLE_APP_ROOT,
+    repository: options.repository,
     tokenSecretName: naming.name('secret', 'webapp', 'console-repository-token'),
-    customDomain: console.domain,
-    pullRequestPreviews: console.pullRequestPreviews,
+    customDomain: options.domain,
+    pullRequestPreviews: options.pullRequestPreviews ?? true,
     logKey: logs.key,
     logRetention: logs.retention,
   });
-  return { hosting, settings: console };
+  return { hosting, callbackPath: options.callbackPath ?? CONSOLE_CALLBACK_PATH };
 }
 
 /** A published value the console reads at build time: its parameter and the value the stack writes. */

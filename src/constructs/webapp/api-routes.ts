@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { ApiRoute } from '../../constructs/webapp/tenant-api';
 import { ROUTES } from '../../runtime/api/routes';
 import { apiSchemas } from '../../runtime/schemas';
+import type { ApiRoute } from './tenant-api';
 
 /**
  * API Gateway routes from the runtime's route table (`src/runtime/api/routes.ts`): the same paths and
