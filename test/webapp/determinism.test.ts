@@ -29,7 +29,7 @@ describe('webapp synth', () => {
     expect(templateFile(second)).toBe(ta);
     // Bundles: same asset hashes, so the code S3 keys are equal too.
     const codeKeys = (t: string) => [...t.matchAll(/"S3Key":\s*"([0-9a-f]{64}\.zip)"/g)].map((m) => m[1]);
-    // Three handlers and the console build trigger's custom resource provider.
-    expect(codeKeys(ta)).toHaveLength(4);
+    // Four handlers (authorizer, API, usage stream, billing) and the console build trigger's provider.
+    expect(codeKeys(ta)).toHaveLength(5);
   });
 });
