@@ -32,6 +32,7 @@ interface RootPackage {
   readonly license: string;
   readonly engines?: Record<string, string>;
   readonly dependencies: Record<string, string>;
+  readonly peerDependencies?: Record<string, string>;
 }
 
 /** Whether an installed package ships a jsii assembly (then it may be a jsii dependency, not bundled). */
@@ -49,8 +50,9 @@ function installedVersion(name: string): string {
 
 /** The staged package.json: the root's identity, jsii dependencies as peers, everything else bundled. */
 export function jsiiPackageJson(root: RootPackage): Record<string, unknown> {
-  const jsiiDeps = Object.keys(root.dependencies).filter(isJsiiAssembly).sort();
-  const bundled = Object.keys(root.dependencies)
+  const all = { ...root.dependencies, ...root.peerDependencies };
+  const jsiiDeps = Object.keys(all).filter(isJsiiAssembly).sort();
+  const bundled = Object.keys(all)
     .filter((name) => !jsiiDeps.includes(name))
     .sort();
   const peers = Object.fromEntries(jsiiDeps.map((name) => [name, `^${installedVersion(name)}`]));
@@ -69,7 +71,7 @@ export function jsiiPackageJson(root: RootPackage): Record<string, unknown> {
     peerDependencies: peers,
     // jsii wants each peer also as a dev dependency at the exact version compiled against.
     devDependencies: Object.fromEntries(jsiiDeps.map((name) => [name, installedVersion(name)])),
-    dependencies: { ...peers, ...Object.fromEntries(bundled.map((name) => [name, root.dependencies[name]])) },
+    dependencies: { ...peers, ...Object.fromEntries(bundled.map((name) => [name, all[name]])) },
     bundledDependencies: bundled,
     stability: 'experimental',
     jsii: {

@@ -23,6 +23,7 @@ interface PackageJson {
   readonly version: string;
   readonly license: string;
   readonly dependencies: Record<string, string>;
+  readonly peerDependencies: Record<string, string>;
   readonly bin: Record<string, string>;
   readonly engines?: Record<string, string>;
   readonly allowScripts?: Record<string, boolean>;
@@ -108,6 +109,7 @@ export function consumerLockfile(options: {
       integrity: options.packed.integrity,
       license: library.license,
       dependencies: library.dependencies,
+      peerDependencies: library.peerDependencies,
       bin: library.bin,
       engines: library.engines,
     },
