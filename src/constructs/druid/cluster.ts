@@ -2,6 +2,7 @@ import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -28,28 +29,57 @@ import { DruidStreams } from './streams';
  * and the Kubernetes side (`DruidKubernetes`): operator, typed `Druid` resource, TLS, internal ALB,
  * NodePools and datasource specs. One customer-managed key (rotation on) encrypts all of it.
  */
-export class DruidCluster extends Construct {
-  /** The resolved settings (every default applied). */
+/** The constructs a `DruidCluster` is made of (internal: their shapes are not the library's API). */
+export interface DruidClusterParts {
+  /** Every default resolved. */
   readonly settings: DruidClusterSettings;
-  readonly key: kms.IKey;
   readonly storage: DruidStorage;
   readonly metadata: DruidMetadataStore;
   readonly streams: DruidStreams;
   readonly kubernetes: DruidKubernetes;
+}
+
+export class DruidCluster extends Construct {
+  /** Customer-managed key (rotation on) of the buckets, metadata store, secrets and streams. */
+  readonly key: kms.IKey;
+  /** Deep storage: segments (versioned; current versions never expire). */
+  readonly deepStorageBucket: s3.IBucket;
+  /** Task logs. */
+  readonly indexLogsBucket: s3.IBucket;
+  /** MSQ durable storage (intermediate files). */
+  readonly scratchBucket: s3.IBucket;
+  /** Aurora PostgreSQL Serverless v2 metadata store. */
+  readonly metadataCluster: rds.IDatabaseCluster;
+  /** Credentials of Druid's own metadata-store user. */
+  readonly metadataSecret: secretsmanager.ISecret;
+  /** ARN of the MSK Serverless cluster (with MSK ingestion). */
+  readonly mskClusterArn?: string;
+  /** IAM SASL bootstrap servers of the MSK cluster (a deploy-time value; with MSK ingestion). */
+  readonly kafkaBootstrapServers?: string;
   readonly coordinatorRole: PodIdentityRole;
   readonly historicalRole: PodIdentityRole;
   readonly middleManagerRole: PodIdentityRole;
   /** Pod Identity role of the Job creating the MSK topics (absent without MSK). */
   readonly topicRole?: PodIdentityRole;
-  readonly adminSecret: secretsmanager.Secret;
-  readonly internalClientSecret: secretsmanager.Secret;
-  readonly keystoreSecret: secretsmanager.Secret;
+  /** Password of Druid's `admin` user (basic security). */
+  readonly adminSecret: secretsmanager.ISecret;
+  /** Password Druid's services authenticate to each other with. */
+  readonly internalClientSecret: secretsmanager.ISecret;
+  /** Password of the pods' TLS keystores. */
+  readonly keystoreSecret: secretsmanager.ISecret;
+  /** Kubernetes namespace of the cluster. */
+  readonly namespace: string;
   readonly routerHostname: string;
+  /**
+   * The cluster's parts, for Fastish's own stacks and tests.
+   * @internal
+   */
+  readonly _parts: DruidClusterParts;
 
   constructor(scope: Construct, id: string, props: DruidClusterProps) {
     super(scope, id);
     const settings = resolveDruidSettings(props, this.node.path);
-    this.settings = settings;
+    this.namespace = settings.namespace;
     const names = props.physicalNames;
     const named = (kind: NamedResource, purpose: string) => names?.resourceName(kind, purpose);
     const host = props.platform;
@@ -71,7 +101,7 @@ export class DruidCluster extends Construct {
       accessLogsTarget: true,
       lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(365) }],
     }).bucket;
-    this.storage = new DruidStorage(this, 'Storage', {
+    const storage = new DruidStorage(this, 'Storage', {
       names: {
         deepStorage: named(NamedResource.S3_BUCKET, 'druid-segments'),
         indexLogs: named(NamedResource.S3_BUCKET, 'druid-task-logs'),
@@ -85,7 +115,7 @@ export class DruidCluster extends Construct {
     });
 
     // Metadata
-    this.metadata = new DruidMetadataStore(this, 'Metadata', {
+    const metadata = new DruidMetadataStore(this, 'Metadata', {
       vpc: host.vpc,
       clientSecurityGroup: clusterSg,
       engineVersion: VERSIONS.druid.metadataEngine,
@@ -125,7 +155,7 @@ export class DruidCluster extends Construct {
       ? (named(NamedResource.MSK_CLUSTER, '') ??
         Names.uniqueResourceName(this, { maxLength: 64, separator: '-' }))
       : undefined;
-    this.streams = new DruidStreams(this, 'Streams', {
+    const streams = new DruidStreams(this, 'Streams', {
       vpc: host.vpc,
       clientSecurityGroup: clusterSg,
       key,
@@ -164,7 +194,7 @@ export class DruidCluster extends Construct {
       this.adminSecret.secretArn,
       this.internalClientSecret.secretArn,
       this.keystoreSecret.secretArn,
-      this.metadata.secret.secretArn,
+      metadata.secret.secretArn,
     ];
     new iam.Policy(this, 'ExternalSecretsReadDruidSecrets', {
       roles: [host.externalSecretsRole],
@@ -200,14 +230,14 @@ export class DruidCluster extends Construct {
       'middlemanager',
       'Druid MiddleManagers and tasks: ingest streams and the data lake, write segments',
     );
-    this.storage.grantReadWrite(this.coordinatorRole.role);
-    this.storage.grantReadWrite(this.middleManagerRole.role);
-    this.storage.grantReadDeepStorage(this.historicalRole.role);
+    storage.grantReadWrite(this.coordinatorRole.role);
+    storage.grantReadWrite(this.middleManagerRole.role);
+    storage.grantReadDeepStorage(this.historicalRole.role);
     for (const r of [this.coordinatorRole, this.middleManagerRole]) {
-      this.streams.grantConsume(r.role);
-      this.streams.grantRead(r.role);
+      streams.grantConsume(r.role);
+      streams.grantRead(r.role);
     }
-    if (this.streams.msk && mskClusterName) {
+    if (streams.msk && mskClusterName) {
       this.topicRole = new PodIdentityRole(this, 'KafkaTopicsRole', {
         clusterName: host.clusterName,
         namespace: ns,
@@ -215,9 +245,9 @@ export class DruidCluster extends Construct {
         roleName: names?.roleName('druid-kafka-topics'),
         description: 'Job creating the MSK Serverless topics Druid reads',
       });
-      this.streams.grantCreateTopics(this.topicRole.role);
+      streams.grantCreateTopics(this.topicRole.role);
       // cdk-nag reports the group ARN with the literal region/account and the cluster UUID's intrinsic.
-      const msk = stack.getLogicalId(this.streams.msk);
+      const msk = stack.getLogicalId(streams.msk);
       const uuid = `{"Fn::Select":[2,{"Fn::Split":["/",{"Fn::GetAtt":["${msk}","Arn"]}]}]}`;
       const group = `arn:${partitionOf(stack.region)}:kafka:${stack.region}:${stack.account}:group/${mskClusterName}/${uuid}/kafka-supervisor-*`;
       for (const r of [this.coordinatorRole, this.middleManagerRole])
@@ -228,16 +258,16 @@ export class DruidCluster extends Construct {
         );
     }
     if (props.dataLake) this.grantDataLake(props.dataLake.bucket, props.dataLake.key, settings.datasources);
-    this.acknowledgeBucketGrants();
+    acknowledgeBucketGrants(storage, [this.coordinatorRole, this.historicalRole, this.middleManagerRole]);
 
     // Kubernetes
     this.routerHostname = props.routerHostname;
     const endpoints: StreamEndpoints = {
-      kafkaBootstrapServers: this.streams.bootstrapServers,
+      kafkaBootstrapServers: streams.bootstrapServers,
       region: stack.region,
       kinesisStreamNames: streamNames,
     };
-    this.kubernetes = new DruidKubernetes(this, 'Kubernetes', {
+    const kubernetes = new DruidKubernetes(this, 'Kubernetes', {
       cluster: host.cluster,
       region: stack.region,
       vpcCidr: host.vpcCidr,
@@ -253,15 +283,15 @@ export class DruidCluster extends Construct {
         clusterName: host.clusterName,
       },
       storage: {
-        deepStorageBucket: this.storage.deepStorage.bucketName,
-        indexLogsBucket: this.storage.indexLogs.bucketName,
-        scratchBucket: this.storage.scratch.bucketName,
+        deepStorageBucket: storage.deepStorage.bucketName,
+        indexLogsBucket: storage.indexLogs.bucketName,
+        scratchBucket: storage.scratch.bucketName,
         kmsKeyArn: key.keyArn,
       },
-      jdbcUrl: this.metadata.jdbcUrl,
-      metadataUser: this.metadata.druidUser,
+      jdbcUrl: metadata.jdbcUrl,
+      metadataUser: metadata.druidUser,
       secretArns: {
-        metadata: this.metadata.secret.secretArn,
+        metadata: metadata.secret.secretArn,
         admin: this.adminSecret.secretArn,
         internal: this.internalClientSecret.secretArn,
         keystore: this.keystoreSecret.secretArn,
@@ -272,8 +302,8 @@ export class DruidCluster extends Construct {
         allowedCidrs: settings.router.allowedCidrs,
         ingressClass: host.internalIngressClass,
       },
-      kafka: this.streams.bootstrapServers
-        ? { bootstrapServers: this.streams.bootstrapServers, topics: kafkaTopics(kafkaDs) }
+      kafka: streams.bootstrapServers
+        ? { bootstrapServers: streams.bootstrapServers, topics: kafkaTopics(kafkaDs) }
         : undefined,
       apiCalls: datasourceApiCalls(
         settings.datasources,
@@ -281,9 +311,23 @@ export class DruidCluster extends Construct {
         settings.dataLake.bucketName ? { bucketName: settings.dataLake.bucketName } : undefined,
       ),
     });
-    this.kubernetes.node.addDependency(host.platformReady);
+    kubernetes.node.addDependency(host.platformReady);
     for (const r of [this.coordinatorRole, this.historicalRole, this.middleManagerRole, this.topicRole])
-      if (r) this.kubernetes.node.addDependency(r.association);
+      if (r) kubernetes.node.addDependency(r.association);
+
+    this.deepStorageBucket = storage.deepStorage;
+    this.indexLogsBucket = storage.indexLogs;
+    this.scratchBucket = storage.scratch;
+    this.metadataCluster = metadata.cluster;
+    this.metadataSecret = metadata.secret;
+    this.mskClusterArn = streams.msk?.attrArn;
+    this.kafkaBootstrapServers = streams.bootstrapServers;
+    this._parts = { settings, storage, metadata, streams, kubernetes };
+  }
+
+  /** Lets `grantee` read the admin password (e.g. a client of the SQL API). */
+  grantReadAdminPassword(grantee: iam.IGrantable): iam.Grant {
+    return this.adminSecret.grantRead(grantee);
   }
 
   /** Router URL (SQL API, web console) on the internal ALB. */
@@ -323,34 +367,33 @@ export class DruidCluster extends Construct {
       'Batch ingestion reads every object below the datasource prefixes configured in druid.datasources[].batch.prefix of the data lake, and nothing else.',
     );
   }
+}
 
-  /** CDK bucket/stream grants use object wildcards below exact bucket ARNs and `kms:GenerateDataKey*`/`ReEncrypt*`. */
-  private acknowledgeBucketGrants(): void {
-    const b = this.storage;
-    const stack = Stack.of(this);
-    const objects = [b.deepStorage, b.indexLogs, b.scratch].map(
-      (bucket) => `<${stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/*`,
+/** CDK bucket/stream grants use object wildcards below exact bucket ARNs and `kms:GenerateDataKey*`/`ReEncrypt*`. */
+function acknowledgeBucketGrants(b: DruidStorage, roles: readonly PodIdentityRole[]): void {
+  const stack = Stack.of(b);
+  const objects = [b.deepStorage, b.indexLogs, b.scratch].map(
+    (bucket) => `<${stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/*`,
+  );
+  const reason =
+    "Druid writes and reads segment, task-log and MSQ objects under keys it generates, so object access is granted on every object of its own buckets (bucket ARNs are exact); KMS data-key actions are the ones S3 SSE-KMS needs on the stack's own key.";
+  for (const role of roles) {
+    acknowledgeIamWildcards(
+      role,
+      {
+        actions: [
+          's3:GetObject*',
+          's3:GetBucket*',
+          's3:List*',
+          's3:DeleteObject*',
+          's3:Abort*',
+          'kms:GenerateDataKey*',
+          'kms:ReEncrypt*',
+        ],
+        resources: objects,
+      },
+      reason,
     );
-    const reason =
-      "Druid writes and reads segment, task-log and MSQ objects under keys it generates, so object access is granted on every object of its own buckets (bucket ARNs are exact); KMS data-key actions are the ones S3 SSE-KMS needs on the stack's own key.";
-    for (const role of [this.coordinatorRole, this.historicalRole, this.middleManagerRole]) {
-      acknowledgeIamWildcards(
-        role,
-        {
-          actions: [
-            's3:GetObject*',
-            's3:GetBucket*',
-            's3:List*',
-            's3:DeleteObject*',
-            's3:Abort*',
-            'kms:GenerateDataKey*',
-            'kms:ReEncrypt*',
-          ],
-          resources: objects,
-        },
-        reason,
-      );
-    }
   }
 }
 

@@ -1,12 +1,18 @@
-// The EKS architecture's public constructs (re-exported by src/index.ts).
-export { AlbController, type AlbControllerProps } from './addons/alb-controller';
-export { CertManager, type CertManagerProps } from './addons/cert-manager';
-export { CoreAddons, type CoreAddonsProps } from './addons/core-addons';
-export { ExternalDns, type ExternalDnsProps } from './addons/external-dns';
-export { ExternalSecrets, type ExternalSecretsProps } from './addons/external-secrets';
-export { EksCluster, type EksClusterProps } from './cluster';
-export { Karpenter, type KarpenterProps } from './karpenter';
-export { GrafanaCloudObservability, type GrafanaCloudObservabilityProps } from './observability';
+// The EKS architecture's public constructs (re-exported by src/index.ts). The platform's parts
+// (add-ons, Karpenter, team namespaces…) stay internal: their shapes carry Kubernetes models.
+export { type IPhysicalNames, NamedResource } from './naming';
+export { EksPlatform, type WorkloadPodIdentityOptions } from './platform';
+export type {
+  EksExtraNodePool,
+  EksNetworkOptions,
+  EksNodePools,
+  EksPlatformProps,
+  EksSystemNodes,
+  EksTeam,
+  GrafanaCloudOptions,
+  NodePoolLimits,
+  TeamQuota,
+} from './platform-props';
 export { PodIdentityRole, type PodIdentityRoleProps } from './pod-identity';
-export { TeamNamespaces, type TeamNamespacesProps } from './teams';
-export { EksVpc, type EksVpcProps } from './vpc';
+export { EksInterfaceEndpoint, NatGatewayMode } from './vpc';
+export type { IEksWorkloadHost } from './workload-host';

@@ -6,6 +6,8 @@ import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledge } from '../../checks/acknowledgements';
 import { VERSIONS } from '../../versions';
@@ -17,7 +19,7 @@ import { CoreAddons } from './addons/core-addons';
 import { ExternalDns } from './addons/external-dns';
 import { ExternalSecrets } from './addons/external-secrets';
 import { EksCluster } from './cluster';
-import { Karpenter, type NodePoolOptions } from './karpenter';
+import { Karpenter } from './karpenter';
 import { NamedResource } from './naming';
 import { addPlatformNodePools, type ExtraPoolSettings } from './nodepools';
 import { GrafanaCloudObservability } from './observability';
@@ -33,6 +35,19 @@ import { EksVpc } from './vpc';
 import type { IEksWorkloadHost } from './workload-host';
 
 const DEFAULT_CIDR = '10.0.0.0/16';
+
+/** The constructs an `EksPlatform` is made of (internal: their shapes are not the library's API). */
+export interface EksPlatformParts {
+  readonly network?: EksVpc;
+  readonly addons: CoreAddons;
+  readonly karpenter: Karpenter;
+  readonly albController: AlbController;
+  readonly certManager: CertManager;
+  readonly externalDns?: ExternalDns;
+  readonly externalSecrets: ExternalSecrets;
+  readonly observability?: GrafanaCloudObservability;
+  readonly teams: TeamNamespaces;
+}
 
 /** Options of a workload's Pod Identity role (`EksPlatform.addPodIdentity`). */
 export interface WorkloadPodIdentityOptions {
@@ -59,40 +74,53 @@ export interface WorkloadPodIdentityOptions {
  * is private unless `publicEndpointCidrs` says otherwise.
  */
 export class EksPlatform extends Construct implements IEksWorkloadHost {
-  readonly cluster: eks.Cluster;
+  readonly cluster: eks.ICluster;
+  /** The same cluster as its class (`addManifest`, `addHelmChart`, `addNodegroupCapacity`…). */
+  readonly eksCluster: eks.Cluster;
+  /** Physical cluster name (a plain string). */
   readonly clusterName: string;
   readonly vpc: ec2.IVpc;
+  /** IPv4 CIDR of the VPC (a token for a VPC of yours). */
   readonly vpcCidr: string;
-  /** The VPC the platform created (absent with `vpc`). */
-  readonly network?: EksVpc;
-  readonly karpenter: Karpenter;
-  readonly addons: CoreAddons;
-  readonly albController: AlbController;
-  readonly certManager: CertManager;
-  readonly externalDns?: ExternalDns;
-  /** External Secrets operator; grant its role read on a secret to sync that secret into the cluster. */
-  readonly externalSecrets: ExternalSecrets;
-  readonly observability?: GrafanaCloudObservability;
-  readonly teams: TeamNamespaces;
-  /** Keys: Kubernetes secrets, logs, EBS volumes, and messages (interruption queue, platform secrets). */
+  /** Envelope encryption of Kubernetes secrets. */
   readonly secretsKey: kms.IKey;
+  /** Flow logs and control-plane logs. */
   readonly logsKey: kms.IKey;
+  /** EBS volumes of the default StorageClass. */
   readonly volumesKey: kms.IKey;
+  /** Karpenter's interruption queue and the platform's secrets. */
   readonly messagesKey: kms.IKey;
+  /** Role of Karpenter-launched nodes. */
+  readonly karpenterNodeRole: iam.IRole;
+  /** Queue of the EC2 interruption notices Karpenter acts on. */
+  readonly interruptionQueue: sqs.IQueue;
+  /** Role of the External Secrets controller; grant it read on a secret to sync that secret in. */
+  readonly externalSecretsRole: iam.IRole;
+  /** Web ACL of the internet-facing ALBs. */
+  readonly webAclArn: string;
+  /** Grafana Cloud credentials to fill in after deploy (only with `grafanaCloud`). */
+  readonly grafanaCloudSecret?: secretsmanager.ISecret;
   /** Default StorageClass (gp3, KMS-encrypted). */
-  readonly defaultStorageClass = CoreAddons.DEFAULT_STORAGE_CLASS;
+  readonly defaultStorageClass: string = CoreAddons.DEFAULT_STORAGE_CLASS;
   /** IngressClass of internal ALBs (cluster default). */
-  readonly internalIngressClass = AlbController.INTERNAL_CLASS;
+  readonly internalIngressClass: string = AlbController.INTERNAL_CLASS;
   /** IngressClass of internet-facing ALBs (WAF attached). */
-  readonly publicIngressClass = AlbController.PUBLIC_CLASS;
+  readonly publicIngressClass: string = AlbController.PUBLIC_CLASS;
   /** cert-manager ClusterIssuer for Let's Encrypt certificates (DNS-01); only with a hosted zone. */
   readonly clusterIssuer?: string;
   /** ACM certificate for the hosted zone and `*.zone`: public ALBs find it by their Ingress hosts. */
-  readonly publicCertificate?: acm.Certificate;
+  readonly publicCertificate?: acm.ICertificate;
   /** Last platform component installed; workload manifests and charts should depend on it. */
   readonly platformReady: Construct;
-  readonly bottlerocketVersion = VERSIONS.eks.bottlerocket;
-  readonly kubernetesVersion = VERSIONS.eks.kubernetes;
+  /** Pinned Bottlerocket release of every node. */
+  readonly bottlerocketVersion: string = VERSIONS.eks.bottlerocket;
+  /** Kubernetes minor version. */
+  readonly kubernetesVersion: string = VERSIONS.eks.kubernetes;
+  /**
+   * The platform's parts, for Fastish's own stacks and tests.
+   * @internal
+   */
+  readonly _parts: EksPlatformParts;
 
   constructor(scope: Construct, id: string, props: EksPlatformProps = {}) {
     super(scope, id);
@@ -118,12 +146,13 @@ export class EksPlatform extends Construct implements IEksWorkloadHost {
     this.volumesKey = key('Volumes', `EBS volumes of the default StorageClass (${clusterName})`);
     this.messagesKey = key('Messages', `Karpenter interruption queue and platform secrets (${clusterName})`);
 
+    let network: EksVpc | undefined;
     if (props.vpc) {
       this.vpc = props.vpc;
       tagForDiscovery(props.vpc, clusterName);
     } else {
       const net = props.network ?? {};
-      this.network = new EksVpc(this, 'Network', {
+      network = new EksVpc(this, 'Network', {
         clusterName,
         cidr: net.cidr ?? DEFAULT_CIDR,
         availabilityZones: net.availabilityZones ?? stack.availabilityZones.slice(0, 3),
@@ -135,8 +164,8 @@ export class EksPlatform extends Construct implements IEksWorkloadHost {
         logRetention: retention,
         flowLogGroupName: named(NamedResource.LOG_GROUP, 'vpc-flow-logs'),
       });
-      this.vpc = this.network.vpc;
-      acknowledge(this.network, [
+      this.vpc = network.vpc;
+      acknowledge(network, [
         {
           id: 'CloudFormation-Validate::W3010',
           reason:
@@ -158,10 +187,11 @@ export class EksPlatform extends Construct implements IEksWorkloadHost {
       controlPlaneLogs: { retention, encryptionKey: this.logsKey },
       systemNodeRoleName: role('eks-system-node'),
     });
+    this.eksCluster = eksCluster.cluster;
     this.cluster = eksCluster.cluster;
     // aws-eks-v2's kubectl provider creates its log groups without a key option.
     encryptLogGroups(eksCluster, this.logsKey);
-    acknowledge(this.cluster, [
+    acknowledge(this.eksCluster, [
       {
         id: 'CloudFormation-Validate::W9009',
         reason:
@@ -169,22 +199,17 @@ export class EksPlatform extends Construct implements IEksWorkloadHost {
       },
     ]);
 
-    this.addons = new CoreAddons(this, 'Addons', {
-      cluster: this.cluster,
+    const addons = new CoreAddons(this, 'Addons', {
+      cluster: this.eksCluster,
       versions: v.addons,
       systemNodeGroup: eksCluster.systemNodeGroup,
       volumeKey: this.volumesKey,
       roleName: names ? (purpose) => names.roleName(purpose) : undefined,
     });
-    const coreReady = [
-      this.addons.coreDns,
-      this.addons.vpcCni,
-      this.addons.podIdentityAgent,
-      eksCluster.systemNodeGroup,
-    ];
+    const coreReady = [addons.coreDns, addons.vpcCni, addons.podIdentityAgent, eksCluster.systemNodeGroup];
 
-    this.karpenter = new Karpenter(this, 'Karpenter', {
-      cluster: this.cluster,
+    const karpenter = new Karpenter(this, 'Karpenter', {
+      cluster: this.eksCluster,
       clusterName,
       chart: v.charts.karpenter,
       crdChart: v.charts.karpenterCrd,
@@ -196,34 +221,35 @@ export class EksPlatform extends Construct implements IEksWorkloadHost {
       dependsOn: coreReady,
     });
     const pools = props.nodePools ?? {};
-    addPlatformNodePools(this.karpenter, {
+    addPlatformNodePools(karpenter, {
       defaultLimits: pools.defaultLimits ?? { cpu: 1000, memoryGiB: 4000 },
       graviton: extraPool(pools.graviton, true, ['m7g', 'c7g', 'r7g', 'm8g', 'c8g'], 500, 2000),
       gpu: extraPool(pools.gpu, false, ['g6', 'g6e', 'g5'], 200, 1600),
       localNvme: extraPool(pools.localNvme, false, ['i4i', 'i4g', 'm6id', 'r6id'], 200, 1600),
     });
 
-    this.albController = new AlbController(this, 'LoadBalancing', {
-      cluster: this.cluster,
+    const albController = new AlbController(this, 'LoadBalancing', {
+      cluster: this.eksCluster,
       chart: v.charts.awsLoadBalancerController,
       roleName: role('eks-alb-controller'),
       webAclName: named(NamedResource.WAF_WEB_ACL, 'alb'),
       rateLimit: props.wafRateLimit ?? 2000,
-      dependsOn: [this.karpenter.chart],
+      dependsOn: [karpenter.chart],
     });
 
     const zone = props.hostedZone
       ? { name: props.hostedZone.zoneName, id: props.hostedZone.hostedZoneId }
       : undefined;
-    this.certManager = new CertManager(this, 'Certificates', {
-      cluster: this.cluster,
+    const certManager = new CertManager(this, 'Certificates', {
+      cluster: this.eksCluster,
       chart: v.charts.certManager,
       email: props.letsEncryptEmail,
       hostedZone: zone,
       roleName: role('eks-cert-manager'),
-      dependsOn: [this.albController.chart],
+      dependsOn: [albController.chart],
     });
-    let last: Construct = this.certManager.chart;
+    let last: Construct = certManager.chart;
+    let externalDns: ExternalDns | undefined;
     if (props.hostedZone && zone) {
       this.clusterIssuer = CertManager.ISSUER;
       this.publicCertificate = new acm.Certificate(this, 'PublicCertificate', {
@@ -231,31 +257,32 @@ export class EksPlatform extends Construct implements IEksWorkloadHost {
         subjectAlternativeNames: [`*.${zone.name}`],
         validation: acm.CertificateValidation.fromDns(props.hostedZone),
       });
-      this.externalDns = new ExternalDns(this, 'Dns', {
-        cluster: this.cluster,
+      externalDns = new ExternalDns(this, 'Dns', {
+        cluster: this.eksCluster,
         chart: v.charts.externalDns,
         hostedZone: zone,
         roleName: role('eks-external-dns'),
         dependsOn: [last],
       });
-      last = this.externalDns.chart;
+      last = externalDns.chart;
     }
 
     // Always installed: every secret a workload needs (Grafana Cloud, Druid, teams' apps) arrives through it.
-    this.externalSecrets = new ExternalSecrets(this, 'ExternalSecrets', {
-      cluster: this.cluster,
+    const externalSecrets = new ExternalSecrets(this, 'ExternalSecrets', {
+      cluster: this.eksCluster,
       chart: v.charts.externalSecrets,
       roleName: role('eks-external-secrets'),
       restrictedNamespaceLabel: TEAM_NAMESPACE_LABEL,
       dependsOn: [last],
     });
-    last = this.externalSecrets.chart;
+    last = externalSecrets.chart;
+    let observability: GrafanaCloudObservability | undefined;
 
     if (props.grafanaCloud) {
-      this.observability = new GrafanaCloudObservability(this, 'Observability', {
-        cluster: this.cluster,
+      observability = new GrafanaCloudObservability(this, 'Observability', {
+        cluster: this.eksCluster,
         chart: v.charts.k8sMonitoring,
-        externalSecrets: this.externalSecrets,
+        externalSecrets,
         prometheusUrl: props.grafanaCloud.prometheusUrl,
         lokiUrl: props.grafanaCloud.lokiUrl,
         secretName: named(NamedResource.SECRET, 'grafana-cloud'),
@@ -263,28 +290,40 @@ export class EksPlatform extends Construct implements IEksWorkloadHost {
         region: stack.region,
         dependsOn: [last],
       });
-      last = this.observability.monitoring;
+      last = observability.monitoring;
     }
     this.platformReady = last;
 
     const quota = props.teamQuota ?? {};
-    this.teams = new TeamNamespaces(this, 'Teams', {
-      cluster: this.cluster,
+    const teams = new TeamNamespaces(this, 'Teams', {
+      cluster: this.eksCluster,
       teams: (props.teams ?? []).map((t) => teamAccess(this, t)),
       quota: { cpu: quota.cpu ?? '20', memory: quota.memory ?? '64Gi', pods: quota.pods ?? 200 },
       vpcCidr: this.vpcCidr,
       dependsOn: coreReady,
     });
+
+    this.karpenterNodeRole = karpenter.nodeRole;
+    this.interruptionQueue = karpenter.queue;
+    this.externalSecretsRole = externalSecrets.role;
+    this.webAclArn = albController.webAcl.attrArn;
+    this.grafanaCloudSecret = observability?.secret;
+    this._parts = {
+      network,
+      addons,
+      karpenter,
+      albController,
+      certManager,
+      externalDns,
+      externalSecrets,
+      observability,
+      teams,
+    };
   }
 
-  /** Role of Karpenter-launched nodes. */
+  /** Name of the role Karpenter-launched nodes run with. */
   get karpenterNodeRoleName(): string {
-    return this.karpenter.nodeRole.roleName;
-  }
-
-  /** Role of the External Secrets controller. */
-  get externalSecretsRole(): iam.IRole {
-    return this.externalSecrets.role;
+    return this.karpenterNodeRole.roleName;
   }
 
   /**
@@ -293,11 +332,6 @@ export class EksPlatform extends Construct implements IEksWorkloadHost {
    */
   addPodIdentity(scope: Construct, id: string, options: WorkloadPodIdentityOptions): PodIdentityRole {
     return new PodIdentityRole(scope, id, { ...options, clusterName: this.cluster.clusterName });
-  }
-
-  /** Adds a Karpenter NodePool (e.g. dedicated Druid historicals); see `NodePoolOptions`. */
-  addNodePool(id: string, options: NodePoolOptions): eks.KubernetesManifest {
-    return this.karpenter.addNodePool(id, options);
   }
 }
 

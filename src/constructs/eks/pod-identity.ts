@@ -20,7 +20,7 @@ export interface PodIdentityRoleProps {
    * Statements of the role's inline policy.
    * @default none; grant with `role.addToPolicy` or `grant*` methods
    */
-  readonly statements?: readonly iam.PolicyStatement[];
+  readonly statements?: iam.PolicyStatement[];
 }
 
 /**

@@ -61,7 +61,7 @@ export class DruidStack extends EnvironmentStack {
   readonly roles: Record<'coordinator' | 'historical' | 'middlemanager', PodIdentityRole>;
   /** Pod Identity role of the Job creating the MSK topics (absent without MSK). */
   readonly topicRole?: PodIdentityRole;
-  readonly secrets: Record<'admin' | 'internal' | 'keystore', secretsmanager.Secret>;
+  readonly secrets: Record<'admin' | 'internal' | 'keystore', secretsmanager.ISecret>;
   readonly routerHostname: string;
 
   constructor(scope: Construct, id: string, props: DruidStackProps) {
@@ -75,10 +75,10 @@ export class DruidStack extends EnvironmentStack {
     const d = new DruidCluster(this, 'Default', druidClusterProps(this, props.platform, env, props.host));
     namesAsBeforeDefault(d);
     this.druid = d;
-    this.storage = d.storage;
-    this.metadata = d.metadata;
-    this.streams = d.streams;
-    this.kubernetes = d.kubernetes;
+    this.storage = d._parts.storage;
+    this.metadata = d._parts.metadata;
+    this.streams = d._parts.streams;
+    this.kubernetes = d._parts.kubernetes;
     this.roles = {
       coordinator: d.coordinatorRole,
       historical: d.historicalRole,

@@ -46,7 +46,7 @@ export class EksStack extends EnvironmentStack {
   readonly internalIngressClass: string;
   readonly publicIngressClass: string;
   readonly clusterIssuer?: string;
-  readonly publicCertificate?: acm.Certificate;
+  readonly publicCertificate?: acm.ICertificate;
   /** Last platform component installed; workload manifests and charts should depend on it. */
   readonly platformReady: Construct;
 
@@ -71,16 +71,17 @@ export class EksStack extends EnvironmentStack {
     const p = new EksPlatform(this, 'Default', eksPlatformProps(this, props.platform, env));
     namesAsBeforeDefault(p);
     this.eksPlatform = p;
-    this.cluster = p.cluster;
+    this.cluster = p.eksCluster;
     this.vpc = p.vpc;
-    this.karpenter = p.karpenter;
-    this.addons = p.addons;
-    this.albController = p.albController;
-    this.certManager = p.certManager;
-    this.externalDns = p.externalDns;
-    this.externalSecrets = p.externalSecrets;
-    this.observability = p.observability;
-    this.teams = p.teams;
+    const parts = p._parts;
+    this.karpenter = parts.karpenter;
+    this.addons = parts.addons;
+    this.albController = parts.albController;
+    this.certManager = parts.certManager;
+    this.externalDns = parts.externalDns;
+    this.externalSecrets = parts.externalSecrets;
+    this.observability = parts.observability;
+    this.teams = parts.teams;
     this.defaultStorageClass = p.defaultStorageClass;
     this.internalIngressClass = p.internalIngressClass;
     this.publicIngressClass = p.publicIngressClass;
@@ -96,10 +97,10 @@ export class EksStack extends EnvironmentStack {
         `ACM certificate for ${zone} and *.${zone} (public ALBs discover it by host)`,
       );
     }
-    if (p.observability) {
+    if (p.grafanaCloudSecret) {
       this.publish(
         'observability/grafana-secret-arn',
-        p.observability.secret.secretArn,
+        p.grafanaCloudSecret.secretArn,
         'ARN of the Grafana Cloud credentials secret (fill it in after deploy)',
       );
     }
@@ -161,7 +162,7 @@ export class EksStack extends EnvironmentStack {
 
   /** Adds a Karpenter NodePool (e.g. dedicated Druid historicals); see `NodePoolOptions`. */
   addNodePool(id: string, options: NodePoolOptions): eks.KubernetesManifest {
-    return this.eksPlatform.addNodePool(id, options);
+    return this.karpenter.addNodePool(id, options);
   }
 
   private publish(key: string, value: string, description: string): void {
