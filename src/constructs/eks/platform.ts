@@ -34,7 +34,31 @@ import { TEAM_NAMESPACE_LABEL, type TeamAccess, TeamNamespaces, type TeamRoleAcc
 import { EksVpc } from './vpc';
 import type { IEksWorkloadHost } from './workload-host';
 
-const DEFAULT_CIDR = '10.0.0.0/16';
+/**
+ * The platform's defaults in one place (internal; the config schema's defaults equal them, and a test
+ * keeps it so).
+ */
+export const EKS_PLATFORM_DEFAULTS = {
+  cidr: '10.0.0.0/16',
+  privateSubnetMask: 19,
+  publicSubnetMask: 22,
+  wafRateLimit: 2000,
+  systemNodes: { instanceTypes: ['m7g.large'], minSize: 2, maxSize: 4 },
+  defaultPoolLimits: { cpu: 1000, memoryGiB: 4000 },
+  graviton: {
+    enabled: true,
+    instanceFamilies: ['m7g', 'c7g', 'r7g', 'm8g', 'c8g'],
+    limits: { cpu: 500, memoryGiB: 2000 },
+  },
+  gpu: { enabled: false, instanceFamilies: ['g6', 'g6e', 'g5'], limits: { cpu: 200, memoryGiB: 1600 } },
+  localNvme: {
+    enabled: false,
+    instanceFamilies: ['i4i', 'i4g', 'm6id', 'r6id'],
+    limits: { cpu: 200, memoryGiB: 1600 },
+  },
+  teamQuota: { cpu: '20', memory: '64Gi', pods: 200 },
+} as const;
+const D = EKS_PLATFORM_DEFAULTS;
 
 /** The constructs an `EksPlatform` is made of (internal: their shapes are not the library's API). */
 export interface EksPlatformParts {
@@ -154,10 +178,10 @@ export class EksPlatform extends Construct implements IEksWorkloadHost {
       const net = props.network ?? {};
       network = new EksVpc(this, 'Network', {
         clusterName,
-        cidr: net.cidr ?? DEFAULT_CIDR,
+        cidr: net.cidr ?? D.cidr,
         availabilityZones: net.availabilityZones ?? stack.availabilityZones.slice(0, 3),
-        privateSubnetMask: net.privateSubnetMask,
-        publicSubnetMask: net.publicSubnetMask,
+        privateSubnetMask: net.privateSubnetMask ?? D.privateSubnetMask,
+        publicSubnetMask: net.publicSubnetMask ?? D.publicSubnetMask,
         natGateways: net.natGateways,
         interfaceEndpoints: net.interfaceEndpoints ?? ALL_INTERFACE_ENDPOINTS,
         logKey: this.logsKey,
@@ -173,7 +197,7 @@ export class EksPlatform extends Construct implements IEksWorkloadHost {
         },
       ]);
     }
-    this.vpcCidr = props.vpc ? props.vpc.vpcCidrBlock : (props.network?.cidr ?? DEFAULT_CIDR);
+    this.vpcCidr = props.vpc ? props.vpc.vpcCidrBlock : (props.network?.cidr ?? D.cidr);
 
     const eksCluster = new EksCluster(this, 'Cluster', {
       clusterName,
@@ -182,7 +206,11 @@ export class EksPlatform extends Construct implements IEksWorkloadHost {
       kubectlLayer: new KubectlV34Layer(this, 'KubectlLayer'),
       secretsKey: this.secretsKey,
       publicEndpointCidrs: props.publicEndpointCidrs,
-      systemNodes: props.systemNodes,
+      systemNodes: {
+        instanceTypes: props.systemNodes?.instanceTypes ?? [...D.systemNodes.instanceTypes],
+        minSize: props.systemNodes?.minSize ?? D.systemNodes.minSize,
+        maxSize: props.systemNodes?.maxSize ?? D.systemNodes.maxSize,
+      },
       bottlerocketVersion: v.bottlerocket,
       controlPlaneLogs: { retention, encryptionKey: this.logsKey },
       systemNodeRoleName: role('eks-system-node'),
@@ -222,10 +250,10 @@ export class EksPlatform extends Construct implements IEksWorkloadHost {
     });
     const pools = props.nodePools ?? {};
     addPlatformNodePools(karpenter, {
-      defaultLimits: pools.defaultLimits ?? { cpu: 1000, memoryGiB: 4000 },
-      graviton: extraPool(pools.graviton, true, ['m7g', 'c7g', 'r7g', 'm8g', 'c8g'], 500, 2000),
-      gpu: extraPool(pools.gpu, false, ['g6', 'g6e', 'g5'], 200, 1600),
-      localNvme: extraPool(pools.localNvme, false, ['i4i', 'i4g', 'm6id', 'r6id'], 200, 1600),
+      defaultLimits: pools.defaultLimits ?? D.defaultPoolLimits,
+      graviton: extraPool(pools.graviton, D.graviton),
+      gpu: extraPool(pools.gpu, D.gpu),
+      localNvme: extraPool(pools.localNvme, D.localNvme),
     });
 
     const albController = new AlbController(this, 'LoadBalancing', {
@@ -233,7 +261,7 @@ export class EksPlatform extends Construct implements IEksWorkloadHost {
       chart: v.charts.awsLoadBalancerController,
       roleName: role('eks-alb-controller'),
       webAclName: named(NamedResource.WAF_WEB_ACL, 'alb'),
-      rateLimit: props.wafRateLimit ?? 2000,
+      rateLimit: props.wafRateLimit ?? D.wafRateLimit,
       dependsOn: [karpenter.chart],
     });
 
@@ -298,7 +326,11 @@ export class EksPlatform extends Construct implements IEksWorkloadHost {
     const teams = new TeamNamespaces(this, 'Teams', {
       cluster: this.eksCluster,
       teams: (props.teams ?? []).map((t) => teamAccess(this, t)),
-      quota: { cpu: quota.cpu ?? '20', memory: quota.memory ?? '64Gi', pods: quota.pods ?? 200 },
+      quota: {
+        cpu: quota.cpu ?? D.teamQuota.cpu,
+        memory: quota.memory ?? D.teamQuota.memory,
+        pods: quota.pods ?? D.teamQuota.pods,
+      },
       vpcCidr: this.vpcCidr,
       dependsOn: coreReady,
     });
@@ -337,15 +369,12 @@ export class EksPlatform extends Construct implements IEksWorkloadHost {
 
 function extraPool(
   pool: EksExtraNodePool | undefined,
-  enabled: boolean,
-  instanceFamilies: string[],
-  cpu: number,
-  memoryGiB: number,
+  d: { enabled: boolean; instanceFamilies: readonly string[]; limits: { cpu: number; memoryGiB: number } },
 ): ExtraPoolSettings {
   return {
-    enabled: pool?.enabled ?? enabled,
-    instanceFamilies: pool?.instanceFamilies ?? instanceFamilies,
-    limits: pool?.limits ?? { cpu, memoryGiB },
+    enabled: pool?.enabled ?? d.enabled,
+    instanceFamilies: pool?.instanceFamilies ?? [...d.instanceFamilies],
+    limits: pool?.limits ?? d.limits,
   };
 }
 
