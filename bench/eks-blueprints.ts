@@ -27,7 +27,7 @@ export const description = [
   `For the same add-on set, the Fastish build sets \`eks.hostedZone\`/\`eks.hostedZoneId\` (${HOSTED_ZONE.name}) and \`eks.grafanaCloud\` on top of the dev environment, so external-dns and the Grafana Cloud observability are in; the peer imports the same zone by id and pins the same EKS managed add-on builds (no DescribeAddonVersions lookup), account/region/AZs explicit: both synthesize offline.`,
   'Peer add-ons: VPC CNI, CoreDNS, kube-proxy, EKS Pod Identity agent, EBS CSI (gp3 StorageClass), metrics-server, Karpenter (v1, Pod Identity, interruption handling), AWS Load Balancer Controller, cert-manager, external-dns, External Secrets.',
   "No Blueprints equivalent (so not in the peer): Grafana Cloud k8s-monitoring/Alloy with Secrets Manager credentials (Blueprints offers AMP/ADOT and grafana-operator, a different stack), the AWS WAF web ACL on internet-facing ALBs, Fastish's team namespaces (quotas, NetworkPolicies, RBAC) and extra NodePools.",
-  "**synth ms**: after module loading; Fastish: load + validate the config, build the stack, `app.synth()`; peer: build the blueprint, `app.synth()`. The peer's pinned aws-cdk-lib (the version Blueprints requires) has no built-in CloudFormation template validation, so only the Fastish row without it is compared with the peer (same work minus Fastish's); the row with the validation on shows what it costs and has no ratio.",
+  "**process ms**: the child process's wall time from start to exit (Node, tsx, module loading, config, build, synth, and the cdk-nag run both sides do); **per resource vs peer (process)**: issue 14's measure, (our process ms / our resources) ÷ (the peer's process ms / its resources), target ≤ 0.5×. **synth ms**: after module loading; Fastish: load + validate the config, build the stack, `app.synth()`; peer: build the blueprint, `app.synth()`. The peer's pinned aws-cdk-lib (the version Blueprints requires) has no built-in CloudFormation template validation, so only the Fastish row without it is compared with the peer (same work minus Fastish's); the row with the validation on shows what it costs and has no ratio.",
   '**resources** / **template bytes**: every template of the cloud assembly (nested stacks included). **cdk-nag**: `validateScope` of AwsSolutions + Serverless on the stack after synth, counting violating resources; Fastish acknowledgements (each with a reason) are honoured, the peer has none.',
 ].join(' ');
 
@@ -40,6 +40,8 @@ const LABELS: Record<Target, string> = {
 
 interface Sample {
   readonly synthMs: number;
+  /** The child process's wall time, start to exit: Node, tsx, module loading, the build, synth and cdk-nag. */
+  readonly processMs: number;
   readonly resources: number;
   readonly templateBytes: number;
   readonly nagFindings: number;
@@ -60,7 +62,8 @@ function fastishChild(validate: boolean): void {
   const { Stage } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
   const { parse } = require('yaml') as typeof import('yaml');
   const { validateConfig, deepMerge } = require('../src/config') as typeof import('../src/config');
-  const { createApp } = require('../src/app/platform') as typeof import('../src/app/platform');
+  // create-app, not platform: this app holds one stack and loads no other architecture.
+  const { createApp } = require('../src/app/create-app') as typeof import('../src/app/create-app');
   const { EksStack } = require('../src/stacks/eks/eks-stack') as typeof import('../src/stacks/eks/eks-stack');
   const { AwsSolutionsChecks, ServerlessChecks } = require('cdk-nag') as typeof import('cdk-nag');
   const outdir = mkdtempSync(join(tmpdir(), 'fastish-bench-eks-'));
@@ -102,13 +105,20 @@ function fastishChild(validate: boolean): void {
     resources += Object.keys((JSON.parse(text) as { Resources?: object }).Resources ?? {}).length;
   }
   rmSync(outdir, { recursive: true, force: true });
-  const sample: Sample = { synthMs, resources, templateBytes, nagFindings, stacks: files.length };
+  const sample: Omit<Sample, 'processMs'> = {
+    synthMs,
+    resources,
+    templateBytes,
+    nagFindings,
+    stacks: files.length,
+  };
   process.stdout.write(`${JSON.stringify(sample)}\n`);
 }
 
 function measure(target: Target): Sample {
   const peer = target === 'blueprints';
   // `--require tsx/cjs` resolves from cwd: the peer runs with its own tsx and node_modules.
+  const began = performance.now();
   const r = spawnSync(
     process.execPath,
     [
@@ -119,12 +129,16 @@ function measure(target: Target): Sample {
     ],
     { cwd: peer ? PEER : ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
+  const processMs = performance.now() - began;
   if (r.status !== 0) {
     throw new Error(
       `${target} failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-5).join(' ')}`,
     );
   }
-  return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Sample;
+  return {
+    ...(JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Omit<Sample, 'processMs'>),
+    processMs,
+  };
 }
 
 const median = (xs: readonly number[]) => {
@@ -160,7 +174,12 @@ export function benchEksBlueprints(): Record<string, string | number>[] {
       }
     }
   }
-  const peerMs = median((samples.get('blueprints') ?? []).map((s) => s.synthMs));
+  const peerSamples = samples.get('blueprints') ?? [];
+  const peerMs = median(peerSamples.map((s) => s.synthMs));
+  const peerLast = peerSamples[peerSamples.length - 1];
+  const peerPerResource = peerLast
+    ? median(peerSamples.map((s) => s.processMs)) / peerLast.resources
+    : Number.NaN;
   return targets.map((t): Record<string, string | number> => {
     const ss = samples.get(t) ?? [];
     const error = errors.get(t);
@@ -177,6 +196,15 @@ export function benchEksBlueprints(): Record<string, string | number>[] {
           ? 'n/a (validation on; the peer has none)'
           : Number.isFinite(peerMs)
             ? `${(ms / peerMs).toFixed(2)}×`
+            : 'n/a',
+      'process ms (median)': median(ss.map((s) => s.processMs)).toFixed(0),
+      'process ms per resource': (median(ss.map((s) => s.processMs)) / last.resources).toFixed(1),
+      // Issue 14's measure: whole process per resource, against the peer's (target ≤ 0.5×).
+      'per resource vs peer (process)':
+        t === 'fastish'
+          ? 'n/a (validation on)'
+          : Number.isFinite(peerPerResource)
+            ? `${(median(ss.map((s) => s.processMs)) / last.resources / peerPerResource).toFixed(2)}×`
             : 'n/a',
       templates: last.stacks ?? '',
       resources: last.resources,

@@ -9,13 +9,18 @@
  * function named `bench<Something>`) returning rows (`Record<string, string | number>[]`, optionally
  * async) gets its own section; it may export `title` and `description`.
  *
+ * Then the commands as a user runs them (`bench/_commands.ts`): `npm run synth` cold and warm and
+ * `fastish plan`, each timed as a whole process tree against a baseline launched the same way.
+ *
  *   BENCH_RUNS=5 npm run bench        # runs per target (default 5)
  *   npm run bench -- --only example   # one target, no module sections, no file written
+ *   npm run bench -- --only commands  # the command rows only, no file written
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { TARGETS as COMMAND_TARGETS, commandRows, description as commandsDescription } from './_commands';
 
 const ROOT = join(__dirname, '..');
 const EXAMPLE = join(ROOT, 'examples', 'fastish.yaml');
@@ -183,7 +188,19 @@ async function parent(): Promise<void> {
   const loadAtStart = fmtLoad();
   const runs = Number(process.env.BENCH_RUNS ?? 5);
   const onlyIndex = process.argv.indexOf('--only');
-  const only = onlyIndex > 0 ? (process.argv[onlyIndex + 1] as Target) : undefined;
+  const onlyArg = onlyIndex > 0 ? process.argv[onlyIndex + 1] : undefined;
+  if (onlyArg === 'commands') {
+    const rows = await commandRows(runs);
+    const headers = Object.keys(rows[0] ?? {});
+    process.stdout.write(
+      `${table(
+        headers,
+        rows.map((r) => headers.map((h) => r[h] ?? '')),
+      )}\n`,
+    );
+    return;
+  }
+  const only = onlyArg as Target | undefined;
   const targets = (Object.keys(TARGETS) as Target[]).filter(
     (t) => !only || t === only || t === BASELINE[only],
   );
@@ -239,6 +256,9 @@ async function parent(): Promise<void> {
   );
   process.stdout.write(`${report}\n`);
   if (only) return;
+  process.stderr.write('bench: the commands as a user runs them\n');
+  const commands = await commandRows(runs);
+  const commandHeaders = Object.keys(commands[0] ?? {});
   const git = (() => {
     try {
       return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
@@ -264,6 +284,16 @@ async function parent(): Promise<void> {
     report,
     '',
     `Target (issue 2): the full example platform synthesizes in under ${TARGET_MS / 1000} s on 2 cores — median ${(exampleMs / 1000).toFixed(1)} s here: **${exampleMs < TARGET_MS ? 'met' : 'not met'}**.`,
+    '',
+    '## The main command and plan, as a user runs them',
+    '',
+    commandsDescription,
+    `Targets (issue 14): \`npm run synth\` ≤ ${COMMAND_TARGETS.synthWarmMs / 1000} s median warm, ≤ ${COMMAND_TARGETS.synthColdMs / 1000} s cold, peak RSS ≤ ${COMMAND_TARGETS.synthRssMiB} MiB (judged on the largest process, as \`/usr/bin/time\` reports it; the process tree column is the sum); \`fastish plan\` ≤ ${COMMAND_TARGETS.planMs / 1000} s.`,
+    '',
+    table(
+      commandHeaders,
+      commands.map((r) => commandHeaders.map((h) => r[h] ?? '')),
+    ),
     '',
     ...(await moduleSections()).flatMap((s) => [s, '']),
   ].join('\n');

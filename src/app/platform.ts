@@ -1,4 +1,4 @@
-import { type App, type AppProps, Stage } from 'aws-cdk-lib';
+import { type App, Stage } from 'aws-cdk-lib';
 import type { Architecture, EnvironmentModel, PlatformModel } from '../config';
 import { ARCHITECTURE_NEEDS, ARCHITECTURES } from '../config/architectures';
 import { BootstrapStack } from '../stacks/bootstrap/bootstrap-stack';
@@ -6,8 +6,9 @@ import { TeamsStack } from '../stacks/bootstrap/teams-stack';
 import type { EnvironmentStack } from '../stacks/environment-stack';
 import { ReleaseStack } from '../stacks/release/release-stack';
 import { ARCHITECTURE_FACTORIES, type ArchitectureFactories } from './architectures';
-import { FEATURE_FLAGS } from './feature-flags';
-import { ASSEMBLY_CONTEXT, ReproducibleApp } from './reproducible-app';
+import { createApp } from './create-app';
+
+export { createApp } from './create-app';
 
 export interface EnvironmentStacks {
   /** The environment's stage: its workload stacks, which the release pipeline deploys. */
@@ -27,19 +28,6 @@ export interface Platform {
   readonly stacks: readonly EnvironmentStack[];
   /** The delivery pipeline, when `release` is configured. */
   readonly release?: ReleaseStack;
-}
-
-/** A CDK app with Fastish's feature flags and nothing that varies between runs or checkouts. */
-export function createApp(props: AppProps = {}): App {
-  return new ReproducibleApp({
-    // aws-cdk-lib's template validation costs seconds on every synth; the gates run it once instead
-    // (`runChecks`: `fastish check`, `fastish synth`'s summary, the pipeline, the test suite).
-    builtinCloudFormationValidation: false,
-    ...props,
-    context: { ...FEATURE_FLAGS, ...props.context },
-    postCliContext: { ...props.postCliContext, ...ASSEMBLY_CONTEXT },
-    analyticsReporting: false,
-  });
 }
 
 /** Architectures in build order: every architecture after those it needs. */

@@ -97,7 +97,7 @@ function exportRef(ref: string, ctx: SynthContext, outdir: string): ExportedRef 
     return {
       sha,
       tree,
-      app: cdk.app ?? 'npx tsx src/app/main.ts',
+      app: withoutNpx(cdk.app ?? 'npx tsx src/app/main.ts', tree),
       env: {
         ...process.env,
         CDK_OUTDIR: outdir,
@@ -111,6 +111,17 @@ function exportRef(ref: string, ctx: SynthContext, outdir: string): ExportedRef 
     remove();
     throw err;
   }
+}
+
+/**
+ * `npx <bin> …` as the local `node_modules/.bin/<bin> …` when the tree has it: what npx would run, without
+ * starting npm first (~0.4 s and ~60 MiB).
+ */
+function withoutNpx(app: string, tree: string): string {
+  const m = /^npx\s+(?:--no-install\s+|--yes\s+|-y\s+)?([\w@./-]+)(\s.*)?$/.exec(app.trim());
+  if (!m?.[1] || m[1].includes('@')) return app; // a pinned version (npx pkg@1) may not be the local one
+  const bin = join(tree, 'node_modules', '.bin', m[1]);
+  return existsSync(bin) ? `${JSON.stringify(bin)}${m[2] ?? ''}` : app;
 }
 
 /** Synthesizes the tree of a git ref offline into `outdir` (see `exportRef`). */
@@ -160,7 +171,9 @@ function baseKey(ref: string, ctx: SynthContext): string {
     tree,
     resolve(ctx.configPath),
     file(resolve(ctx.configPath)),
-    file(join(ctx.repoRoot, 'package-lock.json')),
+    // What is installed (npm's record of node_modules), else what should be.
+    file(join(ctx.repoRoot, 'node_modules', '.package-lock.json')) ||
+      file(join(ctx.repoRoot, 'package-lock.json')),
     process.version,
     JSON.stringify(ctx.context ?? {}),
   ]);
