@@ -44,6 +44,12 @@ export class SecureBucket extends Construct {
         `${this.node.path}: a SecureBucket needs serverAccessLogsBucket unless it is the access-log target`,
       );
     }
+    if (props.accessLogsTarget) {
+      // With BUCKET_OWNER_ENFORCED, ACLs are off: S3 log delivery must be granted by a bucket policy, which
+      // CDK writes only under this flag (else it sets the LogDeliveryWrite ACL and fails). Set here, before
+      // the bucket exists, so the construct works in any app, not only one with the recommended flags.
+      this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
+    }
     this.bucket = new s3.Bucket(this, 'Bucket', {
       bucketName: props.bucketName,
       encryption: props.encryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,

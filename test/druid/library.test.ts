@@ -187,6 +187,26 @@ describe('EksPlatform and DruidCluster in a plain CDK app', () => {
   });
 });
 
+describe('DruidCluster in an app without feature flags (`new App()`)', () => {
+  it('grants S3 log delivery to its access-log bucket by policy (ACLs are off on every bucket)', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Plain', { env: { account: '444444444444', region: 'eu-central-1' } });
+    const platform = new EksPlatform(stack, 'Platform', { network: { availabilityZones: ZONES } });
+    new DruidCluster(stack, 'Druid', { platform, routerHostname: 'd.example.com' });
+    const t = Template.fromStack(stack);
+    for (const [id, b] of ofType(t, 'AWS::S3::Bucket')) {
+      expect(b.Properties.AccessControl, id).toBeUndefined();
+      expect(b.Properties.OwnershipControls.Rules, id).toEqual([{ ObjectOwnership: 'BucketOwnerEnforced' }]);
+    }
+    const delivery = ofType(t, 'AWS::S3::BucketPolicy').flatMap(([, p]) =>
+      p.Properties.PolicyDocument.Statement.filter(
+        (s: any) => s.Principal?.Service === 'logging.s3.amazonaws.com',
+      ),
+    );
+    expect(delivery.length).toBeGreaterThan(0);
+  });
+});
+
 describe('DruidCluster props are checked in prop terms', () => {
   it('refuses a sum metric without its input column, naming the construct and datasource', () => {
     const app = new App({ context: cxapi.CURRENTLY_RECOMMENDED_FLAGS });
