@@ -5,7 +5,9 @@ import * as cxapi from 'aws-cdk-lib/cx-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EksInterfaceEndpoint, EksPlatform, NatGatewayMode } from '../../src';
 import { eksSettings, INTERFACE_ENDPOINTS } from '../../src/config/architectures/eks';
+import { RESERVED_NAMESPACES } from '../../src/config/rules/eks';
 import { EKS_PLATFORM_DEFAULTS } from '../../src/constructs/eks/platform';
+import { PLATFORM_NAMESPACES } from '../../src/constructs/eks/teams';
 import { manifestsOf } from './manifests';
 
 const ZONES = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
@@ -72,5 +74,16 @@ describe('EksPlatform with its own VPC (plain CDK app, defaults)', () => {
     expect(s.natGateways).toBe(NatGatewayMode.PER_AZ);
     expect([...INTERFACE_ENDPOINTS].sort()).toEqual(Object.values(EksInterfaceEndpoint).sort());
     expect(s.publicEndpointCidrs).toEqual([]);
+  });
+
+  it('refuses a team that would take over a platform namespace, in prop terms', () => {
+    expect(() => platformIn({ teams: [{ name: 'cert-manager' }] })).toThrow(
+      /Platform\/Eks: team "cert-manager" would take over a platform namespace/,
+    );
+    expect(() => platformIn({ teams: [{ name: 'kube-flow' }] })).toThrow(/team "kube-flow" would take over/);
+    expect(() => platformIn({ teams: [{ name: 'Data_Team' }] })).toThrow(
+      /team "Data_Team" is not a namespace name/,
+    );
+    expect([...PLATFORM_NAMESPACES].sort()).toEqual([...RESERVED_NAMESPACES].sort());
   });
 });

@@ -30,7 +30,13 @@ import {
   type EksTeam,
 } from './platform-props';
 import { PodIdentityRole } from './pod-identity';
-import { TEAM_NAMESPACE_LABEL, type TeamAccess, TeamNamespaces, type TeamRoleAccess } from './teams';
+import {
+  PLATFORM_NAMESPACES,
+  TEAM_NAMESPACE_LABEL,
+  type TeamAccess,
+  TeamNamespaces,
+  type TeamRoleAccess,
+} from './teams';
 import { EksVpc } from './vpc';
 import type { IEksWorkloadHost } from './workload-host';
 
@@ -379,9 +385,12 @@ function extraPool(
 }
 
 function teamAccess(scope: Construct, t: EksTeam): TeamAccess {
-  if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(t.name) || t.name.startsWith('kube-')) {
+  if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(t.name)) {
+    throw new Error(`${scope.node.path}: team "${t.name}" is not a namespace name (a lowercase DNS label)`);
+  }
+  if (PLATFORM_NAMESPACES.includes(t.name) || t.name.startsWith('kube-')) {
     throw new Error(
-      `${scope.node.path}: team "${t.name}" cannot be a namespace (a DNS label not starting with kube-)`,
+      `${scope.node.path}: team "${t.name}" would take over a platform namespace (${PLATFORM_NAMESPACES.join(', ')}, kube-*)`,
     );
   }
   const roles: TeamRoleAccess[] = [];
