@@ -29,6 +29,7 @@ function consumerEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 }
 
 interface Synthesized {
+  readonly outdir: string;
   readonly manifest: any;
   readonly template: (artifact: string) => any;
 }
@@ -68,6 +69,7 @@ function synthesizeExample(consumer: ConsumerProject): Synthesized {
     consumerEnv({ CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify(cdkJson.context) }),
   );
   return {
+    outdir,
     manifest: readJson(join(outdir, 'manifest.json')),
     template: (artifact) => readJson(join(outdir, `${artifact}.template.json`)),
   };
@@ -137,49 +139,84 @@ describe('the packed library in a fresh CDK project (npm pack → npm ci --offli
     );
   });
 
-  it('synthesizes the README example: Fastish constructs beside the app’s own resources, working together', () => {
+  it('synthesizes the README example: bootstrap, web app, EKS and Druid beside the app’s own resources', () => {
     const stacks = Object.entries(synthesized.manifest.artifacts as Record<string, any>)
       .filter(([, a]) => a.type === 'aws:cloudformation:stack')
       .map(([id]) => id);
-    expect(stacks.sort()).toEqual(['ShopAnalytics', 'ShopStageBootstrap']);
-
+    expect(stacks.sort()).toEqual(['ShopAnalytics', 'ShopStageBootstrap', 'ShopWeb']);
     const bootstrap = synthesized.template('ShopStageBootstrap');
     const roleNames = resources(bootstrap, 'AWS::IAM::Role').map(([, r]) => r.Properties.RoleName);
     expect(roleNames).toContain('fastish-shopstage1-deploy-123456789012-eu-central-1');
-
+    // Workload stacks deploy through those roles and give their roles the bootstrap's boundary.
+    const boundary = resources(bootstrap, 'AWS::IAM::ManagedPolicy')
+      .map(([, p]) => p.Properties.ManagedPolicyName)
+      .find((name) => /boundary/.test(name));
+    expect(boundary).toBeDefined();
+    for (const id of ['ShopWeb', 'ShopAnalytics']) {
+      const artifact = synthesized.manifest.artifacts[id];
+      expect(artifact.properties.assumeRoleArn).toContain('fastish-shopstage1-deploy-');
+    }
     const analytics = synthesized.template('ShopAnalytics');
-    // The app's own queue, encrypted with the key from Fastish's EncryptionKey.
-    const [[keyId]] = resources(analytics, 'AWS::KMS::Key');
-    const [[, queue]] = resources(analytics, 'AWS::SQS::Queue');
-    expect(queue.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
-    // Druid's three buckets and the access-log bucket: KMS with that key, public access blocked.
-    const buckets = resources(analytics, 'AWS::S3::Bucket');
-    expect(buckets).toHaveLength(4);
-    for (const [, bucket] of buckets) {
-      expect(bucket.Properties.PublicAccessBlockConfiguration.BlockPublicPolicy).toBe(true);
+    const [, reportJob] =
+      resources(analytics, 'AWS::IAM::Role').find(([id]) => id.startsWith('ReportJob')) ?? [];
+    expect(JSON.stringify(reportJob.Properties.PermissionsBoundary)).toContain(boundary);
+  });
+
+  it('bundles the web app’s handlers from the installed package and lets its API use the app’s queue', () => {
+    const web = synthesized.template('ShopWeb');
+    const functions = resources(web, 'AWS::Lambda::Function');
+    const [apiId, api] = functions.find(([id]) => id.startsWith('WebAppApiFunction')) ?? [];
+    expect(api, functions.map(([id]) => id).join(', ')).toBeDefined();
+    // Bundled at synth by the consumer's esbuild from the TypeScript runtime the package ships.
+    for (const [, fn] of functions.filter(([, f]) => f.Properties.Code.S3Key)) {
+      const asset = join(synthesized.outdir, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
+      expect(readFileSync(join(asset, 'index.js'), 'utf8')).toMatch(/handler/);
     }
-    const druidBuckets = buckets.filter(([id]) => id.startsWith('DruidStorage'));
-    expect(druidBuckets).toHaveLength(3);
-    for (const [, bucket] of druidBuckets) {
-      const rule = bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0];
-      expect(rule.ServerSideEncryptionByDefault.KMSMasterKeyID).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
-    }
-    // The app's own role reads Druid's deep storage and drains the queue; it carries the environment's
-    // boundary, which the bootstrap stack creates under that name.
-    const [[jobId, job]] = resources(analytics, 'AWS::IAM::Role');
-    const policy = resources(analytics, 'AWS::IAM::Policy').find(([, p]) =>
-      p.Properties.Roles.some((r: any) => r.Ref === jobId),
+    const apiAsset = join(synthesized.outdir, `asset.${api.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
+    const map = JSON.parse(readFileSync(join(apiAsset, 'index.js.map'), 'utf8')) as { sources: string[] };
+    expect(map.sources).toContain('src/runtime/api.ts');
+    // The app's own queue; the API function (a Fastish construct's) may send to it.
+    const [[queueId]] = resources(web, 'AWS::SQS::Queue').filter(([id]) => id.startsWith('OrderEvents'));
+    const roleId = api.Properties.Role['Fn::GetAtt'][0];
+    const statements = resources(web, 'AWS::IAM::Policy')
+      .filter(([, p]) => p.Properties.Roles.some((r: any) => r.Ref === roleId))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+    const send = statements.find((st: any) => [st.Action].flat().includes('sqs:SendMessage'));
+    expect(send?.Resource, apiId).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
+  });
+
+  it('runs EKS in the app’s own VPC with the app’s role as team admins, Druid on it, read by the app’s job', () => {
+    const analytics = synthesized.template('ShopAnalytics');
+    const [[, cluster]] = resources(analytics, 'AWS::EKS::Cluster');
+    const privateSubnets = resources(analytics, 'AWS::EC2::Subnet')
+      .filter(([id]) => id.startsWith('NetworkPrivate'))
+      .map(([id]) => ({ Ref: id }));
+    expect(privateSubnets).toHaveLength(2);
+    expect(cluster.Properties.ResourcesVpcConfig.SubnetIds).toEqual(privateSubnets);
+    expect(cluster.Properties.ResourcesVpcConfig.EndpointPublicAccess).toBe(false);
+    const [[adminsId]] = resources(analytics, 'AWS::IAM::Role').filter(([id]) => id.startsWith('DataAdmins'));
+    const entry = resources(analytics, 'AWS::EKS::AccessEntry').find(
+      ([, e]) => e.Properties.PrincipalArn['Fn::GetAtt']?.[0] === adminsId,
     )?.[1];
-    const statements = JSON.stringify(policy?.Properties.PolicyDocument.Statement);
-    const [deepStorageId] = druidBuckets.find(([id]) => id.includes('DeepStorage')) ?? [];
-    expect(statements).toContain(deepStorageId);
-    expect(statements).toContain('sqs:ReceiveMessage');
-    const boundaryNames = resources(bootstrap, 'AWS::IAM::ManagedPolicy').map(
-      ([, p]) => p.Properties.ManagedPolicyName,
+    expect(entry?.Properties.KubernetesGroups).toEqual(['fastish:data:admin']);
+    // Druid's deep storage, KMS-encrypted, which the app's own job may read (and decrypt).
+    const [[deepStorageId, deepStorage]] = resources(analytics, 'AWS::S3::Bucket').filter(([id]) =>
+      id.includes('DeepStorage'),
     );
-    expect(boundaryNames.some((n) => JSON.stringify(job.Properties.PermissionsBoundary).includes(n))).toBe(
-      true,
-    );
+    const keyArn =
+      deepStorage.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0]
+        .ServerSideEncryptionByDefault.KMSMasterKeyID;
+    const [[jobId]] = resources(analytics, 'AWS::IAM::Role').filter(([id]) => id.startsWith('ReportJob'));
+    const statements = resources(analytics, 'AWS::IAM::Policy')
+      .filter(([, p]) => p.Properties.Roles.some((r: any) => r.Ref === jobId))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+    const read = statements.find((st: any) => [st.Action].flat().includes('s3:GetObject*'));
+    expect(read?.Resource).toContainEqual({ 'Fn::GetAtt': [deepStorageId, 'Arn'] });
+    const decrypt = statements.find((st: any) => [st.Action].flat().includes('kms:Decrypt'));
+    expect(decrypt?.Resource).toEqual(keyArn);
+    // Druid's metadata store and ingestion stream are there too.
+    expect(resources(analytics, 'AWS::RDS::DBCluster')).toHaveLength(1);
+    expect(resources(analytics, 'AWS::MSK::ServerlessCluster')).toHaveLength(1);
   });
 
   it('runs the compiled CLI from the installed package (npx fastish)', () => {
