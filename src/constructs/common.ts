@@ -3,5 +3,4 @@
 export type { NamingContext } from '../naming';
 export { EncryptionKey, type EncryptionKeyProps } from './encryption-key';
 export { FastishStack, type FastishStackProps, StackDeployment } from './fastish-stack';
-export { PublishedValue, type PublishedValueProps } from './published-value';
 export { SecureBucket, type SecureBucketProps } from './secure-bucket';

@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { defaultQualifier, Naming } from '../naming';
+import { defaultQualifier, Naming, type NamingContext } from '../naming';
 import { StackDeployment, synthesizerFor } from './synthesizer';
 import { applyFastishTags } from './tagging';
 
@@ -73,8 +73,11 @@ export interface FastishStackProps {
  * environment's permissions boundary on every role when deployed through the deployment roles.
  */
 export class FastishStack extends Stack {
-  /** Physical names of this stack's environment (all derive from organization, environment, qualifier). */
-  readonly naming: Naming;
+  /**
+   * Organization, environment, account, region and qualifier of the stack: pass it as the `naming` of
+   * the Fastish constructs in this stack, so their names and the stack's synthesizer agree.
+   */
+  readonly namingContext: NamingContext;
   /** The environment name (`Stack.environment` is CDK's `aws://account/region` string). */
   readonly environmentName: string;
   readonly architecture: string;
@@ -98,7 +101,7 @@ export class FastishStack extends Stack {
       analyticsReporting: false,
       ...(props.description !== undefined ? { description: props.description } : {}),
     });
-    this.naming = naming;
+    this.namingContext = naming.context;
     this.environmentName = props.environmentName;
     this.architecture = props.architecture;
     this.team = props.team ?? 'platform';

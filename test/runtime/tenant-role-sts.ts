@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { OperatorDataRole } from '../../src/constructs/webapp/operator-data-role';
 import { TenantDataRole } from '../../src/constructs/webapp/tenant-data-role';
-import { TenantTable } from '../../src/constructs/webapp/tenant-table';
+import { partitionAccess, TenantTable } from '../../src/constructs/webapp/tenant-table';
 import { LOCAL_OPERATOR_ROLE_ARN, type LocalAssumeRole } from '../../src/dev/local-sts';
 import { TENANT_SESSION_TAG } from '../../src/runtime/contract';
 import { OPERATOR_GRANTS, TENANT_SESSION_GRANTS } from '../../src/runtime/partitions';
@@ -44,13 +44,13 @@ export function synthesizedDataRoles(): DataRolePolicies {
     assumedBy: authorizer,
     table,
     sessionTag: TENANT_SESSION_TAG,
-    grants: TENANT_SESSION_GRANTS,
+    grants: partitionAccess(TENANT_SESSION_GRANTS),
   });
   const operator = new OperatorDataRole(stack, 'Operator', {
     roleName: 'webapp-operator-data',
     assumedBy: authorizer,
     table,
-    grants: OPERATOR_GRANTS,
+    grants: partitionAccess(OPERATOR_GRANTS),
   });
   const template = Template.fromStack(stack).toJSON();
   const ids = [

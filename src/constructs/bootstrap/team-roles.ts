@@ -63,8 +63,7 @@ const LEVELS = Object.keys(PLATFORM_POLICIES) as TeamRole[];
  * one the workload deploy could edit, while the team roles themselves are out of its reach.
  */
 export class TeamRoles extends Construct {
-  /** Keyed `<team>-<level>`. */
-  readonly roles = new Map<string, iam.Role>();
+  private readonly byKey = new Map<string, iam.Role>();
 
   constructor(scope: Construct, id: string, props: TeamRolesProps) {
     super(scope, id);
@@ -108,9 +107,19 @@ export class TeamRoles extends Construct {
             "The read-only role's inline policy only denies (other teams' data, role assumption, IAM changes, tags); it grants nothing.",
           );
         }
-        this.roles.set(key, role);
+        this.byKey.set(key, role);
       }
     }
+  }
+
+  /** The keys `<team>-<level>` of the roles created, in creation order. */
+  get roleKeys(): string[] {
+    return [...this.byKey.keys()];
+  }
+
+  /** The role of a team at a level (`<team>-<level>`), if the team has members at that level. */
+  role(key: string): iam.Role | undefined {
+    return this.byKey.get(key);
   }
 }
 

@@ -6,13 +6,13 @@ import { acknowledgeIamWildcards } from '../../checks/acknowledgements';
 /** What the environment protects from every workload role and from the workload deploy itself. */
 export interface ProtectedResources {
   /** The deployment roles: no workload may change them (their trust decides who assumes them). */
-  readonly deploymentRoleArns: readonly string[];
+  readonly deploymentRoleArns: string[];
   /** Roles of people and other accounts (team, handshake): no workload may change or assume them. */
-  readonly personRoleArns: readonly string[];
+  readonly personRoleArns: string[];
   /** The bootstrap key (assets, deployment logs). */
   readonly keyArn: string;
   /** Stacks only the operator deploys (`bootstrap`, `teams`). */
-  readonly operatorStackArns: readonly string[];
+  readonly operatorStackArns: string[];
 }
 
 export interface WorkloadBoundaryProps {

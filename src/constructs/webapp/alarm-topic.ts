@@ -13,7 +13,7 @@ export interface AlarmTopicProps {
    * E-mail addresses subscribed to the topic.
    * @default - none
    */
-  readonly emails?: readonly string[];
+  readonly emails?: string[];
 }
 
 /** SNS topic for CloudWatch alarms: KMS-encrypted, TLS-only, publishable by CloudWatch of this account. */

@@ -32,7 +32,7 @@ export function grantApiKeyManagement(
   const { region, account } = naming.context;
   const apigwArn = (path: string) => `arn:${stack.partition}:apigateway:${region}::${path}`;
   const apiKeysResource = apigwArn('/apikeys*');
-  const plans = [...api.usagePlans.values()];
+  const plans = Object.values(api.usagePlans);
   const planKeysResources = plans.map((plan) => apigwArn(`/usageplans/${plan.usagePlanId}/keys*`));
   const tagsResource = apigwArn('/tags/*');
   const keyPolicy = new iam.Policy(scope, 'UsagePlanKeysPolicy', {

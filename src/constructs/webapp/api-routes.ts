@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ROUTES } from '../../runtime/api/routes';
 import { apiSchemas } from '../../runtime/schemas';
-import type { ApiRoute } from './tenant-api';
+import type { ApiMethod, ApiRoute } from './tenant-api';
 
 /**
  * API Gateway routes from the runtime's route table (`src/runtime/api/routes.ts`): the same paths and
@@ -11,7 +11,7 @@ import type { ApiRoute } from './tenant-api';
  */
 export function apiRoutes(): ApiRoute[] {
   return ROUTES.map((route) => {
-    const base = { method: route.method, path: route.path, public: route.access === 'public' };
+    const base = { method: route.method as ApiMethod, path: route.path, public: route.access === 'public' };
     if (!route.body) return base;
     const id = apiSchemas.get(route.body)?.id ?? `${route.operationId}Body`;
     const schema = z.toJSONSchema(route.body, { target: 'draft-4', io: 'input', unrepresentable: 'any' });

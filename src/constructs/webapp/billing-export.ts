@@ -23,7 +23,7 @@ export interface BillingExportProps {
   /** The table's sparse index listing the tenants. */
   readonly tenantIndexName: string;
   /** What the function may do in the usage partitions (`<tenant>#usage` of every tenant). */
-  readonly usageAccess: readonly PartitionAccess[];
+  readonly usageAccess: PartitionAccess[];
   /** Physical name of the export bucket (from `Naming.bucketName`). */
   readonly bucketName: string;
   /** Physical name of the bucket receiving the export bucket's server access logs. */
@@ -33,7 +33,7 @@ export interface BillingExportProps {
   /** Physical name of the schedules' dead-letter queue (from `Naming.name('sqsQueue', …)`). */
   readonly deadLetterQueueName: string;
   /** Ids of the usage plans whose request counts are billed (one per tier). */
-  readonly usagePlanIds: readonly string[];
+  readonly usagePlanIds: string[];
   /** Name of the SSM parameter holding the plan ids per tier (JSON), which the function reads. */
   readonly usagePlanIdsParameterName: string;
   /**

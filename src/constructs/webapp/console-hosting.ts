@@ -17,6 +17,14 @@ import { consoleRepositoryHost } from './console-repository';
 export const CONSOLE_REGION_VARIABLE = 'NEXT_PUBLIC_AWS_REGION';
 export const CONSOLE_PREVIEW_ORIGINS_VARIABLE = 'NEXT_PUBLIC_CONSOLE_PREVIEW_ORIGINS';
 
+/** A published SSM parameter a console build reads. */
+export interface ConsoleParameter {
+  /** The parameter (the service role is allowed to read exactly it). */
+  readonly resource: ssm.IStringParameter;
+  /** Its literal name (not a reference: the app must not depend on what depends on its domain). */
+  readonly name: string;
+}
+
 export interface ConsoleHostingProps {
   /** App name (from `Naming.name('amplifyApp', …)`). */
   readonly appName: string;
@@ -178,11 +186,7 @@ export class ConsoleHosting extends Construct {
    * stack writes there) is a property of the build trigger, so a changed value starts a new build. Never a
    * secret.
    */
-  readFromParameter(
-    variable: string,
-    parameter: { readonly resource: ssm.IStringParameter; readonly name: string },
-    value: string,
-  ): void {
+  readFromParameter(variable: string, parameter: ConsoleParameter, value: string): void {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable))
       throw new Error(`${this.node.path}: invalid variable name ${variable}`);
     // The literal name, not a reference: the app must not depend on what depends on its domain.

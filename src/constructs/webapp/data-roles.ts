@@ -5,7 +5,7 @@ import { OPERATOR_GRANTS, TENANT_SESSION_GRANTS } from '../../runtime/partitions
 import type { FastishFunction } from './fastish-function';
 import { OperatorDataRole } from './operator-data-role';
 import { TenantDataRole } from './tenant-data-role';
-import type { TenantTable } from './tenant-table';
+import { partitionAccess, type TenantTable } from './tenant-table';
 
 export interface DataRoles {
   readonly tenantRole: TenantDataRole;
@@ -30,13 +30,13 @@ export function addDataRoles(
     assumedBy: authorizer.role,
     table,
     sessionTag: TENANT_SESSION_TAG,
-    grants: TENANT_SESSION_GRANTS,
+    grants: partitionAccess(TENANT_SESSION_GRANTS),
   });
   const operatorRole = new OperatorDataRole(scope, 'OperatorData', {
     roleName: naming.roleName('webapp-operator-data'),
     assumedBy: authorizer.role,
     table,
-    grants: OPERATOR_GRANTS,
+    grants: partitionAccess(OPERATOR_GRANTS),
   });
   authorizer.function.addEnvironment(ENV.tenantRoleArn, tenantRole.role.roleArn);
   authorizer.function.addEnvironment(ENV.operatorRoleArn, operatorRole.role.roleArn);

@@ -13,14 +13,17 @@ export interface HealthClientProps {
    * a role here that it can assume, allowed only `DescribeUserPoolClient` on this pool.
    * @default - no reader role (operators read the secret with their own credentials)
    */
-  readonly reader?: {
-    /** Physical name of the role created here. */
-    readonly roleName: string;
-    /** Account of the role allowed to assume it. */
-    readonly account: string;
-    /** ARN of the only principal in that account that may assume it. */
-    readonly principalArn: string;
-  };
+  readonly reader?: HealthClientReader;
+}
+
+/** The role in another account that may read the health client's secret, through a role created here. */
+export interface HealthClientReader {
+  /** Physical name of the role created here. */
+  readonly roleName: string;
+  /** Account of the role allowed to assume it. */
+  readonly account: string;
+  /** ARN of the only principal in that account that may assume it. */
+  readonly principalArn: string;
 }
 
 /**

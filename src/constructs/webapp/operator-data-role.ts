@@ -17,7 +17,7 @@ export interface OperatorDataRoleProps {
    * What operators' sessions may do, per entity partition of every tenant (never Scan or PartiQL): e.g.
    * tenant records (tier, status), offboarding deletes, usage reads.
    */
-  readonly grants: readonly PartitionAccess[];
+  readonly grants: PartitionAccess[];
 }
 
 /**

@@ -3,22 +3,8 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { NamingContext } from '../../naming';
 import type { WebAppConsoleOptions } from './console-wiring';
 import type { HealthCheckPipeline } from './health-check';
-import type { TierLimits } from './tenant-api';
-
-/** Multi-factor sign-in of the tenant user pool (the second factor is TOTP). */
-export enum WebAppMfa {
-  OFF = 'off',
-  OPTIONAL = 'optional',
-  REQUIRED = 'required',
-}
-
-/** Throttling of the whole API stage: the ceiling above every tier's usage plan. */
-export interface ApiThrottle {
-  /** Steady-state requests per second. */
-  readonly rateLimit: number;
-  /** Burst capacity in requests. */
-  readonly burstLimit: number;
-}
+import type { ApiThrottle, TierLimits } from './tenant-api';
+import type { WebAppMfa } from './tenant-user-pool';
 
 /**
  * Throttle and quota of each tenant tier (one usage plan per tier; every tenant has its own API key in

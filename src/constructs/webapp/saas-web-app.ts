@@ -23,11 +23,11 @@ import { addDataRoles } from './data-roles';
 import { FastishFunction, type FastishFunctionProps } from './fastish-function';
 import { addHealthClient } from './health-check';
 import type { OperatorDataRole } from './operator-data-role';
-import { DEFAULT_TENANT_TIERS, type SaasWebAppProps, WebAppMfa } from './saas-web-app-props';
+import { DEFAULT_TENANT_TIERS, type SaasWebAppProps } from './saas-web-app-props';
 import { TenantApi } from './tenant-api';
 import type { TenantDataRole } from './tenant-data-role';
-import { TenantTable } from './tenant-table';
-import { TenantUserPool } from './tenant-user-pool';
+import { partitionAccess, TenantTable } from './tenant-table';
+import { TenantUserPool, WebAppMfa } from './tenant-user-pool';
 import { UsageMetering } from './usage-metering';
 import { WEBAPP_GATEWAY_RESPONSES, webAppKeys } from './web-app-support';
 
@@ -40,12 +40,6 @@ export const PLATFORM_TENANT_ID = 'platform';
 
 /** Prefixes Cognito refuses in hosted UI domains. */
 const RESERVED_DOMAIN_WORDS = ['aws', 'amazon', 'cognito'];
-
-const MFA = {
-  [WebAppMfa.OFF]: 'off',
-  [WebAppMfa.OPTIONAL]: 'optional',
-  [WebAppMfa.REQUIRED]: 'required',
-} as const;
 
 type FunctionOptions = Pick<
   FastishFunctionProps,
@@ -101,7 +95,7 @@ export class SaasWebApp extends Construct {
   /** CloudFormation outputs of the published values. */
   readonly outputs: SaasWebAppOutputs;
   /** SSM parameter names of the published values. */
-  readonly parameterNames: Readonly<Partial<Record<keyof SaasWebAppOutputs, string>>>;
+  readonly parameterNames: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: SaasWebAppProps) {
     super(scope, id);
@@ -143,7 +137,7 @@ export class SaasWebApp extends Construct {
           indexName: TENANT_INDEX.name,
           partitionKey: TENANT_INDEX.partitionKey,
           sortKey: TENANT_INDEX.sortKey,
-          nonKeyAttributes: TENANT_INDEX.include,
+          nonKeyAttributes: [...TENANT_INDEX.include],
         },
       ],
     });
@@ -166,8 +160,8 @@ export class SaasWebApp extends Construct {
     this.userPool = new TenantUserPool(this, 'Identity', {
       userPoolName: n.name('userPool', 'tenants'),
       domainPrefix,
-      mfa: MFA[props.mfa ?? WebAppMfa.REQUIRED],
-      groups: ROLES,
+      mfa: props.mfa ?? WebAppMfa.REQUIRED,
+      groups: [...ROLES],
       // Previews sign in through the console's own callback (web/lib/session.ts): Cognito takes no wildcards.
       callbackUrls: consoleHosting ? [`${consoleHosting.hosting.origin}${consoleHosting.callbackPath}`] : [],
       logoutUrls: consoleHosting ? [`${consoleHosting.hosting.origin}/`] : [],
@@ -343,7 +337,7 @@ export class SaasWebApp extends Construct {
       function: billingFn,
       table: this.table,
       tenantIndexName: TENANT_INDEX.name,
-      usageAccess: BILLING_GRANTS,
+      usageAccess: partitionAccess(BILLING_GRANTS),
       bucketName: n.bucketName('webapp-billing'),
       accessLogsBucketName: n.bucketName('webapp-billing-logs'),
       key: new EncryptionKey(this, 'BillingKey', {
@@ -351,7 +345,7 @@ export class SaasWebApp extends Construct {
         description: `Fastish ${environment}: webapp billing exports (usage per tenant and day)`,
       }).key,
       deadLetterQueueName: n.name('sqsQueue', 'webapp-billing-dlq'),
-      usagePlanIds: [...this.api.usagePlans.values()].map((plan) => plan.usagePlanId),
+      usagePlanIds: Object.values(this.api.usagePlans).map((plan) => plan.usagePlanId),
       usagePlanIdsParameterName: usagePlanIdsParameter,
       alarmTopic: alarms,
     });
@@ -368,7 +362,7 @@ export class SaasWebApp extends Construct {
   }
 
   /** Publishes the ids and URLs clients and the console need, and points the console's builds at them. */
-  private publish(n: Naming): Pick<SaasWebApp, 'outputs' | 'parameterNames'> {
+  private publish(n: Naming): { outputs: SaasWebAppOutputs; parameterNames: Record<string, string> } {
     const publish = (pid: string, key: string, value: string, description: string) =>
       new PublishedValue(this, pid, { naming: n, architecture: 'webapp', key, value, description });
     const pool = this.userPool;

@@ -9,9 +9,18 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeManagedPolicies } from '../../checks/acknowledgements';
 
+/** HTTP method of an API route. */
+export enum ApiMethod {
+  GET = 'GET',
+  POST = 'POST',
+  PUT = 'PUT',
+  PATCH = 'PATCH',
+  DELETE = 'DELETE',
+}
+
 /** One route of the API, as API Gateway needs it (the stack derives these from the runtime's route table). */
 export interface ApiRoute {
-  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  readonly method: ApiMethod;
   /** Path with `{param}` segments, e.g. `/items/{itemId}`. */
   readonly path: string;
   /** Public routes skip the authorizer (health, the OpenAPI document). */
@@ -19,20 +28,43 @@ export interface ApiRoute {
   /** Model name for the body schema (alphanumeric). Required with `bodySchema`. */
   readonly bodyModelName?: string;
   /** JSON Schema (draft-04) API Gateway validates the JSON body against before invoking the function. */
-  readonly bodySchema?: Record<string, unknown>;
+  // biome-ignore lint/suspicious/noExplicitAny: jsii's JSON type (unknown is not jsii); the schema is data
+  readonly bodySchema?: Record<string, any>;
 }
 
 /** Throttle and quota of one tier's usage plan. */
 export interface TierLimits {
+  /** Steady-state requests per second, per tenant. */
   readonly rateLimit: number;
+  /** Burst capacity in requests, per tenant. */
   readonly burstLimit: number;
+  /** Requests per tenant per day. */
   readonly quotaPerDay: number;
+}
+
+/** Throttling of a whole API stage: the ceiling above every tier's usage plan. */
+export interface ApiThrottle {
+  /** Steady-state requests per second. */
+  readonly rateLimit: number;
+  /** Burst capacity in requests. */
+  readonly burstLimit: number;
+}
+
+/** The operators' API key, which cannot come from onboarding. */
+export interface PlatformApiKey {
+  /** The key's value (e.g. a Secrets Manager dynamic reference). */
+  readonly value: string;
+  /** The tier whose usage plan it joins. */
+  readonly tier: string;
 }
 
 /** A response API Gateway produces itself (authorizer denial, throttling, validation…). */
 export interface GatewayErrorResponse {
+  /** HTTP status of the response. */
   readonly status: number;
-  readonly body: unknown;
+  /** JSON body of the response. */
+  // biome-ignore lint/suspicious/noExplicitAny: jsii's JSON type (unknown is not jsii); the body is data
+  readonly body: any;
 }
 
 export interface TenantApiProps {
@@ -43,7 +75,7 @@ export interface TenantApiProps {
   /** TOKEN authorizer function (reads the `Authorization: Bearer <jwt>` header). */
   readonly authorizer: lambda.IFunction;
   /** Routes; every non-public route gets the authorizer. */
-  readonly routes: readonly ApiRoute[];
+  readonly routes: ApiRoute[];
   /**
    * The origin allowed by CORS (the console), and the one API Gateway's own error responses name.
    * @default - no CORS (no browser client)
@@ -56,7 +88,7 @@ export interface TenantApiProps {
    */
   readonly corsOriginRegex?: string;
   /** Request headers the console sends besides the CORS-safelisted ones. */
-  readonly corsAllowHeaders: readonly string[];
+  readonly corsAllowHeaders: string[];
   /**
    * How long API Gateway caches an authorizer decision per token.
    * @default Duration.minutes(5)
@@ -72,21 +104,21 @@ export interface TenantApiProps {
    */
   readonly stageName?: string;
   /** Throttling of the whole stage: the ceiling above every usage plan. */
-  readonly stageThrottle: { readonly rateLimit: number; readonly burstLimit: number };
+  readonly stageThrottle: ApiThrottle;
   /**
    * One usage plan per tier. Every authorized method requires an API key, which the authorizer supplies
    * (`usageIdentifierKey`; key source AUTHORIZER): each tenant's own key in its tier's plan, so the plan's
    * throttle and quota apply per tenant. Tenants' keys are created at onboarding (by the API).
    */
-  readonly tiers: Readonly<Record<string, TierLimits>>;
+  readonly tiers: Record<string, TierLimits>;
   /**
    * The operators' API key, which cannot come from onboarding: its value (e.g. a Secrets Manager dynamic
    * reference) and the tier whose usage plan it joins.
    * @default - no operators' key (operator routes answer 403 until one is added)
    */
-  readonly platformKey?: { readonly value: string; readonly tier: string };
+  readonly platformKey?: PlatformApiKey;
   /** Bodies of API Gateway's own error responses, keyed by gateway response type (`UNAUTHORIZED`, …). */
-  readonly gatewayResponses: Readonly<Record<string, GatewayErrorResponse>>;
+  readonly gatewayResponses: Record<string, GatewayErrorResponse>;
   /**
    * Topic for the 5XX and latency alarms.
    * @default - no alarms
@@ -104,7 +136,8 @@ export class TenantApi extends Construct {
   readonly api: apigw.RestApi;
   readonly stage: apigw.Stage;
   readonly accessLogs: logs.LogGroup;
-  readonly usagePlans: ReadonlyMap<string, apigw.UsagePlan>;
+  /** The usage plan of each tier, by tier name. */
+  readonly usagePlans: Record<string, apigw.UsagePlan>;
   /** The operators' key (when `platformKey` is set). */
   readonly platformApiKey?: apigw.IApiKey;
   readonly tokenAuthorizer: apigw.TokenAuthorizer;
@@ -241,22 +274,19 @@ export class TenantApi extends Construct {
       });
     }
 
-    const plans = new Map<string, apigw.UsagePlan>();
+    const plans: Record<string, apigw.UsagePlan> = {};
     for (const [tier, limits] of Object.entries(props.tiers)) {
-      plans.set(
-        tier,
-        this.api.addUsagePlan(`UsagePlan-${tier}`, {
-          name: `${props.restApiName}-${tier}`,
-          description: `Tier ${tier}: per-tenant throttle and daily quota`,
-          throttle: { rateLimit: limits.rateLimit, burstLimit: limits.burstLimit },
-          quota: { limit: limits.quotaPerDay, period: apigw.Period.DAY },
-          apiStages: [{ api: this.api, stage: this.stage }],
-        }),
-      );
+      plans[tier] = this.api.addUsagePlan(`UsagePlan-${tier}`, {
+        name: `${props.restApiName}-${tier}`,
+        description: `Tier ${tier}: per-tenant throttle and daily quota`,
+        throttle: { rateLimit: limits.rateLimit, burstLimit: limits.burstLimit },
+        quota: { limit: limits.quotaPerDay, period: apigw.Period.DAY },
+        apiStages: [{ api: this.api, stage: this.stage }],
+      });
     }
     this.usagePlans = plans;
     if (props.platformKey) {
-      const plan = plans.get(props.platformKey.tier);
+      const plan = plans[props.platformKey.tier];
       if (!plan) throw new Error(`platformKey.tier ${props.platformKey.tier} has no usage plan`);
       this.platformApiKey = new apigw.ApiKey(this, 'PlatformKey', {
         apiKeyName: `${props.restApiName}-operators`,
@@ -317,7 +347,9 @@ export class TenantApi extends Construct {
 
   /** Usage plan id per tier. */
   get usagePlanIds(): Record<string, string> {
-    return Object.fromEntries([...this.usagePlans].map(([tier, plan]) => [tier, plan.usagePlanId]));
+    return Object.fromEntries(
+      Object.entries(this.usagePlans).map(([tier, plan]) => [tier, plan.usagePlanId]),
+    );
   }
 
   /** The stage's invoke URL, `https://<id>.execute-api.<region>.amazonaws.com/<stage>/`. */

@@ -19,7 +19,7 @@ export interface TenantDataRoleProps {
    * What a tenant's session may do, per entity partition of its own tenant (never Scan or PartiQL): e.g.
    * its items read-write, its tenant record and usage read-only.
    */
-  readonly grants: readonly PartitionAccess[];
+  readonly grants: PartitionAccess[];
 }
 
 /** Actions that would escape the leading-key confinement or read the whole table; never granted. */

@@ -7,13 +7,28 @@ import { Construct } from 'constructs';
 /** Actions on whole entity partitions (`<tenant>#<entity>`), optionally limited to some attributes. */
 export interface PartitionAccess {
   /** Entity names: the part of the partition key after `<tenant>#`. */
-  readonly entities: readonly string[];
-  readonly actions: readonly string[];
+  readonly entities: string[];
+  readonly actions: string[];
   /**
    * The only top-level attributes a request may name besides the key (`dynamodb:Attributes`).
    * @default - any attribute
    */
-  readonly attributes?: readonly string[];
+  readonly attributes?: string[];
+}
+
+/** Mutable copies of partition grants (jsii-shaped), from read-only ones such as the runtime's. */
+export function partitionAccess(
+  grants: readonly {
+    readonly entities: readonly string[];
+    readonly actions: readonly string[];
+    readonly attributes?: readonly string[];
+  }[],
+): PartitionAccess[] {
+  return grants.map((g) => ({
+    entities: [...g.entities],
+    actions: [...g.actions],
+    ...(g.attributes ? { attributes: [...g.attributes] } : {}),
+  }));
 }
 
 export interface TenantTableProps {
@@ -37,7 +52,7 @@ export interface TenantTableProps {
    * so an index keyed by attributes only one entity carries lists that entity without a Scan.
    * @default - none
    */
-  readonly sparseIndexes?: readonly TenantTableIndex[];
+  readonly sparseIndexes?: TenantTableIndex[];
 }
 
 /** A sparse global secondary index of the table. */
@@ -46,7 +61,7 @@ export interface TenantTableIndex {
   readonly partitionKey: string;
   readonly sortKey: string;
   /** Attributes projected besides the keys. */
-  readonly nonKeyAttributes: readonly string[];
+  readonly nonKeyAttributes: string[];
 }
 
 /**
@@ -120,8 +135,8 @@ export class TenantTable extends Construct {
   grantOnLeadingKeys(
     grantee: iam.IGrantable,
     sid: string,
-    actions: readonly string[],
-    leadingKeys: readonly string[],
+    actions: string[],
+    leadingKeys: string[],
   ): void {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new iam.PolicyStatement({
@@ -145,7 +160,7 @@ export class TenantTable extends Construct {
   grantPartitions(
     grantee: iam.IGrantable,
     sid: string,
-    access: readonly PartitionAccess[],
+    access: PartitionAccess[],
     tenant: string,
   ): void {
     const like = tenant.includes('*');

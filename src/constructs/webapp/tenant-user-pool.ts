@@ -6,19 +6,26 @@ import { acknowledge } from '../../checks/acknowledgements';
 /** Custom attributes (without the `custom:` prefix) that carry the tenant context into ID tokens. */
 export const TENANT_ATTRIBUTES = ['tenant_id', 'role', 'tier'] as const;
 
+/** Multi-factor sign-in of the tenant user pool (the second factor is TOTP). */
+export enum WebAppMfa {
+  OFF = 'off',
+  OPTIONAL = 'optional',
+  REQUIRED = 'required',
+}
+
 export interface TenantUserPoolProps {
   /** Physical user pool name (from `Naming.name('userPool', …)`). */
   readonly userPoolName: string;
   /** Hosted UI domain prefix (from `Naming.name('cognitoDomainPrefix', …)`). */
   readonly domainPrefix: string;
   /** MFA policy; second factor is TOTP (SMS would need an SNS role and costs per message). */
-  readonly mfa: 'off' | 'optional' | 'required';
+  readonly mfa: WebAppMfa;
   /** Groups created in the pool, one per role. */
-  readonly groups: readonly string[];
+  readonly groups: string[];
   /** OAuth callback URLs of the console (authorization code + PKCE); none = no OAuth (no console). */
-  readonly callbackUrls: readonly string[];
+  readonly callbackUrls: string[];
   /** Where the hosted UI returns after sign-out. */
-  readonly logoutUrls: readonly string[];
+  readonly logoutUrls: string[];
 }
 
 /**
@@ -36,9 +43,11 @@ export class TenantUserPool extends Construct {
 
   constructor(scope: Construct, id: string, props: TenantUserPoolProps) {
     super(scope, id);
-    const mfa = { off: cognito.Mfa.OFF, optional: cognito.Mfa.OPTIONAL, required: cognito.Mfa.REQUIRED }[
-      props.mfa
-    ];
+    const mfa = {
+      [WebAppMfa.OFF]: cognito.Mfa.OFF,
+      [WebAppMfa.OPTIONAL]: cognito.Mfa.OPTIONAL,
+      [WebAppMfa.REQUIRED]: cognito.Mfa.REQUIRED,
+    }[props.mfa];
     this.userPool = new cognito.UserPool(this, 'UserPool', {
       userPoolName: props.userPoolName,
       selfSignUpEnabled: false,

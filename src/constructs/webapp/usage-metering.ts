@@ -22,7 +22,7 @@ export interface UsageMeteringProps {
   /** Physical name of the dead-letter queue (from `Naming.name('sqsQueue', …)`). */
   readonly deadLetterQueueName: string;
   /** Partition-key patterns (`ForAllValues:StringLike`) the consumer may write: its usage partitions. */
-  readonly writableLeadingKeys: readonly string[];
+  readonly writableLeadingKeys: string[];
   /**
    * Longest the poller gathers records before invoking the consumer: the consumer writes a constant number
    * of items per tenant per batch, so a longer window means fewer writes (and invocations) under load, at

@@ -1,4 +1,5 @@
 import { Tags } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { TeamRoles } from '../../constructs/bootstrap/team-roles';
 import { PublishedValue } from '../../constructs/published-value';
@@ -23,9 +24,10 @@ export class TeamsStack extends EnvironmentStack {
     this.teams = new TeamRoles(this, 'Teams', teamRolesProps(this.platform, env));
     // The deployment roles trust exactly this role by ARN (the named operator); the tag lets tools
     // such as `fastish rehearse` find it in a synthesized assembly.
-    const operator = this.teams.roles.get(`${this.platform.organization.platformTeam}-admin`);
+    const operator = this.teams.role(`${this.platform.organization.platformTeam}-admin`);
     if (operator) Tags.of(operator).add('fastish:deploys', 'true');
-    for (const [team, role] of this.teams.roles) {
+    for (const team of this.teams.roleKeys) {
+      const role = this.teams.role(team) as iam.IRole;
       new PublishedValue(this, `TeamRole-${team}`, {
         naming: env.naming,
         architecture: 'bootstrap',

@@ -2,7 +2,8 @@ import { Duration } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { EnvironmentModel, PlatformModel } from '../../config';
 import { healthCheckPipelineRoleName } from '../../constructs/webapp/health-check';
-import type { SaasWebAppProps, WebAppMfa } from '../../constructs/webapp/saas-web-app-props';
+import type { SaasWebAppProps } from '../../constructs/webapp/saas-web-app-props';
+import type { WebAppMfa } from '../../constructs/webapp/tenant-user-pool';
 
 /**
  * The web app of one environment, from the config: its names, the effective `webapp` settings, the
