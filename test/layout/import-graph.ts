@@ -23,6 +23,15 @@ function resolveRelative(from: string, specifier: string): string | undefined {
  * Lazy `import()` and `require()` calls are not edges: they load on use, after both modules exist.
  */
 export function runtimeImports(file: string): string[] {
+  return relativeImports(file, false);
+}
+
+/** Every relative module a file names in a static `import`/`export … from`, type-only ones included. */
+export function allImports(file: string): string[] {
+  return relativeImports(file, true);
+}
+
+function relativeImports(file: string, withTypeOnly: boolean): string[] {
   const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, false);
   const out: string[] = [];
   for (const statement of source.statements) {
@@ -50,7 +59,7 @@ export function runtimeImports(file: string): string[] {
           clause.elements.length > 0 &&
           clause.elements.every((e) => e.isTypeOnly));
     }
-    if (!specifier || !ts.isStringLiteral(specifier) || typeOnly) continue;
+    if (!specifier || !ts.isStringLiteral(specifier) || (typeOnly && !withTypeOnly)) continue;
     if (!specifier.text.startsWith('.')) continue;
     const target = resolveRelative(file, specifier.text);
     if (target) out.push(target);

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { importCircles, sourceFiles } from './import-graph';
+import { allImports, importCircles, sourceFiles } from './import-graph';
 
 const ROOT = join(__dirname, '..', '..');
 const SRC = join(ROOT, 'src');
@@ -12,6 +12,16 @@ const MAX_LINES = 500;
 describe('source layout', () => {
   it('has no import circles among the modules under src/ (runtime imports)', () => {
     expect(importCircles(sourceFiles(SRC), ROOT)).toEqual([]);
+  });
+
+  it('keeps the constructs independent of the config model, the stacks, the app and the CLI', () => {
+    const upper = ['config', 'stacks', 'app', 'cli'].map((dir) => join(SRC, dir));
+    const crossings = sourceFiles(join(SRC, 'constructs')).flatMap((file) =>
+      allImports(file)
+        .filter((target) => upper.some((dir) => target.startsWith(`${dir}/`)))
+        .map((target) => `${relative(ROOT, file)} → ${relative(ROOT, target)}`),
+    );
+    expect(crossings).toEqual([]);
   });
 
   it(`has no source file over ${MAX_LINES} lines under src/`, () => {
