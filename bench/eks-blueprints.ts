@@ -9,12 +9,11 @@
  *   npm run bench                                     # every section, written to docs/benchmarks.md
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const ROOT = join(__dirname, '..');
-const EXAMPLE = join(ROOT, 'examples', 'fastish.yaml');
 const PEER = join(__dirname, 'peers', 'eks-blueprints');
 const RUNS = 3;
 /** Stands in for a real zone so that external-dns is installed, as in the peer. */
@@ -27,117 +26,99 @@ export const description = [
   `For the same add-on set, the Fastish build sets \`eks.hostedZone\`/\`eks.hostedZoneId\` (${HOSTED_ZONE.name}) and \`eks.grafanaCloud\` on top of the dev environment, so external-dns and the Grafana Cloud observability are in; the peer imports the same zone by id and pins the same EKS managed add-on builds (no DescribeAddonVersions lookup), account/region/AZs explicit: both synthesize offline.`,
   'Peer add-ons: VPC CNI, CoreDNS, kube-proxy, EKS Pod Identity agent, EBS CSI (gp3 StorageClass), metrics-server, Karpenter (v1, Pod Identity, interruption handling), AWS Load Balancer Controller, cert-manager, external-dns, External Secrets.',
   "No Blueprints equivalent (so not in the peer): Grafana Cloud k8s-monitoring/Alloy with Secrets Manager credentials (Blueprints offers AMP/ADOT and grafana-operator, a different stack), the AWS WAF web ACL on internet-facing ALBs, Fastish's team namespaces (quotas, NetworkPolicies, RBAC) and extra NodePools.",
-  "**process ms**: the child process's wall time from start to exit (Node, tsx, module loading, config, build, synth, and the cdk-nag run both sides do); **per resource vs peer (process)**: issue 14's measure, (our process ms / our resources) ÷ (the peer's process ms / its resources), target ≤ 0.5×. **synth ms**: after module loading; Fastish: load + validate the config, build the stack, `app.synth()`; peer: build the blueprint, `app.synth()`. The peer's pinned aws-cdk-lib (the version Blueprints requires) has no built-in CloudFormation template validation, so only the Fastish row without it is compared with the peer (same work minus Fastish's); the row with the validation on shows what it costs and has no ratio.",
+  "**process ms**: the child process's wall time from start to exit (Node, module loading, config, build, synth, and the cdk-nag run both sides do); **per resource vs peer (process)**: issue 14's measure, (our process ms / our resources) ÷ (the peer's process ms / its resources), target ≤ 0.5×, and the same on the children's CPU time (user + system from GNU time, which the shared machine's load distorts less than wall time), like for like: the first rows run under tsx's loader on both sides (Fastish's TypeScript sources; the peer's synth.ts, its libraries compiled), the compiled rows with no loader on either side (Fastish's `dist/` from `npm run build` of the same sources, as an installed package runs it; the peer's synth.ts transpiled once with esbuild). **synth ms**: after module loading; Fastish: load + validate the config, build the stack, `app.synth()`; peer: build the blueprint, `app.synth()`. The peer's pinned aws-cdk-lib (the version Blueprints requires) has no built-in CloudFormation template validation, so only the Fastish row without it is compared with the peer (same work minus Fastish's); the row with the validation on shows what it costs and has no ratio.",
   '**resources** / **template bytes**: every template of the cloud assembly (nested stacks included). **cdk-nag**: `validateScope` of AwsSolutions + Serverless on the stack after synth, counting violating resources; Fastish acknowledgements (each with a reason) are honoured, the peer has none.',
 ].join(' ');
 
-type Target = 'fastish' | 'fastish-novalidate' | 'blueprints';
+type Target = 'fastish' | 'fastish-novalidate' | 'blueprints' | 'fastish-compiled' | 'blueprints-compiled';
 const LABELS: Record<Target, string> = {
   fastish: 'Fastish `EksStack`',
   'fastish-novalidate': 'Fastish `EksStack`, no built-in validation',
   blueprints: 'EKS Blueprints (peer)',
+  'fastish-compiled': 'Fastish `EksStack`, no built-in validation, compiled (`dist/`, plain node)',
+  'blueprints-compiled': 'EKS Blueprints (peer), its synth.ts compiled once (plain node)',
+};
+/** The peer each target is compared with: like for like, TypeScript loader or none. */
+const PEER_OF: Record<Target, Target | undefined> = {
+  fastish: undefined,
+  'fastish-novalidate': 'blueprints',
+  blueprints: 'blueprints',
+  'fastish-compiled': 'blueprints-compiled',
+  'blueprints-compiled': 'blueprints-compiled',
 };
 
 interface Sample {
   readonly synthMs: number;
   /** The child process's wall time, start to exit: Node, tsx, module loading, the build, synth and cdk-nag. */
   readonly processMs: number;
+  /** The child's CPU time (user + system, GNU time; NaN without it): what the load of a shared machine leaves alone. */
+  readonly cpuMs: number;
   readonly resources: number;
   readonly templateBytes: number;
   readonly nagFindings: number;
   readonly stacks?: number;
 }
 
-/** Every `*.template.json` below `dir` (Stages write nested assemblies). */
-function templates(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    if (statSync(p).isDirectory()) return templates(p);
-    return f.endsWith('.template.json') ? [p] : [];
-  });
+/** The peer's synth.ts as plain JavaScript (esbuild, no bundling): run without a TypeScript loader. */
+function compiledPeer(): string {
+  const { transformSync } = require('esbuild') as typeof import('esbuild');
+  const dir = mkdtempSync(join(tmpdir(), 'fastish-bench-peer-'));
+  const file = join(dir, 'synth.js');
+  const source = readFileSync(join(PEER, 'synth.ts'), 'utf8');
+  writeFileSync(file, transformSync(source, { loader: 'ts', format: 'cjs', target: 'node20' }).code);
+  return file;
 }
 
-/** Runs in a child: Fastish's EKS stack alone, as test/eks/fixture.ts builds it. */
-function fastishChild(validate: boolean): void {
-  const { Stage } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
-  const { parse } = require('yaml') as typeof import('yaml');
-  const { validateConfig, deepMerge } = require('../src/config') as typeof import('../src/config');
-  // create-app, not platform: this app holds one stack and loads no other architecture.
-  const { createApp } = require('../src/app/create-app') as typeof import('../src/app/create-app');
-  const { EksStack } = require('../src/stacks/eks/eks-stack') as typeof import('../src/stacks/eks/eks-stack');
-  const { AwsSolutionsChecks, ServerlessChecks } = require('cdk-nag') as typeof import('cdk-nag');
-  const outdir = mkdtempSync(join(tmpdir(), 'fastish-bench-eks-'));
-  const start = performance.now();
-  const raw = parse(readFileSync(EXAMPLE, 'utf8')) as {
-    environments: Record<string, { overrides?: Record<string, unknown> }>;
-  };
-  const dev = raw.environments.dev;
-  if (!dev) throw new Error('examples/fastish.yaml has no dev environment');
-  dev.overrides = deepMerge(dev.overrides ?? {}, {
-    eks: {
-      hostedZone: HOSTED_ZONE.name,
-      hostedZoneId: HOSTED_ZONE.id,
-      grafanaCloud: {
-        prometheusUrl: 'https://prometheus-prod-01-eu-west-0.grafana.net/api/prom/push',
-        lokiUrl: 'https://logs-prod-eu-west-0.grafana.net/loki/api/v1/push',
-      },
-    },
-  }) as Record<string, unknown>;
-  const platform = validateConfig(raw, EXAMPLE);
-  const env = platform.environments.find((e) => e.name === 'dev');
-  if (!env) throw new Error('no dev environment');
-  const app = createApp({ outdir, builtinCloudFormationValidation: validate });
-  const stage = new Stage(app, env.name, { env: { account: env.account, region: env.region } });
-  const stack = new EksStack(stage, 'eks', { platform, environment: env });
-  app.synth();
-  const synthMs = performance.now() - start;
-  let nagFindings = 0;
-  for (const checks of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
-    const { violations } = checks.validateScope(stack);
-    nagFindings += violations.reduce((n, v) => n + v.violatingResources.length, 0);
-  }
-  let resources = 0;
-  let templateBytes = 0;
-  const files = templates(outdir);
-  for (const f of files) {
-    const text = readFileSync(f, 'utf8');
-    templateBytes += Buffer.byteLength(text);
-    resources += Object.keys((JSON.parse(text) as { Resources?: object }).Resources ?? {}).length;
-  }
-  rmSync(outdir, { recursive: true, force: true });
-  const sample: Omit<Sample, 'processMs'> = {
-    synthMs,
-    resources,
-    templateBytes,
-    nagFindings,
-    stacks: files.length,
-  };
-  process.stdout.write(`${JSON.stringify(sample)}\n`);
+/** `dist/` compiled from the current sources (`npm run build`, incremental). */
+function buildDist(): void {
+  const r = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0)
+    throw new Error(`npm run build failed: ${(r.stderr || r.stdout).trim().split('\n').pop()}`);
 }
 
-function measure(target: Target): Sample {
-  const peer = target === 'blueprints';
+function measure(target: Target, peerJs: string | undefined): Sample {
+  const peer = target === 'blueprints' || target === 'blueprints-compiled';
+  const compiled = target === 'fastish-compiled' || target === 'blueprints-compiled';
   // `--require tsx/cjs` resolves from cwd: the peer runs with its own tsx and node_modules.
+  const loader = compiled ? [] : ['--require', 'tsx/cjs'];
+  const entry = peer
+    ? compiled
+      ? [peerJs as string]
+      : [join(PEER, 'synth.ts')]
+    : [
+        join(__dirname, '_eks-child.js'),
+        compiled ? 'dist' : 'src',
+        target === 'fastish' ? 'validate' : 'novalidate',
+      ];
+  const timeFile = join(tmpdir(), `fastish-bench-eks-time-${process.pid}`);
+  const timed = existsSync('/usr/bin/time');
+  const command = [process.execPath, ...loader, ...entry];
   const began = performance.now();
   const r = spawnSync(
-    process.execPath,
-    [
-      '--require',
-      'tsx/cjs',
-      peer ? join(PEER, 'synth.ts') : __filename,
-      ...(peer ? [] : ['--child', target]),
-    ],
-    { cwd: peer ? PEER : ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    timed ? '/usr/bin/time' : process.execPath,
+    timed ? ['-f', '%U %S', '-o', timeFile, ...command] : command.slice(1),
+    {
+      cwd: peer ? PEER : ROOT,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      // The compiled peer sits in a temporary directory: its packages resolve from the peer's node_modules.
+      env: peer && compiled ? { ...process.env, NODE_PATH: join(PEER, 'node_modules') } : process.env,
+    },
   );
   const processMs = performance.now() - began;
+  const [user = Number.NaN, sys = Number.NaN] = timed
+    ? (readFileSync(timeFile, 'utf8').trim().split('\n').pop()?.split(' ').map(Number) ?? [])
+    : [];
+  if (timed) rmSync(timeFile, { force: true });
   if (r.status !== 0) {
     throw new Error(
       `${target} failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-5).join(' ')}`,
     );
   }
   return {
-    ...(JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Omit<Sample, 'processMs'>),
+    ...(JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Omit<Sample, 'processMs' | 'cpuMs'>),
     processMs,
+    cpuMs: (user + sys) * 1000,
   };
 }
 
@@ -162,11 +143,17 @@ export function benchEksBlueprints(): Record<string, string | number>[] {
   const targets = Object.keys(LABELS) as Target[];
   const samples = new Map<Target, Sample[]>();
   const errors = new Map<Target, string>();
+  try {
+    buildDist();
+  } catch (err) {
+    errors.set('fastish-compiled', (err as Error).message);
+  }
+  const peerJs = compiledPeer();
   for (let i = 0; i < RUNS; i++) {
     for (const t of targets) {
       if (errors.has(t)) continue;
       try {
-        const s = measure(t);
+        const s = measure(t, peerJs);
         process.stderr.write(`bench: eks ${t} run ${i + 1}/${RUNS}: ${s.synthMs.toFixed(0)} ms\n`);
         samples.set(t, [...(samples.get(t) ?? []), s]);
       } catch (err) {
@@ -174,13 +161,25 @@ export function benchEksBlueprints(): Record<string, string | number>[] {
       }
     }
   }
-  const peerSamples = samples.get('blueprints') ?? [];
-  const peerMs = median(peerSamples.map((s) => s.synthMs));
-  const peerLast = peerSamples[peerSamples.length - 1];
-  const peerPerResource = peerLast
-    ? median(peerSamples.map((s) => s.processMs)) / peerLast.resources
-    : Number.NaN;
+  rmSync(dirname(peerJs), { recursive: true, force: true });
+  /** A peer target's median synth ms and whole-process ms per resource. */
+  const peerFigures = (t: Target) => {
+    const ps = samples.get(t) ?? [];
+    const last = ps[ps.length - 1];
+    return {
+      ms: median(ps.map((s) => s.synthMs)),
+      perResource: last ? median(ps.map((s) => s.processMs)) / last.resources : Number.NaN,
+      cpuPerResource: last ? median(ps.map((s) => s.cpuMs)) / last.resources : Number.NaN,
+    };
+  };
   return targets.map((t): Record<string, string | number> => {
+    const peerOf = PEER_OF[t];
+    const none = { ms: Number.NaN, perResource: Number.NaN, cpuPerResource: Number.NaN };
+    const {
+      ms: peerMs,
+      perResource: peerPerResource,
+      cpuPerResource: peerCpuPerResource,
+    } = peerOf ? peerFigures(peerOf) : none;
     const ss = samples.get(t) ?? [];
     const error = errors.get(t);
     if (ss.length === 0) return { target: LABELS[t], note: `failed: ${error ?? 'no samples'}` };
@@ -191,7 +190,7 @@ export function benchEksBlueprints(): Record<string, string | number>[] {
       'synth ms (median)': ms.toFixed(0),
       'range ms': `${Math.min(...ss.map((s) => s.synthMs)).toFixed(0)}–${Math.max(...ss.map((s) => s.synthMs)).toFixed(0)}`,
       // Like for like only: the peer cannot run the built-in validation the `fastish` row runs.
-      'vs peer':
+      'synth vs peer':
         t === 'fastish'
           ? 'n/a (validation on; the peer has none)'
           : Number.isFinite(peerMs)
@@ -206,6 +205,13 @@ export function benchEksBlueprints(): Record<string, string | number>[] {
           : Number.isFinite(peerPerResource)
             ? `${(median(ss.map((s) => s.processMs)) / last.resources / peerPerResource).toFixed(2)}×`
             : 'n/a',
+      'CPU ms (median)': median(ss.map((s) => s.cpuMs)).toFixed(0),
+      'CPU per resource vs peer':
+        t === 'fastish'
+          ? 'n/a (validation on)'
+          : Number.isFinite(peerCpuPerResource)
+            ? `${(median(ss.map((s) => s.cpuMs)) / last.resources / peerCpuPerResource).toFixed(2)}×`
+            : 'n/a',
       templates: last.stacks ?? '',
       resources: last.resources,
       'template KiB': (last.templateBytes / 1024).toFixed(0),
@@ -216,15 +222,6 @@ export function benchEksBlueprints(): Record<string, string | number>[] {
 }
 
 if (require.main === module) {
-  if (process.argv[2] === '--child') {
-    try {
-      fastishChild(process.argv[3] !== 'fastish-novalidate');
-    } catch (err) {
-      process.stderr.write(`${(err as Error).stack}\n`);
-      process.exitCode = 1;
-    }
-  } else {
-    const rows = benchEksBlueprints();
-    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-  }
+  const rows = benchEksBlueprints();
+  process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
 }
