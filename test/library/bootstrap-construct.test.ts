@@ -139,4 +139,17 @@ describe('FastishBootstrap in a plain CDK app', () => {
     );
     expect(violations).toEqual([]);
   });
+
+  it('says what it needs when the partition is not a literal, instead of failing deep in CDK', () => {
+    const noFlags = new Stack(new App(), 'NoFlags', {
+      env: { account: naming.account, region: naming.region },
+    });
+    expect(() => new FastishBootstrap(noFlags, 'Bootstrap', { naming })).toThrow(
+      'NoFlags/Bootstrap: needs a literal AWS partition, but the app does not set the feature flag "@aws-cdk/core:enablePartitionLiterals": true',
+    );
+    const agnostic = new Stack(new App({ context: cxapi.CURRENTLY_RECOMMENDED_FLAGS }), 'Agnostic');
+    expect(() => new FastishBootstrap(agnostic, 'Bootstrap', { naming })).toThrow(
+      'Agnostic/Bootstrap: needs a literal AWS partition, but its stack has no explicit region',
+    );
+  });
 });

@@ -9,6 +9,7 @@ import { acknowledge } from '../../checks/acknowledgements';
 import { Naming, type NamingContext } from '../../naming';
 import { VERSIONS } from '../../versions';
 import { allowCloudWatchLogs, EncryptionKey } from '../encryption-key';
+import { requireLiteralPartition } from '../literal-partition';
 import { PublishedValue } from '../published-value';
 import { SecureBucket } from '../secure-bucket';
 import { bootstrapVersionParameter } from '../synthesizer';
@@ -67,7 +68,8 @@ export interface FastishBootstrapProps {
  * (KMS key, assets bucket with access logs, image repository, version parameter, the five deployment
  * roles), the cross-account handshake role, the workload permissions boundary, the deployment event
  * log group, and each name published under `/fastish/<env>/bootstrap/`. Retained on deletion.
- * `FastishStack`s of the same naming deploy through it.
+ * `FastishStack`s of the same naming deploy through it. Needs a stack with an explicit region and the
+ * feature flag `@aws-cdk/core:enablePartitionLiterals` (one of the flags `cdk init` writes).
  */
 export class FastishBootstrap extends Construct {
   /** Key of the assets bucket, image repository and deployment logs. */
@@ -84,6 +86,7 @@ export class FastishBootstrap extends Construct {
 
   constructor(scope: Construct, id: string, props: FastishBootstrapProps) {
     super(scope, id);
+    requireLiteralPartition(this);
     const ctx = props.naming;
     const n = new Naming(ctx);
     const { partition } = Stack.of(this);

@@ -11,6 +11,7 @@ import { Naming } from '../../naming';
 import { ENV, PLATFORM_USAGE_TIER, ROLES, TABLE_KEYS, TENANT_INDEX } from '../../runtime/contract';
 import { BILLING_GRANTS, ENTITIES } from '../../runtime/partitions';
 import { EncryptionKey } from '../encryption-key';
+import { requireLiteralPartition } from '../literal-partition';
 import { PublishedValue } from '../published-value';
 import { AlarmTopic } from './alarm-topic';
 import { ApiFirewall } from './api-firewall';
@@ -63,7 +64,8 @@ export interface SaasWebAppOutputs {
  * and access logs; the data roles the authorizer vends per request, scoped to the caller's tenant; the
  * daily billing export; the alarm topic; the console on Amplify Hosting when `console` is given; and its
  * ids and URLs published under `/fastish/<env>/webapp/`. Handlers are the Fastish runtime's, bundled at
- * synth by the local esbuild (ARM64, Node.js 22).
+ * synth by the local esbuild (ARM64, Node.js 22). Needs a stack with an explicit region and the feature flag
+ * `@aws-cdk/core:enablePartitionLiterals` (one of the flags `cdk init` writes).
  */
 export class SaasWebApp extends Construct {
   readonly userPool: TenantUserPool;
@@ -99,6 +101,7 @@ export class SaasWebApp extends Construct {
 
   constructor(scope: Construct, id: string, props: SaasWebAppProps) {
     super(scope, id);
+    requireLiteralPartition(this);
     const n = new Naming(props.naming);
     const { region, account, environment } = props.naming;
     const { partition } = Stack.of(this);
