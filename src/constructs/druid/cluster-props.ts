@@ -43,11 +43,13 @@ export class DruidStreamSource {
   ) {}
 }
 
+/** Format of stream and batch rows. */
 export enum DruidInputFormat {
   JSON = 'json',
   CSV = 'csv',
 }
 
+/** Druid `timestampSpec` format. */
 export enum DruidTimestampFormat {
   AUTO = 'auto',
   ISO = 'iso',
@@ -57,6 +59,7 @@ export enum DruidTimestampFormat {
   NANO = 'nano',
 }
 
+/** Type of a dimension column. */
 export enum DruidColumnType {
   STRING = 'string',
   LONG = 'long',
@@ -65,6 +68,7 @@ export enum DruidColumnType {
   JSON = 'json',
 }
 
+/** Time granularity (segments, rollup). */
 export enum DruidGranularity {
   NONE = 'NONE',
   SECOND = 'SECOND',
@@ -78,6 +82,7 @@ export enum DruidGranularity {
   YEAR = 'YEAR',
 }
 
+/** Rollup aggregations. */
 export enum DruidMetricType {
   COUNT = 'count',
   LONG_SUM = 'longSum',
@@ -92,12 +97,14 @@ export enum DruidMetricType {
   THETA_SKETCH = 'thetaSketch',
 }
 
+/** Target HLL sketch type. */
 export enum HllType {
   HLL_4 = 'HLL_4',
   HLL_6 = 'HLL_6',
   HLL_8 = 'HLL_8',
 }
 
+/** How a backfill ingests. */
 export enum DruidBatchMode {
   /** SQL-based ingestion (MSQ `REPLACE`). */
   MSQ = 'msq',
@@ -105,13 +112,17 @@ export enum DruidBatchMode {
   NATIVE = 'native',
 }
 
+/** A dimension column. */
 export interface DruidDimension {
+  /** Column name. */
   readonly name: string;
   /** @default DruidColumnType.STRING */
   readonly type?: DruidColumnType;
 }
 
+/** A rollup metric. */
 export interface DruidMetric {
+  /** Aggregation. */
   readonly type: DruidMetricType;
   /** Output column. */
   readonly name: string;
@@ -137,7 +148,9 @@ export interface DruidBatchIngestion {
 
 /** A Druid table: its stream, schema, rollup, retention, compaction and optional backfill. */
 export interface DruidDatasource {
+  /** Datasource (table) name: letters, digits, `_` and `-`. */
   readonly name: string;
+  /** The stream it ingests (`DruidStreamSource.kafka(...)` or `.kinesis(...)`). */
   readonly source: DruidStreamSource;
   /** @default DruidInputFormat.JSON */
   readonly inputFormat?: DruidInputFormat;
@@ -181,6 +194,7 @@ export interface DruidDatasource {
 
 /** Size of one kind of Druid pod. Defaults differ per service (see each option). */
 export interface DruidNodeOptions {
+  /** Pods of this kind. */
   readonly replicas?: number;
   /** vCPU request and limit per pod. */
   readonly cpu?: number;
@@ -196,7 +210,9 @@ export interface DruidNodeOptions {
 
 /** Processing pool of a query-serving process. */
 export interface DruidProcessingOptions {
+  /** `druid.processing.numThreads`. */
   readonly numThreads?: number;
+  /** `druid.processing.numMergeBuffers` (groupBy merging). */
   readonly numMergeBuffers?: number;
   /** Buffer size in MiB (below 2048). */
   readonly bufferSizeMiB?: number;
@@ -260,6 +276,7 @@ export interface DruidDataLake {
   readonly key?: kms.IKey;
 }
 
+/** Props of `DruidCluster`. */
 export interface DruidClusterProps {
   /** The EKS platform Druid runs on (an `EksPlatform`, or its parts from another stack). */
   readonly platform: IEksWorkloadHost;

@@ -22,13 +22,6 @@ import { datasourceApiCalls, type StreamEndpoints } from './specs';
 import { DruidStorage } from './storage';
 import { DruidStreams } from './streams';
 
-/**
- * Apache Druid on an EKS platform: S3 deep storage (segments never expire), task-log and MSQ scratch
- * buckets, Aurora PostgreSQL Serverless v2 metadata, MSK Serverless (IAM) and/or Kinesis ingestion,
- * generated secrets synced by External Secrets, a Pod Identity role per Druid service that calls AWS,
- * and the Kubernetes side (`DruidKubernetes`): operator, typed `Druid` resource, TLS, internal ALB,
- * NodePools and datasource specs. One customer-managed key (rotation on) encrypts all of it.
- */
 /** The constructs a `DruidCluster` is made of (internal: their shapes are not the library's API). */
 export interface DruidClusterParts {
   /** Every default resolved. */
@@ -39,6 +32,14 @@ export interface DruidClusterParts {
   readonly kubernetes: DruidKubernetes;
 }
 
+/**
+ * Apache Druid on an `EksPlatform` (or any `IEksWorkloadHost`): S3 deep storage (segments never expire),
+ * task-log and MSQ scratch buckets, Aurora PostgreSQL Serverless v2 metadata, MSK Serverless (IAM) and/or
+ * Kinesis ingestion,
+ * generated secrets synced by External Secrets, a Pod Identity role per Druid service that calls AWS,
+ * and the Kubernetes side (`DruidKubernetes`): operator, typed `Druid` resource, TLS, internal ALB,
+ * NodePools and datasource specs. One customer-managed key (rotation on) encrypts all of it.
+ */
 export class DruidCluster extends Construct {
   /** Customer-managed key (rotation on) of the buckets, metadata store, secrets and streams. */
   readonly key: kms.IKey;
@@ -56,8 +57,11 @@ export class DruidCluster extends Construct {
   readonly mskClusterArn?: string;
   /** IAM SASL bootstrap servers of the MSK cluster (a deploy-time value; with MSK ingestion). */
   readonly kafkaBootstrapServers?: string;
+  /** Coordinator/overlord: deep storage, task logs and scratch read-write; streams. */
   readonly coordinatorRole: PodIdentityRole;
+  /** Historicals: deep storage read-only. */
   readonly historicalRole: PodIdentityRole;
+  /** MiddleManagers and tasks: buckets read-write, streams, the data lake's batch prefixes. */
   readonly middleManagerRole: PodIdentityRole;
   /** Pod Identity role of the Job creating the MSK topics (absent without MSK). */
   readonly topicRole?: PodIdentityRole;
@@ -69,6 +73,7 @@ export class DruidCluster extends Construct {
   readonly keystoreSecret: secretsmanager.ISecret;
   /** Kubernetes namespace of the cluster. */
   readonly namespace: string;
+  /** Host name of the router on the internal ALB. */
   readonly routerHostname: string;
   /**
    * The cluster's parts, for Fastish's own stacks and tests.

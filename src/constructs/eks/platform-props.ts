@@ -104,6 +104,7 @@ export interface EksTeam {
   readonly clusterAdmin?: boolean;
 }
 
+/** Props of `EksPlatform`; every one optional. */
 export interface EksPlatformProps {
   /**
    * Physical cluster name: subnet and security-group discovery tags and IAM conditions embed it, so it is

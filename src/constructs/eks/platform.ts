@@ -104,11 +104,13 @@ export interface WorkloadPodIdentityOptions {
  * is private unless `publicEndpointCidrs` says otherwise.
  */
 export class EksPlatform extends Construct implements IEksWorkloadHost {
+  /** The cluster (private endpoint unless `publicEndpointCidrs`). */
   readonly cluster: eks.ICluster;
   /** The same cluster as its class (`addManifest`, `addHelmChart`, `addNodegroupCapacity`…). */
   readonly eksCluster: eks.Cluster;
   /** Physical cluster name (a plain string). */
   readonly clusterName: string;
+  /** The cluster's VPC (yours, or the one the platform created). */
   readonly vpc: ec2.IVpc;
   /** IPv4 CIDR of the VPC (a token for a VPC of yours). */
   readonly vpcCidr: string;
