@@ -35,13 +35,20 @@ export class StreamEmulator {
   private readonly keyLocks = new Map<string, Promise<unknown>>();
   private sequence = 100_000_000_000_000_000_000n;
   private pumping: Promise<void> | undefined;
+  private window: NodeJS.Timeout | undefined;
   readonly failed: DynamoDBRecord[] = [];
 
+  /**
+   * Records are delivered as the event source mapping delivers them: in batches of up to `batchSize`,
+   * once a batch is full or `batchWindowMs` after its first record (the stack waits up to 30 s,
+   * usage-metering.ts; locally usage shows up within `batchWindowMs`). `drain` delivers at once.
+   */
   constructor(
     private readonly reader: DynamoDBClient,
     private readonly tableName: string,
     private readonly consumer: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>,
-    private readonly batchSize = 100,
+    private readonly batchSize = 1000,
+    private readonly batchWindowMs = 2000,
   ) {}
 
   install(client: DynamoDBClient): DynamoDBClient {
@@ -84,6 +91,8 @@ export class StreamEmulator {
 
   /** Resolves when every record so far has been delivered. */
   async drain(): Promise<void> {
+    clearTimeout(this.window);
+    this.window = undefined;
     while (this.queue.length > 0 || this.pumping || this.keyLocks.size > 0) {
       if (this.keyLocks.size > 0) await Promise.allSettled([...this.keyLocks.values()]);
       await (this.pumping ?? this.pump());
@@ -140,12 +149,26 @@ export class StreamEmulator {
         StreamViewType: 'NEW_AND_OLD_IMAGES',
       },
     });
-    this.pumping ??= this.pump();
+    if (this.queue.length >= this.batchSize) this.pumping ??= this.pump();
+    else if (!this.window && !this.pumping) this.schedule();
   }
 
+  private schedule(): void {
+    this.window = setTimeout(() => {
+      this.window = undefined;
+      this.pumping ??= this.pump();
+    }, this.batchWindowMs);
+    this.window.unref();
+  }
+
+  /** Delivers one batch, then more while full ones wait; a partial rest waits for its window. */
   private async pump(): Promise<void> {
     try {
-      while (this.queue.length > 0) {
+      for (
+        let first = true;
+        this.queue.length > 0 && (first || this.queue.length >= this.batchSize);
+        first = false
+      ) {
         const batch = this.queue.splice(0, this.batchSize);
         let pending = batch;
         for (let attempt = 0; attempt < 3 && pending.length > 0; attempt++) {
@@ -160,6 +183,7 @@ export class StreamEmulator {
       }
     } finally {
       this.pumping = undefined;
+      if (this.queue.length > 0 && !this.window) this.schedule();
     }
   }
 }

@@ -23,22 +23,23 @@ export type { ApiDeps, Handler, HandlerInput } from './handler';
 export function createApiHandler(deps: ApiDeps) {
   const obs = deps.obs ?? observability('fastish-api');
   const clock = deps.now ?? (() => new Date());
-  const tenantCache = new Map<string, { tenant: Tenant | undefined; until: number }>();
+  // The pending read is cached, so concurrent requests of a tenant (a cold instance under load) share one.
+  const tenantCache = new Map<string, { tenant: Promise<Tenant | undefined>; until: number }>();
   const memberships = new Memberships(deps.tableName, deps.membershipCacheSeconds ?? 10, () =>
     clock().getTime(),
   );
   let signer: Promise<CursorSigner> | undefined;
 
-  async function loadTenant(
-    tenantId: string,
-    db: DynamoDBDocumentClient,
-    now: Date,
-  ): Promise<Tenant | undefined> {
+  function loadTenant(tenantId: string, db: DynamoDBDocumentClient, now: Date): Promise<Tenant | undefined> {
     const hit = tenantCache.get(tenantId);
     if (hit && hit.until > now.getTime()) return hit.tenant;
-    const tenant = await new TenantStore(db, deps.tableName, tenantId).get();
+    const tenant = new TenantStore(db, deps.tableName, tenantId).get();
     if (deps.tenantCacheSeconds > 0) {
-      tenantCache.set(tenantId, { tenant, until: now.getTime() + deps.tenantCacheSeconds * 1000 });
+      const entry = { tenant, until: now.getTime() + deps.tenantCacheSeconds * 1000 };
+      tenantCache.set(tenantId, entry);
+      tenant.catch(() => {
+        if (tenantCache.get(tenantId) === entry) tenantCache.delete(tenantId);
+      });
     }
     return tenant;
   }

@@ -30,7 +30,8 @@ export function effectiveRole(token: Role, stored: TenantRole): TenantRole | und
  * handled the change forgets its entry at once.
  */
 export class Memberships {
-  private readonly cache: TtlCache<TenantRole | null>;
+  // Pending reads are cached too, so concurrent requests of one user (a cold instance under load) share one.
+  private readonly cache: TtlCache<Promise<TenantRole | null>>;
 
   constructor(
     private readonly table: string,
@@ -44,11 +45,17 @@ export class Memberships {
   async role(db: DynamoDBDocumentClient, tenantId: string, userId: string): Promise<TenantRole | undefined> {
     const key = `${tenantId}/${userId}`;
     const hit = this.cache.get(key);
-    if (hit !== undefined) return hit ?? undefined;
-    const user = await new UserStore(db, this.table, tenantId).get(userId);
-    const role = user && (TENANT_ROLES as readonly string[]).includes(user.role) ? user.role : null;
-    if (this.cacheSeconds > 0) this.cache.set(key, role, this.now() + this.cacheSeconds * 1000);
-    return role ?? undefined;
+    if (hit !== undefined) return (await hit) ?? undefined;
+    const role = new UserStore(db, this.table, tenantId)
+      .get(userId)
+      .then((user) => (user && (TENANT_ROLES as readonly string[]).includes(user.role) ? user.role : null));
+    if (this.cacheSeconds > 0) {
+      this.cache.set(key, role, this.now() + this.cacheSeconds * 1000);
+      role.catch(() => {
+        if (this.cache.get(key) === role) this.cache.delete(key);
+      });
+    }
+    return (await role) ?? undefined;
   }
 
   /** After this instance changed or removed the user's record. */
