@@ -37,7 +37,7 @@ export interface DruidClusterParts {
  * task-log and MSQ scratch buckets, Aurora PostgreSQL Serverless v2 metadata, MSK Serverless (IAM) and/or
  * Kinesis ingestion,
  * generated secrets synced by External Secrets, a Pod Identity role per Druid service that calls AWS,
- * and the Kubernetes side (`DruidKubernetes`): operator, typed `Druid` resource, TLS, internal ALB,
+ * and the Kubernetes side: operator, typed `Druid` resource, TLS, internal ALB,
  * NodePools and datasource specs. One customer-managed key (rotation on) encrypts all of it.
  */
 export class DruidCluster extends Construct {
@@ -57,7 +57,7 @@ export class DruidCluster extends Construct {
   readonly mskClusterArn?: string;
   /** IAM SASL bootstrap servers of the MSK cluster (a deploy-time value; with MSK ingestion). */
   readonly kafkaBootstrapServers?: string;
-  /** Coordinator/overlord: deep storage, task logs and scratch read-write; streams. */
+  /** Coordinator/overlord: deep storage, task logs and scratch read-write, and the streams. */
   readonly coordinatorRole: PodIdentityRole;
   /** Historicals: deep storage read-only. */
   readonly historicalRole: PodIdentityRole;
