@@ -44,6 +44,17 @@ export function sourceOf(distPath: string): readonly string[] {
   return [distPath];
 }
 
+/** Copies the assets of `srcDir` into the same places under `outDir`; returns how many. */
+export function copyAssets(srcDir: string, outDir: string): number {
+  const assets = walk(srcDir).filter(isAsset);
+  for (const file of assets) {
+    const target = join(outDir, relative(srcDir, file));
+    mkdirSync(dirname(target), { recursive: true });
+    copyFileSync(file, target);
+  }
+  return assets.length;
+}
+
 function main(): number {
   const tsc = spawnSync(
     process.execPath,
@@ -54,13 +65,7 @@ function main(): number {
     },
   );
   if (tsc.status !== 0) return tsc.status ?? 1;
-  let copied = 0;
-  for (const file of walk(SRC).filter(isAsset)) {
-    const target = join(DIST, relative(SRC, file));
-    mkdirSync(dirname(target), { recursive: true });
-    copyFileSync(file, target);
-    copied++;
-  }
+  const copied = copyAssets(SRC, DIST);
   let removed = 0;
   for (const file of walk(DIST)) {
     const rel = relative(DIST, file);

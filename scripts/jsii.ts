@@ -20,6 +20,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { formatApiReference } from './api-reference';
+import { copyAssets } from './build';
 
 const ROOT = join(__dirname, '..');
 export const STAGE = join(ROOT, '.jsii-build');
@@ -68,6 +69,9 @@ export function jsiiPackageJson(root: RootPackage): Record<string, unknown> {
     author: { name: 'Fastish contributors', url: 'https://fastish.invalid', organization: true },
     repository: { type: 'git', url: 'https://fastish.invalid/fastish.git' },
     main: 'lib/index.js',
+    // What jsii-pacmak's npm package holds: the compiled library and its assets, the assembly, and the
+    // Lambda runtime's sources (bundled at synth, as from the npm package).
+    files: ['lib/**/*.js', 'lib/**/*.d.ts', 'lib/**/*.json', '.jsii', 'src/runtime/'],
     types: 'lib/index.d.ts',
     peerDependencies: peers,
     // jsii wants each peer also as a dev dependency at the exact version compiled against.
@@ -189,6 +193,8 @@ function main(argv: readonly string[]): number {
   process.stdout.write(jsii.output);
   console.log(`jsii: exit ${jsii.status} in ${((Date.now() - started) / 1000).toFixed(1)} s; ${ERRORS_FILE}`);
   if (jsii.status !== 0) return jsii.status;
+  // jsii compiles TypeScript only; the files the code reads beside itself go into lib/ as into dist/.
+  copyAssets(join(STAGE, 'src'), join(STAGE, 'lib'));
 
   const pacmak = argv.indexOf('--pacmak');
   if (pacmak >= 0) {
