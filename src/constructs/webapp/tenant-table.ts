@@ -132,12 +132,7 @@ export class TenantTable extends Construct {
    * Grants `actions` on the table only for items whose partition keys match `leadingKeys`
    * (`ForAllValues:StringLike` on `dynamodb:LeadingKeys`), plus the key via DynamoDB.
    */
-  grantOnLeadingKeys(
-    grantee: iam.IGrantable,
-    sid: string,
-    actions: string[],
-    leadingKeys: string[],
-  ): void {
+  grantOnLeadingKeys(grantee: iam.IGrantable, sid: string, actions: string[], leadingKeys: string[]): void {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid,
@@ -157,12 +152,7 @@ export class TenantTable extends Construct {
    * its attributes (`Null`), only those and the key (`ForAllValues:StringEquals dynamodb:Attributes`), and
    * return no others (`dynamodb:ReturnValues`). Plus the table key via DynamoDB.
    */
-  grantPartitions(
-    grantee: iam.IGrantable,
-    sid: string,
-    access: PartitionAccess[],
-    tenant: string,
-  ): void {
+  grantPartitions(grantee: iam.IGrantable, sid: string, access: PartitionAccess[], tenant: string): void {
     const like = tenant.includes('*');
     for (const a of access) {
       const keys = { 'dynamodb:LeadingKeys': a.entities.map((e) => `${tenant}#${e}`) };
