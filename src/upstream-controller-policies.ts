@@ -3,7 +3,7 @@
  * they authorize (re-exported by `upstream-facts.ts`, whose conventions apply: every fact names the
  * repository, tag, commit and path it was read from).
  */
-import type { UpstreamSource } from './upstream-facts';
+import type { UpstreamSource } from './upstream-source';
 
 const KARPENTER_SOURCE: UpstreamSource = {
   repository: 'aws/karpenter-provider-aws',

@@ -3,7 +3,7 @@
  * MSK IAM library, read at the pinned versions (see `upstream-facts.ts` for the convention). Contract tests
  * in `test/druid/contract.test.ts` hold the synthesized `Druid` resource, NodePools and Jobs against these.
  */
-import type { UpstreamSource } from './upstream-facts';
+import type { UpstreamSource } from './upstream-source';
 
 /** A source read from a mirror whose history lacks the release tag itself. */
 export interface DruidSource extends UpstreamSource {

@@ -4,16 +4,11 @@
  * repository, tag, commit and path it was read from. When a pin moves, the contract tests fail until the
  * facts are re-read at the new tag and their `version` updated.
  */
+
+import type { UpstreamSource } from './upstream-source';
 import type { VERSIONS } from './versions';
 
-/** Where a set of facts was read. */
-export interface UpstreamSource {
-  /** GitHub `owner/name`. */
-  readonly repository: string;
-  readonly tag: string;
-  /** Commit the tag pointed to when the facts were read. */
-  readonly commit: string;
-}
+export type { UpstreamSource };
 
 /** How a controller's AWS SDK clients learn the region (and VPC) when the node's IMDS is out of reach. */
 export interface AwsRegionFact {

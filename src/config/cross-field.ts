@@ -4,20 +4,7 @@ import { druidSizing, sourcesMatchIngestion } from './rules/druid';
 import { duplicateIssues } from './rules/duplicates';
 import { hostedZoneHasId, nodeGroupBounds, oneNodeArchitecture, subnetsFit } from './rules/eks';
 import { settingPath } from './rules/origin';
-import type { EnvironmentSettings, RawConfig } from './schema';
-
-/** One environment's effective settings, with where each came from. */
-export interface EnvironmentUnderCheck {
-  readonly raw: RawConfig;
-  readonly name: string;
-  readonly settings: EnvironmentSettings;
-}
-
-/** A cross-field rule: the issues of one environment (paths are config paths, see `settingPath`). */
-export type EnvironmentRule = (
-  env: EnvironmentUnderCheck,
-  at: (path: readonly PropertyKey[]) => string,
-) => ConfigIssue[];
+import type { EnvironmentRule, EnvironmentUnderCheck } from './rules/rule';
 
 const noDuplicates: EnvironmentRule = (env, at) => duplicateIssues(env.settings, at);
 

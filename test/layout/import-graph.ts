@@ -68,12 +68,13 @@ function relativeImports(file: string, withTypeOnly: boolean): string[] {
 }
 
 /**
- * The import circles among `files`: each strongly connected component of the runtime import graph
- * with more than one module, or a module importing itself (Tarjan's algorithm), as paths relative to
- * `root`, each circle sorted.
+ * The import circles among `files`: each strongly connected component of the import graph with more
+ * than one module, or a module importing itself (Tarjan's algorithm), as paths relative to `root`, each
+ * circle sorted. Runtime imports only, unless `withTypeOnly` (a type-only circle still ties two modules
+ * into one unit for the reader and the compiler).
  */
-export function importCircles(files: readonly string[], root: string): string[][] {
-  const edges = new Map(files.map((f) => [f, runtimeImports(f)]));
+export function importCircles(files: readonly string[], root: string, withTypeOnly = false): string[][] {
+  const edges = new Map(files.map((f) => [f, relativeImports(f, withTypeOnly)]));
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const stack: string[] = [];

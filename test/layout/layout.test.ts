@@ -10,8 +10,8 @@ const SRC = join(ROOT, 'src');
 const MAX_LINES = 500;
 
 describe('source layout', () => {
-  it('has no import circles among the modules under src/ (runtime imports)', () => {
-    expect(importCircles(sourceFiles(SRC), ROOT)).toEqual([]);
+  it('has no import circles among the modules under src/, type-only imports included', () => {
+    expect(importCircles(sourceFiles(SRC), ROOT, true)).toEqual([]);
   });
 
   it('keeps the constructs independent of the config model, the stacks, the app and the CLI', () => {
@@ -50,5 +50,13 @@ describe('the circle detector', () => {
   it('finds a circle through imports and re-exports, and none through type-only imports or import()', () => {
     const files = sourceFiles(dir);
     expect(importCircles(files, dir)).toEqual([['a.ts', 'b.ts', 'c.ts']]);
+  });
+
+  it('finds the type-only circle too when asked to', () => {
+    const files = sourceFiles(dir);
+    expect(importCircles(files, dir, true)).toEqual([
+      ['a.ts', 'b.ts', 'c.ts'],
+      ['d.ts', 'e.ts'],
+    ]);
   });
 });

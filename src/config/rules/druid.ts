@@ -5,8 +5,8 @@ import {
   SERVICE_FAMILIES,
 } from '../../constructs/druid/sizing';
 import { KARPENTER_ALLOCATABLE_FACTS } from '../../upstream-facts-druid';
-import type { EnvironmentRule } from '../cross-field';
 import type { ConfigIssue } from '../errors';
+import type { EnvironmentRule } from './rule';
 
 /** A datasource's stream must be one the environment's ingestion provides. */
 export const sourcesMatchIngestion: EnvironmentRule = ({ settings }, at) => {

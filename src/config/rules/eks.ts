@@ -1,6 +1,6 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import type { EnvironmentRule } from '../cross-field';
 import type { ConfigIssue } from '../errors';
+import type { EnvironmentRule } from './rule';
 
 /** Namespaces the platform itself uses: a team namespace of the same name would take it over. */
 export const RESERVED_NAMESPACES: readonly string[] = [
