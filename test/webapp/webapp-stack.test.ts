@@ -458,7 +458,9 @@ describe('API', () => {
       id.startsWith('BillingExportFunctionRole'),
     )?.[0];
     expect(owned.map(([, p]) => p.Properties.Roles).sort((a, b) => (a[0].Ref < b[0].Ref ? -1 : 1))).toEqual(
-      [[{ Ref: apiRole }], [{ Ref: billingRole }]].sort((a, b) => (a[0].Ref < b[0].Ref ? -1 : 1)),
+      [[{ Ref: apiRole }], [{ Ref: billingRole }]].sort((a, b) =>
+        (a[0].Ref ?? '') < (b[0].Ref ?? '') ? -1 : 1,
+      ),
     );
     const apigw = owned
       .filter(([, p]) => p.Properties.Roles[0].Ref === apiRole)
