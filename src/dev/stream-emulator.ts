@@ -95,7 +95,7 @@ export class StreamEmulator {
     this.window = undefined;
     while (this.queue.length > 0 || this.pumping || this.keyLocks.size > 0) {
       if (this.keyLocks.size > 0) await Promise.allSettled([...this.keyLocks.values()]);
-      await (this.pumping ?? this.pump());
+      await this.startPump();
     }
   }
 
@@ -149,14 +149,14 @@ export class StreamEmulator {
         StreamViewType: 'NEW_AND_OLD_IMAGES',
       },
     });
-    if (this.queue.length >= this.batchSize) this.pumping ??= this.pump();
+    if (this.queue.length >= this.batchSize) void this.startPump();
     else if (!this.window && !this.pumping) this.schedule();
   }
 
   private schedule(): void {
     this.window = setTimeout(() => {
       this.window = undefined;
-      this.pumping ??= this.pump();
+      void this.startPump();
     }, this.batchWindowMs);
     this.window.unref();
   }
@@ -182,8 +182,18 @@ export class StreamEmulator {
         this.failed.push(...pending);
       }
     } finally {
-      this.pumping = undefined;
       if (this.queue.length > 0 && !this.window) this.schedule();
     }
+  }
+
+  /**
+   * The delivery in progress, or a new one. `pumping` is cleared in a `finally` callback, which always runs
+   * after this assignment (a pump of an empty queue completes synchronously).
+   */
+  private startPump(): Promise<void> {
+    this.pumping ??= this.pump().finally(() => {
+      this.pumping = undefined;
+    });
+    return this.pumping;
   }
 }
