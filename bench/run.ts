@@ -25,6 +25,8 @@ import { TARGETS as COMMAND_TARGETS, commandRows, description as commandsDescrip
 const ROOT = join(__dirname, '..');
 const EXAMPLE = join(ROOT, 'examples', 'fastish.yaml');
 const OUTPUT = join(ROOT, 'docs', 'benchmarks.md');
+/** How long a module section may take before it is reported as failed (`BENCH_MODULE_TIMEOUT_MIN`). */
+const MODULE_TIMEOUT_MS = Number(process.env.BENCH_MODULE_TIMEOUT_MIN ?? 15) * 60_000;
 /** Issue 2's target for the full example platform. */
 const TARGET_MS = 5_000;
 
@@ -155,7 +157,18 @@ async function moduleSections(): Promise<string[]> {
     }
     process.stderr.write(`bench: running ${file}\n`);
     try {
-      const rows = await fn();
+      // A module that never finishes (a load test that hangs) must not keep every other section unwritten.
+      let timer: NodeJS.Timeout | undefined;
+      const rows = await Promise.race([
+        Promise.resolve(fn()),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`no result after ${MODULE_TIMEOUT_MS / 60_000} min`)),
+            MODULE_TIMEOUT_MS,
+          );
+          timer.unref();
+        }),
+      ]).finally(() => clearTimeout(timer));
       const headers = [...new Set(rows.flatMap((r) => Object.keys(r)))];
       sections.push(
         [
