@@ -1,6 +1,15 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
+// Type-only: the tracer (and the X-Ray SDK under it, whose async hook slows every promise) is loaded only
+// when it would trace.
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+
+/** What the functions use of the tracer: instrumenting AWS SDK v3 clients. */
+export interface ClientTracer {
+  /** Whether calls are traced (false: clients are returned as they are). */
+  readonly enabled: boolean;
+  captureAWSv3Client<T>(client: T): T;
+}
 
 /**
  * Powertools instances per function. Service name and namespace come from POWERTOOLS_SERVICE_NAME /
@@ -9,7 +18,34 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 export interface Observability {
   logger: Logger;
   metrics: Metrics;
-  tracer: Tracer;
+  tracer: ClientTracer;
+}
+
+/**
+ * Whether Powertools' Tracer would be enabled in this environment (its own rule, Tracer.setTracingEnabled):
+ * not when POWERTOOLS_TRACE_ENABLED is "false", outside Lambda (no AWS_EXECUTION_ENV), under SAM local
+ * (AWS_SAM_LOCAL) or the Amplify mock. In Lambda it is on, and X-Ray records what the function's active
+ * tracing samples.
+ */
+export function tracingEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  if ((env.POWERTOOLS_TRACE_ENABLED ?? '').toLowerCase() === 'false') return false;
+  const executionEnv = env.AWS_EXECUTION_ENV ?? '';
+  if (executionEnv === '' || executionEnv === 'AWS_Lambda_amplify-mock') return false;
+  return (env.AWS_SAM_LOCAL ?? '') === '';
+}
+
+const untraced: ClientTracer = { enabled: false, captureAWSv3Client: (client) => client };
+
+function clientTracer(serviceName: string): ClientTracer {
+  if (!tracingEnabled()) return untraced;
+  // Synchronous on purpose: the Tracer patches http(s) and fetch when constructed, before any call is made.
+  const { Tracer: PowertoolsTracer } =
+    require('@aws-lambda-powertools/tracer') as typeof import('@aws-lambda-powertools/tracer');
+  const tracer: Tracer = new PowertoolsTracer({ serviceName });
+  return {
+    enabled: tracer.isTracingEnabled(),
+    captureAWSv3Client: (client) => tracer.captureAWSv3Client(client),
+  };
 }
 
 export function observability(
@@ -19,6 +55,6 @@ export function observability(
   return {
     logger: new Logger({ serviceName, ...(logLevel ? { logLevel } : {}) }),
     metrics: new Metrics({ serviceName, namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Fastish' }),
-    tracer: new Tracer({ serviceName }),
+    tracer: clientTracer(serviceName),
   };
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { TENANT_ID_PATTERN, TENANT_ROLES, TIERS } from './contract';
 import { ERROR_STATUS } from './errors';
 
