@@ -154,8 +154,12 @@ async function sameWorkBaseline(seconds: number, writers: number, readers: numbe
   return ops / seconds;
 }
 
-/** Minified esbuild bundle per handler, as the stack builds it (AWS SDK v3 external: the runtime has it). */
-async function bundles(): Promise<BenchRow[]> {
+/**
+ * Minified esbuild bundle per handler, as the stack builds it (AWS SDK v3 external: the runtime has it), and
+ * its init. Runs on its own too: `npx tsx -e "require('./bench/webapp-api.ts').bundleInitRows().then(console.table)"`
+ * (not named bench*: bench/run.ts runs the first bench* export).
+ */
+export async function bundleInitRows(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const outDir = join(ROOT, 'node_modules', '.cache', 'fastish-bench');
   mkdirSync(outDir, { recursive: true });
@@ -197,6 +201,11 @@ async function bundles(): Promise<BenchRow[]> {
     const shipped = join(bundleHandler({ entry: join(ROOT, entry), projectRoot: ROOT }), 'index.js');
     const plain = initMs(shipped, 5);
     const mapped = initMs(shipped, 5, ['--enable-source-maps']);
+    // As in Lambda (AWS_EXECUTION_ENV set): the Powertools tracer and X-Ray SDK load at init, which they do
+    // not locally (src/runtime/observability.ts), so the local rows leave out what tracing costs in AWS.
+    const traced = initMs(shipped, 5, ['--enable-source-maps'], {
+      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+    });
     const delta = round(mapped.cpu - plain.cpu);
     rows.push(
       {
@@ -211,9 +220,21 @@ async function bundles(): Promise<BenchRow[]> {
         unit: 'ms',
         note: `the functions' NODE_OPTIONS (CPU ${round(mapped.cpu)} ms: ${delta >= 0 ? '+' : ''}${delta} ms)`,
       },
+      {
+        metric: `init ${name} (deployed, --enable-source-maps, tracing on)`,
+        value: round(traced.wall),
+        unit: 'ms',
+        note: `AWS_EXECUTION_ENV set as in Lambda: Powertools tracer / X-Ray SDK loaded (CPU ${round(traced.cpu)} ms)`,
+      },
     );
   }
   return rows;
+}
+
+/** The environment without what decides whether the tracer loads (a local run must not inherit one). */
+function withoutTracingEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { AWS_EXECUTION_ENV: _a, AWS_SAM_LOCAL: _s, POWERTOOLS_TRACE_ENABLED: _p, ...rest } = env;
+  return rest;
 }
 
 /**
@@ -221,13 +242,22 @@ async function bundles(): Promise<BenchRow[]> {
  * median) and the process's CPU time for it (user + system, median): on a shared machine the wall time
  * includes waiting for a core, the CPU time does not.
  */
-function initMs(file: string, runs: number, nodeOptions: string[] = []): { wall: number; cpu: number } {
+function initMs(
+  file: string,
+  runs: number,
+  nodeOptions: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): { wall: number; cpu: number } {
   const script = `const t=process.hrtime.bigint(),c=process.cpuUsage();require(${JSON.stringify(file)});const u=process.cpuUsage(c);process.stdout.write(JSON.stringify([Number(process.hrtime.bigint()-t)/1e6,(u.user+u.system)/1e3]))`;
   const samples = Array.from(
     { length: runs },
     () =>
       JSON.parse(
-        execFileSync(process.execPath, [...nodeOptions, '-e', script], { cwd: ROOT, encoding: 'utf8' }),
+        execFileSync(process.execPath, [...nodeOptions, '-e', script], {
+          cwd: ROOT,
+          encoding: 'utf8',
+          env: { ...withoutTracingEnv(process.env), ...env },
+        }),
       ) as [number, number],
   );
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(runs / 2)] as number;
@@ -408,7 +438,7 @@ export async function benchWebappApi(options: WebappBenchOptions = {}): Promise<
   } finally {
     await server.stop();
   }
-  rows.push(...(await bundles()));
+  rows.push(...(await bundleInitRows()));
   return rows;
 }
 

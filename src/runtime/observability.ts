@@ -34,14 +34,22 @@ export function tracingEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   return (env.AWS_SAM_LOCAL ?? '') === '';
 }
 
+type TracerModule = typeof import('@aws-lambda-powertools/tracer');
+// Synchronous on purpose: the Tracer patches http(s) and fetch when constructed, before any call is made.
+const loadTracer = () => require('@aws-lambda-powertools/tracer') as TracerModule;
+
+/**
+ * Loaded with this module where it will trace, as the static import did: in Lambda the X-Ray SDK is still
+ * evaluated in the init phase, not in the first invocation.
+ */
+let tracerModule: TracerModule | undefined = tracingEnabled() ? loadTracer() : undefined;
+
 const untraced: ClientTracer = { enabled: false, captureAWSv3Client: (client) => client };
 
 function clientTracer(serviceName: string): ClientTracer {
   if (!tracingEnabled()) return untraced;
-  // Synchronous on purpose: the Tracer patches http(s) and fetch when constructed, before any call is made.
-  const { Tracer: PowertoolsTracer } =
-    require('@aws-lambda-powertools/tracer') as typeof import('@aws-lambda-powertools/tracer');
-  const tracer: Tracer = new PowertoolsTracer({ serviceName });
+  tracerModule ??= loadTracer();
+  const tracer: Tracer = new tracerModule.Tracer({ serviceName });
   return {
     enabled: tracer.isTracingEnabled(),
     captureAWSv3Client: (client) => tracer.captureAWSv3Client(client),

@@ -9,18 +9,20 @@ const KEYS = ['POWERTOOLS_TRACE_ENABLED', 'AWS_EXECUTION_ENV', 'AWS_SAM_LOCAL'] 
 const LAMBDA = 'AWS_Lambda_nodejs22.x';
 
 /**
- * In a fresh process (the module cache is the observable): builds the API's observability, instruments a
- * DynamoDB client, and reports whether the tracer / X-Ray SDK were loaded and the client carries X-Ray's
- * middleware (what makes its calls appear as subsegments).
+ * In a fresh process (the module cache is the observable): imports observability.ts (did the import load the
+ * X-Ray SDK?), builds an observability, instruments a DynamoDB client, and reports whether the tracer and
+ * the X-Ray SDK are loaded and the client carries X-Ray's middleware (what makes its calls subsegments).
  */
 function probe(env: Partial<Record<(typeof KEYS)[number], string>>) {
   const script = `
+    const loaded = (name) => Object.keys(require.cache).some((k) => k.includes('/node_modules/' + name + '/'));
     const { observability } = require('./src/runtime/observability.ts');
+    const atImport = loaded('aws-xray-sdk-core');
     const { DynamoDBClient } = require('@aws-sdk/client-dynamodb');
     const obs = observability('probe');
     const client = obs.tracer.captureAWSv3Client(new DynamoDBClient({ region: 'eu-west-1' }));
-    const loaded = (name) => Object.keys(require.cache).some((k) => k.includes('/node_modules/' + name + '/'));
     process.stdout.write(JSON.stringify({
+      atImport,
       enabled: obs.tracer.enabled,
       tracerLoaded: loaded('@aws-lambda-powertools/tracer'),
       xrayLoaded: loaded('aws-xray-sdk-core'),
@@ -34,12 +36,19 @@ function probe(env: Partial<Record<(typeof KEYS)[number], string>>) {
       env: { ...childEnv, ...env },
       encoding: 'utf8',
     }),
-  ) as { enabled: boolean; tracerLoaded: boolean; xrayLoaded: boolean; instrumented: boolean };
+  ) as {
+    atImport: boolean;
+    enabled: boolean;
+    tracerLoaded: boolean;
+    xrayLoaded: boolean;
+    instrumented: boolean;
+  };
 }
 
 describe('tracer loading', () => {
   it('outside Lambda: neither the tracer nor the X-Ray SDK is loaded, clients are not instrumented', () => {
     expect(probe({})).toEqual({
+      atImport: false,
       enabled: false,
       tracerLoaded: false,
       xrayLoaded: false,
@@ -47,8 +56,9 @@ describe('tracer loading', () => {
     });
   });
 
-  it('in Lambda: the tracer is loaded and instruments the clients', () => {
+  it('in Lambda: the tracer is loaded with the module (init phase) and instruments the clients', () => {
     expect(probe({ AWS_EXECUTION_ENV: LAMBDA })).toEqual({
+      atImport: true,
       enabled: true,
       tracerLoaded: true,
       xrayLoaded: true,
