@@ -1,6 +1,6 @@
 /**
  * Child process of `bench/eks-blueprints.ts`: Fastish's EKS stack alone (as test/eks/fixture.ts builds it),
- * synthesized, then checked with cdk-nag; prints one JSON line. Plain JavaScript so that it runs both on
+ * synthesized, then checked with cdk-nag; prints one JSON line (with the time of each phase, `phases`). Plain JavaScript so that it runs both on
  * the TypeScript sources (under `--require tsx/cjs`) and on the compiled package (`dist/`, plain Node).
  *
  *   node [--require tsx/cjs] bench/_eks-child.js <src|dist> <validate|novalidate>
@@ -24,6 +24,7 @@ function templates(dir) {
 }
 
 function main(code, validate) {
+  const loadStart = performance.now();
   const { Stage } = require('aws-cdk-lib');
   const { parse } = require('yaml');
   const { validateConfig, deepMerge } = require(join(ROOT, code, 'config'));
@@ -47,18 +48,37 @@ function main(code, validate) {
     },
   });
   const platform = validateConfig(raw, EXAMPLE);
+  const configDone = performance.now();
   const env = platform.environments.find((e) => e.name === 'dev');
   if (!env) throw new Error('no dev environment');
   const app = createApp({ outdir, builtinCloudFormationValidation: validate });
   const stage = new Stage(app, env.name, { env: { account: env.account, region: env.region } });
   const stack = new EksStack(stage, 'eks', { platform, environment: env });
+  const built = performance.now();
   app.synth();
-  const synthMs = performance.now() - start;
+  const synthDone = performance.now();
+  const synthMs = synthDone - start;
   let nagFindings = 0;
   for (const checks of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
     const { violations } = checks.validateScope(stack);
     nagFindings += violations.reduce((n, v) => n + v.violatingResources.length, 0);
   }
+  const nagDone = performance.now();
+  /**
+   * Where the process's time goes, in order (ms): Node's start-up before this module ran (`boot`, tsx's
+   * registration included), requiring aws-cdk-lib, yaml, Fastish's config/app/stack modules and cdk-nag
+   * (`load`; modules that are required lazily later count in the phase that first needs them), reading and
+   * validating the config (`config`), constructing the stack (`build`), `app.synth()` (`synth`) and
+   * cdk-nag's `validateScope` (`nag`).
+   */
+  const phases = {
+    boot: loadStart,
+    load: start - loadStart,
+    config: configDone - start,
+    build: built - configDone,
+    synth: synthDone - built,
+    nag: nagDone - synthDone,
+  };
   let resources = 0;
   let templateBytes = 0;
   const files = templates(outdir);
@@ -69,7 +89,7 @@ function main(code, validate) {
   }
   rmSync(outdir, { recursive: true, force: true });
   process.stdout.write(
-    `${JSON.stringify({ synthMs, resources, templateBytes, nagFindings, stacks: files.length })}\n`,
+    `${JSON.stringify({ synthMs, resources, templateBytes, nagFindings, stacks: files.length, phases })}\n`,
   );
 }
 

@@ -27,6 +27,7 @@ export const description = [
   'Peer add-ons: VPC CNI, CoreDNS, kube-proxy, EKS Pod Identity agent, EBS CSI (gp3 StorageClass), metrics-server, Karpenter (v1, Pod Identity, interruption handling), AWS Load Balancer Controller, cert-manager, external-dns, External Secrets.',
   "No Blueprints equivalent (so not in the peer): Grafana Cloud k8s-monitoring/Alloy with Secrets Manager credentials (Blueprints offers AMP/ADOT and grafana-operator, a different stack), the AWS WAF web ACL on internet-facing ALBs, Fastish's team namespaces (quotas, NetworkPolicies, RBAC) and extra NodePools.",
   "**process ms**: the child process's wall time from start to exit (Node, module loading, config, build, synth, and the cdk-nag run both sides do); **per resource vs peer (process)**: issue 14's measure, (our process ms / our resources) ÷ (the peer's process ms / its resources), target ≤ 0.5×, and the same on the children's CPU time (user + system from GNU time, which the shared machine's load distorts less than wall time), like for like: the first rows run under tsx's loader on both sides (Fastish's TypeScript sources; the peer's synth.ts, its libraries compiled), the compiled rows with no loader on either side (Fastish's `dist/` from `npm run build` of the same sources, as an installed package runs it; the peer's synth.ts transpiled once with esbuild). **synth ms**: after module loading; Fastish: load + validate the config, build the stack, `app.synth()`; peer: build the blueprint, `app.synth()`. The peer's pinned aws-cdk-lib (the version Blueprints requires) has no built-in CloudFormation template validation, so only the Fastish row without it is compared with the peer (same work minus Fastish's); the row with the validation on shows what it costs and has no ratio.",
+  "**phases ms** (Fastish's rows; the peer prints no split): Node start-up before the child's code runs, tsx's registration included (boot); requiring aws-cdk-lib, yaml, Fastish's config/app/stack modules and cdk-nag (load; modules required lazily later count in the phase that first needs them, e.g. aws-ec2 in config validation's subnet rule); reading and validating examples/fastish.yaml (config); constructing the stack (build); `app.synth()` (synth); cdk-nag's `validateScope` (nag, which the peer runs too).",
   '**resources** / **template bytes**: every template of the cloud assembly (nested stacks included). **cdk-nag**: `validateScope` of AwsSolutions + Serverless on the stack after synth, counting violating resources; Fastish acknowledgements (each with a reason) are honoured, the peer has none.',
 ].join(' ');
 
@@ -57,6 +58,8 @@ interface Sample {
   readonly templateBytes: number;
   readonly nagFindings: number;
   readonly stacks?: number;
+  /** Fastish's child only (`_eks-child.js`): ms per phase, boot → load → config → build → synth → nag. */
+  readonly phases?: Readonly<Record<string, number>>;
 }
 
 /** The peer's synth.ts as plain JavaScript (esbuild, no bundling): run without a TypeScript loader. */
@@ -212,6 +215,12 @@ export function benchEksBlueprints(): Record<string, string | number>[] {
           : Number.isFinite(peerCpuPerResource)
             ? `${(median(ss.map((s) => s.cpuMs)) / last.resources / peerCpuPerResource).toFixed(2)}×`
             : 'n/a',
+      // Where Fastish's process time goes (the peer prints no split): each phase's median over the runs.
+      'phases ms (median): boot / load / config / build / synth / nag': last.phases
+        ? Object.keys(last.phases)
+            .map((k) => median(ss.map((s) => s.phases?.[k] ?? Number.NaN)).toFixed(0))
+            .join(' / ')
+        : 'n/a',
       templates: last.stacks ?? '',
       resources: last.resources,
       'template KiB': (last.templateBytes / 1024).toFixed(0),
