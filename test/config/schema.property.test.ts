@@ -2,9 +2,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, validateConfig } from '../../src/config';
-import { RESERVED_NAMESPACES } from '../../src/config/rules/eks';
 import { RESERVED_ENVIRONMENT_NAMES } from '../../src/config/rules/platform';
 import { NAME_LIMITS } from '../../src/config/schema';
+import { PLATFORM_NAMESPACES } from '../../src/constructs/eks/platform-namespaces';
 
 const segmentName = (max: number) =>
   fc
@@ -17,7 +17,7 @@ const segmentName = (max: number) =>
     // Names the cross-field rules refuse (test/config/truth.test.ts covers them).
     .filter((n) => !RESERVED.has(n) && !n.startsWith('kube-') && !/aws|amazon|cognito/.test(n));
 
-const RESERVED = new Set([...RESERVED_ENVIRONMENT_NAMES, ...RESERVED_NAMESPACES]);
+const RESERVED = new Set([...RESERVED_ENVIRONMENT_NAMES, ...PLATFORM_NAMESPACES]);
 
 /** Regions that offer every service every architecture needs. */
 const REGIONS = ['eu-west-1', 'us-east-1', 'us-west-2', 'ap-southeast-2', 'eu-central-1'];

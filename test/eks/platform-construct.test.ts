@@ -5,9 +5,7 @@ import * as cxapi from 'aws-cdk-lib/cx-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EksInterfaceEndpoint, EksPlatform, NatGatewayMode } from '../../src';
 import { eksSettings, INTERFACE_ENDPOINTS } from '../../src/config/architectures/eks';
-import { RESERVED_NAMESPACES } from '../../src/config/rules/eks';
 import { EKS_PLATFORM_DEFAULTS } from '../../src/constructs/eks/platform';
-import { PLATFORM_NAMESPACES } from '../../src/constructs/eks/teams';
 import { manifestsOf } from './manifests';
 
 const ZONES = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
@@ -84,6 +82,5 @@ describe('EksPlatform with its own VPC (plain CDK app, defaults)', () => {
     expect(() => platformIn({ teams: [{ name: 'Data_Team' }] })).toThrow(
       /team "Data_Team" is not a namespace name/,
     );
-    expect([...PLATFORM_NAMESPACES].sort()).toEqual([...RESERVED_NAMESPACES].sort());
   });
 });

@@ -1,18 +1,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { PLATFORM_NAMESPACES } from '../../constructs/eks/platform-namespaces';
 import type { ConfigIssue } from '../errors';
 import type { EnvironmentRule } from './rule';
-
-/** Namespaces the platform itself uses: a team namespace of the same name would take it over. */
-export const RESERVED_NAMESPACES: readonly string[] = [
-  'default',
-  'kube-system',
-  'kube-public',
-  'kube-node-lease',
-  'cert-manager',
-  'external-dns',
-  'external-secrets',
-  'monitoring',
-];
 
 /** The EKS managed node group takes minSize ≤ maxSize (CreateNodegroup refuses the rest). */
 export const nodeGroupBounds: EnvironmentRule = ({ settings }, at) => {
@@ -95,7 +84,7 @@ export function teamNamespaceIssues(
   teams: readonly string[],
   druidNamespace: string | undefined,
 ): ConfigIssue[] {
-  const taken = new Set([...RESERVED_NAMESPACES, ...(druidNamespace ? [druidNamespace] : [])]);
+  const taken = new Set([...PLATFORM_NAMESPACES, ...(druidNamespace ? [druidNamespace] : [])]);
   return teams
     .filter((t) => taken.has(t) || t.startsWith('kube-'))
     .map((t) => ({

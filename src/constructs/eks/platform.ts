@@ -23,6 +23,7 @@ import { Karpenter } from './karpenter';
 import { NamedResource } from './naming';
 import { addPlatformNodePools, type ExtraPoolSettings } from './nodepools';
 import { GrafanaCloudObservability } from './observability';
+import { PLATFORM_NAMESPACES } from './platform-namespaces';
 import {
   ALL_INTERFACE_ENDPOINTS,
   type EksExtraNodePool,
@@ -30,13 +31,7 @@ import {
   type EksTeam,
 } from './platform-props';
 import { PodIdentityRole } from './pod-identity';
-import {
-  PLATFORM_NAMESPACES,
-  TEAM_NAMESPACE_LABEL,
-  type TeamAccess,
-  TeamNamespaces,
-  type TeamRoleAccess,
-} from './teams';
+import { TEAM_NAMESPACE_LABEL, type TeamAccess, TeamNamespaces, type TeamRoleAccess } from './teams';
 import { EksVpc } from './vpc';
 import type { IEksWorkloadHost } from './workload-host';
 

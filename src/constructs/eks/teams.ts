@@ -44,21 +44,6 @@ export interface TeamNamespacesProps {
   readonly dependsOn?: readonly Construct[];
 }
 
-/**
- * Namespaces the platform itself uses: a team namespace of the same name would take it over (the config
- * rule refuses the same list; a test keeps the two equal).
- */
-export const PLATFORM_NAMESPACES: readonly string[] = [
-  'default',
-  'kube-system',
-  'kube-public',
-  'kube-node-lease',
-  'cert-manager',
-  'external-dns',
-  'external-secrets',
-  'monitoring',
-];
-
 /** Label of every team namespace (value: the team). */
 export const TEAM_NAMESPACE_LABEL = 'fastish.io/team';
 

@@ -3,7 +3,6 @@ import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type { Construct } from 'constructs';
-import { RESERVED_NAMESPACES } from '../../config/rules/eks';
 import type { AlbController } from '../../constructs/eks/addons/alb-controller';
 import type { CertManager } from '../../constructs/eks/addons/cert-manager';
 import type { CoreAddons } from '../../constructs/eks/addons/core-addons';
@@ -60,11 +59,6 @@ export class EksStack extends EnvironmentStack {
       throw new Error(
         `environments.${env.name}: eks.hostedZone "${settings.hostedZone}" needs eks.hostedZoneId (synth does no lookups)`,
       );
-    }
-    for (const team of props.platform.teams) {
-      if (RESERVED_NAMESPACES.includes(team.name) || team.name.startsWith('kube-')) {
-        throw new Error(`team "${team.name}" cannot be an EKS namespace: the name is reserved`);
-      }
     }
 
     // 'Default' keeps the platform's path out of logical IDs (no replacement for existing deployments).
