@@ -2,34 +2,17 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { type ApiDeps, createApiHandler } from './api/app';
 import { membershipCacheSecondsFromEnv } from './api/membership';
-import { ENV, TIERS, type Tier } from './contract';
+import { ENV } from './contract';
 import { SessionTenantClients } from './data/session-clients';
 import type { UserDirectory } from './directory';
 // Type-only: the Cognito and API Gateway adapters load on first use (lazyDirectory, lazyUsagePlans).
 import type { CognitoDirectory } from './directory-cognito';
+import { requiredEnv, usagePlanIds } from './function-env';
 import { type Observability, observability } from './observability';
 import { secretString } from './secrets';
 import type { ApiGatewayUsagePlanRegistry } from './usage-plans/api-gateway-registry';
 import type { UsagePlanRegistry } from './usage-plans/registry';
 import { usageKeyResolver } from './usage-plans/usage-key';
-
-function required(env: NodeJS.ProcessEnv, name: string): string {
-  const value = env[name];
-  if (!value) throw new Error(`${name} must be set`);
-  return value;
-}
-
-/** The usage plan ids parameter's JSON (tier → usage plan id); every tier must have one. */
-export function usagePlanIds(raw: string | undefined): Record<Tier, string> {
-  const parsed = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
-  const out = {} as Record<Tier, string>;
-  for (const tier of TIERS) {
-    const id = parsed[tier];
-    if (typeof id !== 'string' || id.length === 0) throw new Error(`usage plan ids: no plan for ${tier}`);
-    out[tier] = id;
-  }
-  return out;
-}
 
 /** `load()` once, on the first call that needs it; a failed load is retried by the next call. */
 function once<T>(load: () => Promise<T>): () => Promise<T> {
@@ -102,13 +85,13 @@ function lazyUsagePlans(
  */
 export function depsFromEnv(env: NodeJS.ProcessEnv = process.env): ApiDeps {
   const obs = observability('fastish-api');
-  const secretArn = required(env, ENV.cursorKeySecretArn);
-  const usageKeySecretArn = required(env, ENV.usageKeySecretArn);
-  const planIdsParameter = required(env, ENV.usagePlanIdsParameter);
+  const secretArn = requiredEnv(env, ENV.cursorKeySecretArn);
+  const usageKeySecretArn = requiredEnv(env, ENV.usageKeySecretArn);
+  const planIdsParameter = requiredEnv(env, ENV.usagePlanIdsParameter);
   return {
-    tableName: required(env, ENV.tableName),
+    tableName: requiredEnv(env, ENV.tableName),
     clients: new SessionTenantClients({ decorate: (client) => obs.tracer.captureAWSv3Client(client) }),
-    directory: lazyDirectory(obs, required(env, ENV.userPoolId)),
+    directory: lazyDirectory(obs, requiredEnv(env, ENV.userPoolId)),
     cursorKey: async () => {
       const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: secretArn }));
       if (!out.SecretString) throw new Error('cursor key secret has no string value');

@@ -13,9 +13,10 @@ import {
   parseDay,
 } from './billing/export';
 import { ApiGatewayRequestCounts } from './billing/request-counts';
-import { ENV, TIERS, type Tier } from './contract';
+import { ENV } from './contract';
 import { TRANSLATE_CONFIG } from './data/tenant-clients';
 import { addDays, utcDay } from './data/usage';
+import { requiredEnv, usagePlanIds } from './function-env';
 import { observability } from './observability';
 
 /**
@@ -28,41 +29,23 @@ export interface BillingEvent {
   date?: unknown;
 }
 
-function required(env: NodeJS.ProcessEnv, name: string): string {
-  const value = env[name];
-  if (!value) throw new Error(`${name} must be set`);
-  return value;
-}
-
-/** The usage plan ids parameter's JSON (tier → usage plan id); every tier must have one. */
-export function planIdsOf(raw: string | undefined): Record<Tier, string> {
-  const parsed = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
-  const out = {} as Record<Tier, string>;
-  for (const tier of TIERS) {
-    const id = parsed[tier];
-    if (typeof id !== 'string' || id.length === 0) throw new Error(`usage plan ids: no plan for ${tier}`);
-    out[tier] = id;
-  }
-  return out;
-}
-
 export function depsFromEnv(env: NodeJS.ProcessEnv = process.env): BillingDeps {
   const obs = observability('fastish-billing-export');
-  const parameter = required(env, ENV.usagePlanIdsParameter);
+  const parameter = requiredEnv(env, ENV.usagePlanIdsParameter);
   return {
     db: DynamoDBDocumentClient.from(obs.tracer.captureAWSv3Client(new DynamoDBClient({})), TRANSLATE_CONFIG),
-    tableName: required(env, ENV.tableName),
+    tableName: requiredEnv(env, ENV.tableName),
     requestCounts: new ApiGatewayRequestCounts({
       client: obs.tracer.captureAWSv3Client(new APIGatewayClient({})),
       planIds: async () => {
         const out = await new SSMClient({}).send(new GetParameterCommand({ Name: parameter }));
-        return planIdsOf(out.Parameter?.Value);
+        return usagePlanIds(out.Parameter?.Value);
       },
     }),
     s3: obs.tracer.captureAWSv3Client(new S3Client({})),
-    bucket: required(env, ENV.billingBucket),
+    bucket: requiredEnv(env, ENV.billingBucket),
     events: obs.tracer.captureAWSv3Client(new EventBridgeClient({})),
-    eventBus: required(env, ENV.billingEventBus),
+    eventBus: requiredEnv(env, ENV.billingEventBus),
     obs,
   };
 }

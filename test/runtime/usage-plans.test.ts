@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TIER_NAMES, webappSettings } from '../../src/config/architectures/webapp';
 import { FakeUsagePlanRegistry } from '../../src/dev/fake-usage-plans';
 import { type DevServer, startDevServer } from '../../src/dev/server';
-import { usagePlanIds } from '../../src/runtime/api';
 import { createAuthorizerHandler } from '../../src/runtime/authorizer';
 import { DEFAULT_TIER_LIMITS, GATEWAY_RESPONSES } from '../../src/runtime/contract';
+import { usagePlanIds } from '../../src/runtime/function-env';
 import { observability } from '../../src/runtime/observability';
 import { ApiGatewayUsagePlanRegistry } from '../../src/runtime/usage-plans/api-gateway-registry';
 import {
