@@ -76,3 +76,38 @@ export async function onboard(server: DevServer, operator: string, tenantId: str
   if (res.status !== 201) throw new Error(`onboard ${tenantId}: ${res.status} ${res.text}`);
   return res.json as { tenantId: string; adminUserId: string };
 }
+
+/** Two tenants for isolation tests: alpha (basic) and bravo (standard), each with its admin's token. */
+export interface TwoTenants {
+  readonly alphaAdmin: string;
+  readonly alphaAdminId: string;
+  readonly bravoAdmin: string;
+  readonly bravoAdminId: string;
+  /** Ids of bravo's items, each named `${secret} ${i}`: what alpha must never see. */
+  readonly bravoItems: string[];
+}
+
+/** Onboards alpha and bravo through the API as an operator and stores `bravoItemCount` items of bravo's. */
+export async function alphaAndBravo(
+  server: DevServer,
+  bravoItemCount: number,
+  secret: string,
+): Promise<TwoTenants> {
+  const operator = await server.mintToken({ tenantId: 'platform', role: 'operator' });
+  const alphaAdminId = (await onboard(server, operator, 'alpha', 'basic')).adminUserId;
+  const bravoAdminId = (await onboard(server, operator, 'bravo', 'standard')).adminUserId;
+  const alphaAdmin = await server.mintToken({ tenantId: 'alpha', role: 'admin', userId: alphaAdminId });
+  const bravoAdmin = await server.mintToken({
+    tenantId: 'bravo',
+    role: 'admin',
+    tier: 'standard',
+    userId: bravoAdminId,
+  });
+  const bravoItems: string[] = [];
+  for (let i = 0; i < bravoItemCount; i++) {
+    const res = await call(server, 'POST', '/items', { token: bravoAdmin, body: { name: `${secret} ${i}` } });
+    if (res.status !== 201) throw new Error(`bravo item ${i}: ${res.status} ${res.text}`);
+    bravoItems.push(String(res.json.id));
+  }
+  return { alphaAdmin, alphaAdminId, bravoAdmin, bravoAdminId, bravoItems };
+}

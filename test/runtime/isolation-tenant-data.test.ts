@@ -16,7 +16,7 @@ import { sessionFromContext } from '../../src/runtime/data/tenant-clients';
 import { TenantStore } from '../../src/runtime/data/tenants';
 import { utcDay } from '../../src/runtime/data/usage';
 import { json } from '../../src/runtime/http/response';
-import { call, onboard, type Res, snapshot } from './harness';
+import { alphaAndBravo, call, type Res, snapshot } from './harness';
 
 /**
  * Tenant-isolation attack suite, tenant data: what a tenant's own code path can do with the data
@@ -42,21 +42,9 @@ beforeAll(async () => {
     logLevel: 'SILENT',
     tiers: { basic: { rateLimit: 10_000, burstLimit: 5_000 } },
   });
-  const operator = await server.mintToken({ tenantId: 'platform', role: 'operator' });
-  alphaAdminId = (await onboard(server, operator, 'alpha', 'basic')).adminUserId;
-  const bravoAdminId = (await onboard(server, operator, 'bravo', 'standard')).adminUserId;
-  alphaAdmin = await server.mintToken({ tenantId: 'alpha', role: 'admin', userId: alphaAdminId });
-  const bravoAdmin = await server.mintToken({
-    tenantId: 'bravo',
-    role: 'admin',
-    tier: 'standard',
-    userId: bravoAdminId,
-  });
-  for (let i = 0; i < 2; i++) {
-    const res = await call(server, 'POST', '/items', { token: bravoAdmin, body: { name: `${SECRET} ${i}` } });
-    expect(res.status).toBe(201);
-    bravoItems.push(String(res.json.id));
-  }
+  const tenants = await alphaAndBravo(server, 2, SECRET);
+  ({ alphaAdmin, alphaAdminId } = tenants);
+  bravoItems.push(...tenants.bravoItems);
   expect((await call(server, 'POST', '/items', { token: alphaAdmin, body: { name: 'a' } })).status).toBe(201);
 });
 

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DevServer, startDevServer } from '../../src/dev/server';
-import { call, onboard, type Res, snapshot } from './harness';
+import { alphaAndBravo, call, type Res, snapshot } from './harness';
 
 /**
  * Tenant-isolation attack suite against the running dev server (API Gateway emulation + the shipped
@@ -82,21 +82,9 @@ beforeAll(async () => {
     logLevel: 'SILENT',
     tiers: { basic: { rateLimit: 10_000, burstLimit: 5_000 } },
   });
-  const operator = await server.mintToken({ tenantId: 'platform', role: 'operator' });
-  alphaAdminId = (await onboard(server, operator, 'alpha', 'basic')).adminUserId;
-  bravoAdminId = (await onboard(server, operator, 'bravo', 'standard')).adminUserId;
-  alphaAdmin = await server.mintToken({ tenantId: 'alpha', role: 'admin', userId: alphaAdminId });
-  bravoAdmin = await server.mintToken({
-    tenantId: 'bravo',
-    role: 'admin',
-    tier: 'standard',
-    userId: bravoAdminId,
-  });
-  for (let i = 0; i < 3; i++) {
-    const res = await call(server, 'POST', '/items', { token: bravoAdmin, body: { name: `${SECRET} ${i}` } });
-    expect(res.status).toBe(201);
-    bravoItems.push(String(res.json.id));
-  }
+  const tenants = await alphaAndBravo(server, 3, SECRET);
+  ({ alphaAdmin, alphaAdminId, bravoAdmin, bravoAdminId } = tenants);
+  bravoItems.push(...tenants.bravoItems);
   await call(server, 'POST', '/users', {
     token: bravoAdmin,
     body: { email: 'second@bravo.test', role: 'member' },
