@@ -14,11 +14,14 @@ import {
   type DruidIngestion,
   type DruidInputFormat,
   type DruidMetric,
+  type DruidMetricType,
   DruidStreamSource,
   type DruidTimestampFormat,
+  type HllType,
 } from '../../constructs/druid/cluster-props';
 import type { IEksWorkloadHost } from '../../constructs/eks/workload-host';
 import { physicalNames } from '../eks/physical-names';
+import { enumMember } from '../enum-member';
 
 /**
  * The one place the config model becomes `DruidClusterProps`: every value explicit (the construct's
@@ -39,7 +42,7 @@ export function druidClusterProps(
     namespace: s.namespace,
     clusterName: s.clusterName,
     displayName: env.name,
-    ingestion: s.ingestion as DruidIngestion,
+    ingestion: enumMember<DruidIngestion>(s.ingestion),
     noncurrentSegmentDays: s.deepStorage.noncurrentVersionDays,
     indexLogsRetentionDays: s.indexLogsRetentionDays,
     scratchRetentionDays: s.scratchRetentionDays,
@@ -76,17 +79,25 @@ function datasource(d: DatasourceDefinition): DruidDatasource {
       d.source.type === 'kafka'
         ? DruidStreamSource.kafka(d.source.topic, d.source.partitions)
         : DruidStreamSource.kinesis(d.source.stream, d.source.shards),
-    inputFormat: d.inputFormat as DruidInputFormat,
+    inputFormat: enumMember<DruidInputFormat>(d.inputFormat),
     csvColumns: d.csvColumns ? [...d.csvColumns] : undefined,
     timestampColumn: d.timestamp.column,
-    timestampFormat: d.timestamp.format as DruidTimestampFormat,
+    timestampFormat: enumMember<DruidTimestampFormat>(d.timestamp.format),
     dimensions: d.dimensions.map((x) =>
-      typeof x === 'string' ? { name: x } : { name: x.name, type: x.type as DruidColumnType },
+      typeof x === 'string' ? { name: x } : { name: x.name, type: enumMember<DruidColumnType>(x.type) },
     ),
-    metrics: d.metrics.map((m) => ({ ...m }) as DruidMetric),
+    metrics: d.metrics.map(
+      (m): DruidMetric => ({
+        type: enumMember<DruidMetricType>(m.type),
+        name: m.name,
+        ...('fieldName' in m ? { fieldName: m.fieldName } : {}),
+        ...('lgK' in m ? { lgK: m.lgK, tgtHllType: enumMember<HllType>(m.tgtHllType) } : {}),
+        ...('size' in m ? { size: m.size } : {}),
+      }),
+    ),
     rollup: d.rollup,
-    segmentGranularity: d.segmentGranularity as DruidGranularity,
-    queryGranularity: d.queryGranularity as DruidGranularity,
+    segmentGranularity: enumMember<DruidGranularity>(d.segmentGranularity),
+    queryGranularity: enumMember<DruidGranularity>(d.queryGranularity),
     taskCount: d.taskCount,
     replicas: d.replicas,
     taskDuration: d.taskDuration,
@@ -95,7 +106,10 @@ function datasource(d: DatasourceDefinition): DruidDatasource {
     compaction: d.compaction.enabled,
     compactionSkipOffsetFromLatest: d.compaction.skipOffsetFromLatest,
     compactionMaxRowsPerSegment: d.compaction.maxRowsPerSegment,
-    compactionSegmentGranularity: d.compaction.segmentGranularity as DruidGranularity | undefined,
-    batch: d.batch ? { ...d.batch, mode: d.batch.mode as DruidBatchMode } : undefined,
+    compactionSegmentGranularity:
+      d.compaction.segmentGranularity === undefined
+        ? undefined
+        : enumMember<DruidGranularity>(d.compaction.segmentGranularity),
+    batch: d.batch ? { ...d.batch, mode: enumMember<DruidBatchMode>(d.batch.mode) } : undefined,
   };
 }

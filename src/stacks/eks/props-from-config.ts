@@ -10,6 +10,7 @@ import type {
   EksTeam,
   NatGatewayMode,
 } from '../../constructs/eks/platform-props';
+import { enumMember } from '../enum-member';
 import { physicalNames } from './physical-names';
 
 const ROLE_PROP: Record<TeamRole, 'adminRole' | 'developerRole' | 'readOnlyRole'> = {
@@ -38,8 +39,8 @@ export function eksPlatformProps(
       availabilityZones: [...env.availabilityZones],
       privateSubnetMask: s.privateSubnetMask,
       publicSubnetMask: s.publicSubnetMask,
-      natGateways: s.natGateways as NatGatewayMode,
-      interfaceEndpoints: s.interfaceEndpoints.map((e) => e as EksInterfaceEndpoint),
+      natGateways: enumMember<NatGatewayMode>(s.natGateways),
+      interfaceEndpoints: s.interfaceEndpoints.map((e) => enumMember<EksInterfaceEndpoint>(e)),
     },
     publicEndpointCidrs: [...s.publicEndpointCidrs],
     systemNodes: { ...s.systemNodes, instanceTypes: [...s.systemNodes.instanceTypes] },

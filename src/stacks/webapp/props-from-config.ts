@@ -4,6 +4,7 @@ import type { EnvironmentModel, PlatformModel } from '../../config';
 import { healthCheckPipelineRoleName } from '../../constructs/webapp/health-check';
 import type { SaasWebAppProps } from '../../constructs/webapp/saas-web-app-props';
 import type { WebAppMfa } from '../../constructs/webapp/tenant-user-pool';
+import { enumMember } from '../enum-member';
 
 /**
  * The web app of one environment, from the config: its names, the effective `webapp` settings, the
@@ -24,7 +25,7 @@ export function webAppProps(platform: PlatformModel, env: EnvironmentModel): Saa
     logRetention: env.settings.logRetentionDays as logs.RetentionDays,
     alarmEmails: [...settings.alarmEmails],
     tableReplicaRegions: [...settings.tableReplicaRegions],
-    mfa: settings.mfa as WebAppMfa,
+    mfa: enumMember<WebAppMfa>(settings.mfa),
     authorizerCacheTtl: Duration.seconds(settings.authorizerCacheSeconds),
     ...(settings.apiReservedConcurrency !== undefined
       ? { apiReservedConcurrency: settings.apiReservedConcurrency }
