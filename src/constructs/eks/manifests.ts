@@ -12,6 +12,7 @@ import type { IEC2NodeClass } from '@kubernetes-models/karpenter/karpenter.k8s.a
 import type { INodePool } from '@kubernetes-models/karpenter/karpenter.sh/v1/NodePool';
 import type { IIngressClass } from 'kubernetes-models/networking.k8s.io/v1/IngressClass';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import type { IIoK8sApiNetworkingV1NetworkPolicyEgressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyEgressRule';
 import type { IRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import type { IStorageClass } from 'kubernetes-models/storage.k8s.io/v1/StorageClass';
 import type { ILimitRange } from 'kubernetes-models/v1/LimitRange';
@@ -120,6 +121,20 @@ export function limitRange(ns: string): K8sObject {
  * The EKS Pod Identity agent: a host-network DaemonSet on every node serving credentials to pods at this
  * link-local address (`POD_IDENTITY_AGENT_FACTS` in upstream-facts.ts; a contract test keeps them equal).
  */
+/** Egress to the cluster's DNS (CoreDNS in kube-system), which every namespace that denies egress by default needs. */
+export const DNS_EGRESS: IIoK8sApiNetworkingV1NetworkPolicyEgressRule = {
+  to: [
+    {
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+      podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+    },
+  ],
+  ports: [
+    { protocol: 'UDP', port: 53 },
+    { protocol: 'TCP', port: 53 },
+  ],
+};
+
 export const POD_IDENTITY_AGENT = { ipv4: '169.254.170.23', port: 80 } as const;
 
 /**
@@ -145,20 +160,7 @@ export function networkPolicies(ns: string, vpcCidr: string): K8sObject[] {
     spec: {
       podSelector: {},
       policyTypes: ['Egress'],
-      egress: [
-        {
-          to: [
-            {
-              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
-              podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
-            },
-          ],
-          ports: [
-            { protocol: 'UDP', port: 53 },
-            { protocol: 'TCP', port: 53 },
-          ],
-        },
-      ],
+      egress: [DNS_EGRESS],
     },
   };
   const sameNs: INetworkPolicy = {

@@ -6,7 +6,7 @@ import {
 } from '../../../upstream-facts-druid';
 import type { DruidNodeSpec, DruidResource } from '../druid-resource';
 import { DRUID_EXTENSIONS, type DruidProperties, renderRuntimeProperties } from '../runtime-properties';
-import type { HistoricalTierSettings } from '../settings';
+import type { HistoricalTierSettings, NodeSettings } from '../settings';
 import { checkContainerSizing, type JvmSizing, type SizingReport } from '../sizing';
 import { druidMskIamAuth } from './kafka';
 import {
@@ -33,15 +33,6 @@ export function nodeConfigDir(nodeType: string): string {
   const dir = DRUID_IMAGE_FACTS.confDirs[nodeType];
   if (!dir) throw new Error(`druid.sh has no configuration directory for node type "${nodeType}"`);
   return `${DRUID_IMAGE_FACTS.confTree}/${dir}`;
-}
-
-interface JvmNode {
-  readonly replicas: number;
-  readonly cpu: number;
-  readonly memoryMiB: number;
-  readonly heapMiB: number;
-  readonly directMemoryMiB: number;
-  readonly jvmOverheadMiB: number;
 }
 
 function jvmOptions(heapMiB: number, directMiB: number): string {
@@ -149,7 +140,7 @@ export function druidResource(
   const sizing: Record<string, SizingReport> = {};
   const size = (
     name: string,
-    n: JvmNode,
+    n: NodeSettings,
     children: JvmSizing[],
     processing?: HistoricalTierSettings['processing'],
   ) => {
@@ -176,7 +167,7 @@ export function druidResource(
     key: string,
     service: DruidService,
     nodeType: DruidNodeSpec['nodeType'],
-    n: JvmNode,
+    n: NodeSettings,
     properties: DruidProperties,
     extra: Partial<DruidNodeSpec> = {},
   ) => {

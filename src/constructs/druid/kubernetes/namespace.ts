@@ -1,6 +1,7 @@
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { INamespace } from 'kubernetes-models/v1/Namespace';
 import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { DNS_EGRESS } from '../../eks/manifests';
 import { DRUID_PORTS, type K8sObject, LABELS, obj, PROMETHEUS_PORT } from './types';
 
 /**
@@ -81,21 +82,7 @@ function networkPolicies(ns: string, vpcCidr: string): INetworkPolicy[] {
         podSelector: {},
         policyTypes: ['Ingress', 'Egress'],
         ingress: [{ from: [{ podSelector: {} }] }],
-        egress: [
-          { to: [{ podSelector: {} }] },
-          {
-            to: [
-              {
-                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
-                podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
-              },
-            ],
-            ports: [
-              { protocol: 'UDP', port: 53 },
-              { protocol: 'TCP', port: 53 },
-            ],
-          },
-        ],
+        egress: [{ to: [{ podSelector: {} }] }, DNS_EGRESS],
       },
     },
     {
