@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TenantRole, Tier } from '../runtime/contract';
-import { DirectoryUserExists, type UserDirectory } from '../runtime/directory';
+import { DirectoryUserExists, type NewDirectoryUser, type UserDirectory } from '../runtime/directory';
 
 export interface DirectoryUser {
   userId: string;
@@ -14,12 +14,7 @@ export interface DirectoryUser {
 export class FakeDirectory implements UserDirectory {
   readonly users = new Map<string, DirectoryUser>();
 
-  async createUser(input: {
-    tenantId: string;
-    email: string;
-    role: TenantRole;
-    tier: Tier;
-  }): Promise<{ userId: string }> {
+  async createUser(input: NewDirectoryUser): Promise<{ userId: string }> {
     for (const u of this.users.values())
       if (u.email === input.email) throw new DirectoryUserExists(u.tenantId);
     const userId = randomUUID();

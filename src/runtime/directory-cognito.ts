@@ -6,8 +6,8 @@ import {
   AdminUserGlobalSignOutCommand,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { CLAIMS, type TenantRole, type Tier } from './contract';
-import { DirectoryUserExists, type UserDirectory } from './directory';
+import { CLAIMS, type TenantRole } from './contract';
+import { DirectoryUserExists, type NewDirectoryUser, type UserDirectory } from './directory';
 
 const isNotFound = (err: unknown) => err instanceof Error && err.name === 'UserNotFoundException';
 
@@ -21,12 +21,7 @@ export class CognitoDirectory implements UserDirectory {
     private readonly userPoolId: string,
   ) {}
 
-  async createUser(input: {
-    tenantId: string;
-    email: string;
-    role: TenantRole;
-    tier: Tier;
-  }): Promise<{ userId: string }> {
+  async createUser(input: NewDirectoryUser): Promise<{ userId: string }> {
     try {
       const out = await this.client.send(
         new AdminCreateUserCommand({

@@ -12,6 +12,14 @@ export class DirectoryUserExists extends Error {
   }
 }
 
+/** A user to create in a tenant: the directory's own id for it comes back. */
+export interface NewDirectoryUser {
+  tenantId: string;
+  email: string;
+  role: TenantRole;
+  tier: Tier;
+}
+
 /**
  * Where users sign in. The API keeps its own user record per tenant, which decides membership and caps the
  * role on every request (`api/membership.ts`); the directory holds the credentials and the claims that end
@@ -21,12 +29,7 @@ export class DirectoryUserExists extends Error {
  */
 export interface UserDirectory {
   /** Creates the user and sends the invitation; returns the user's `sub`. */
-  createUser(input: {
-    tenantId: string;
-    email: string;
-    role: TenantRole;
-    tier: Tier;
-  }): Promise<{ userId: string }>;
+  createUser(input: NewDirectoryUser): Promise<{ userId: string }>;
   /** Sets the role claim and signs the user out; a user the directory does not have is left alone. */
   setRole(userId: string, role: TenantRole): Promise<void>;
   /** Deletes the user and revokes their refresh tokens. */
