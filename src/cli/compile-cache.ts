@@ -1,0 +1,185 @@
+/**
+ * V8's code cache for the CommonJS modules a Fastish process loads (aws-cdk-lib, cdk-nag, zod, Fastish's own
+ * compiled modules): the second and later runs deserialize the compiled code instead of parsing and
+ * compiling ~27 MB of JavaScript again. Parsing and compiling is the largest single cost of a synth process
+ * (about a third of the EKS stack's), and most of aws-cdk-lib's functions are compiled lazily, on first call,
+ * after the module has loaded. So the cache is taken when the process exits (`Script#createCachedData`),
+ * when it holds every function the run compiled, not at load time as Node 22's `module.enableCompileCache()`
+ * does; and it works on Node 20, which has no compile cache of its own.
+ *
+ * An entry is served only for the same file name, the same source (length and CRC-32 of the text) and the
+ * same V8 (version, architecture and flags are part of the directory name; V8 itself rejects data from
+ * another build or flag set, and a rejected entry is rewritten). Anything this loader does not handle the
+ * way Node's own does — a file that is not CommonJS, a source map Node must apply to stack traces — is
+ * left to Node. The cache is a directory of regenerable files; `FASTISH_COMPILE_CACHE=0` turns it off.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { Module } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Script } from 'node:vm';
+import { crc32 } from 'node:zlib';
+import { cacheRoot } from '../checks/gate-cache';
+
+/** What the cache did in this process; `written` counts entries stored by `flush`. */
+export interface CompileCacheStats {
+  readonly hits: number;
+  readonly misses: number;
+  /** Entries V8 refused (another V8 build or flag set) or whose source changed: compiled and rewritten. */
+  readonly rejected: number;
+  /** Modules left to Node's own loader (see `cacheable`). */
+  readonly skipped: number;
+  readonly written: number;
+}
+
+/** The handle `enableCompileCache` returns. */
+export interface CompileCache {
+  readonly dir: string;
+  stats(): CompileCacheStats;
+  /** Stores the code of every module compiled without a usable entry. Runs by itself when the process exits. */
+  flush(): void;
+}
+
+/** Node's CommonJS internals this loader uses (stable since Node 12, used by every require hook). */
+interface ModuleInternals {
+  _compile(this: NodeModule, content: string, filename: string): unknown;
+}
+interface ModuleStatics {
+  wrap(script: string): string;
+  _resolveFilename(request: string, parent: NodeModule, isMain: boolean, options?: object): string;
+  _resolveLookupPaths(request: string, parent: NodeModule): string[] | null;
+  _extensions: NodeJS.RequireExtensions;
+  _cache: NodeJS.Dict<NodeModule>;
+}
+
+const HEADER_BYTES = 8;
+/** The wrapper Node puts around a CommonJS module; stack columns on line 1 are shifted back by its length. */
+const WRAP_PREFIX = (Module as unknown as ModuleStatics).wrap('').split('\n')[0]?.length ?? 0;
+
+let active: CompileCache | undefined;
+
+/** The directory for this Node build and V8 flag set below `root`. */
+export function compileCacheDir(root: string): string {
+  const flags = createHash('sha256')
+    .update([...process.execArgv, process.env.NODE_OPTIONS ?? ''].join('\0'))
+    .digest('hex')
+    .slice(0, 12);
+  return join(root, `compile-${process.versions.v8}-${process.arch}-${flags}`);
+}
+
+/** Source identity stored in an entry's first 8 bytes: length and CRC-32 of the text. */
+function header(content: string): Buffer {
+  const h = Buffer.alloc(HEADER_BYTES);
+  h.writeUInt32LE(content.length >>> 0, 0);
+  h.writeUInt32LE(crc32(content), 4);
+  return h;
+}
+
+/** `import(` anywhere in a file, comments included: such a file may load an ES module at run time. */
+const DYNAMIC_IMPORT = /\bimport\s*\(/;
+
+/**
+ * Whether this loader compiles the module (else Node does, as without the cache). Not a file that may call
+ * `import()`: Node resolves a CommonJS module's dynamic imports through a hook only its own compilation
+ * installs (vm's public equivalent is experimental in Node 20 and warns). Not a file with a source map
+ * while source maps are on (tsx's output, say): Node applies maps only to code it compiled itself.
+ */
+function cacheable(content: string): boolean {
+  if (DYNAMIC_IMPORT.test(content)) return false;
+  return !(process.sourceMapsEnabled && content.includes('//# sourceMappingURL='));
+}
+
+/** `require` as Node builds it for a module (lib/internal/modules/helpers.js makeRequireFunction). */
+function requireFor(mod: NodeModule): NodeJS.Require {
+  const statics = Module as unknown as ModuleStatics;
+  const require = ((id: string) => mod.require(id)) as NodeJS.Require;
+  const resolve = ((request: string, options?: { paths?: string[] }) =>
+    statics._resolveFilename(request, mod, false, options)) as NodeJS.RequireResolve;
+  resolve.paths = (request: string) => statics._resolveLookupPaths(request, mod);
+  require.resolve = resolve;
+  require.main = process.mainModule;
+  require.extensions = statics._extensions;
+  require.cache = statics._cache;
+  return require;
+}
+
+/**
+ * Installs the cache for CommonJS modules loaded from now on, storing entries below `dir`. Idempotent:
+ * a second call returns the first handle. Returns undefined when `FASTISH_COMPILE_CACHE=0`.
+ */
+export function enableCompileCache(dir: string): CompileCache | undefined {
+  if (active) return active;
+  if (process.env.FASTISH_COMPILE_CACHE === '0') return undefined;
+  const proto = Module.prototype as unknown as ModuleInternals;
+  const nodeCompile = proto._compile;
+  const pending: { script: Script; file: string; head: Buffer }[] = [];
+  const counts = { hits: 0, misses: 0, rejected: 0, skipped: 0, written: 0 };
+  // Named by a CRC of the path: cheap, and two paths that collide only take turns (the header tells them apart).
+  const entryFile = (filename: string) => join(dir, `${crc32(filename).toString(36)}.v8`);
+
+  proto._compile = function compile(this: NodeModule, content: string, filename: string) {
+    if (!cacheable(content)) {
+      counts.skipped++;
+      return nodeCompile.call(this, content, filename);
+    }
+    const head = header(content);
+    const file = entryFile(filename);
+    let cached: Buffer | undefined;
+    let stale = false;
+    try {
+      const entry = readFileSync(file);
+      if (entry.subarray(0, HEADER_BYTES).equals(head)) cached = entry.subarray(HEADER_BYTES);
+      else stale = true;
+    } catch {
+      // no entry yet
+    }
+    let script: Script;
+    try {
+      script = new Script((Module as unknown as ModuleStatics).wrap(content), {
+        filename,
+        columnOffset: -WRAP_PREFIX,
+        cachedData: cached,
+      });
+    } catch {
+      // Not CommonJS as written (ES module syntax Node detects, say): Node's loader knows what to do.
+      counts.skipped++;
+      return nodeCompile.call(this, content, filename);
+    }
+    if (cached && !script.cachedDataRejected) counts.hits++;
+    else {
+      if (cached || stale) counts.rejected++;
+      else counts.misses++;
+      pending.push({ script, file, head });
+    }
+    const fn = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
+    return fn.call(this.exports, this.exports, requireFor(this), this, filename, dirname(filename));
+  };
+
+  const flush = () => {
+    if (pending.length === 0) return;
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch {
+      return;
+    }
+    for (const { script, file, head } of pending.splice(0)) {
+      // Atomic per entry: concurrent processes each write whole files; the last rename wins.
+      const tmp = `${file}.${process.pid}.tmp`;
+      try {
+        writeFileSync(tmp, Buffer.concat([head, script.createCachedData()]));
+        renameSync(tmp, file);
+        counts.written++;
+      } catch {
+        // A cache that cannot be written costs the next run its compile time, nothing else.
+      }
+    }
+  };
+  process.once('exit', flush);
+  active = { dir, stats: () => ({ ...counts }), flush };
+  return active;
+}
+
+/** The cache where Fastish keeps its others (`cacheRoot`: `$FASTISH_CACHE_DIR` or node_modules/.cache/fastish). */
+export function enableFastishCompileCache(): CompileCache | undefined {
+  return enableCompileCache(compileCacheDir(cacheRoot()));
+}

@@ -1,0 +1,166 @@
+/**
+ * The compile cache (src/cli/compile-cache.ts) in real Node processes: a module tree loaded with the cache
+ * behaves as without it (exports, require.resolve, require.cache, __dirname, dynamic import, error
+ * positions), the second run is served from the cache, and a changed source — even one of the same
+ * length, which V8's own check lets through — is compiled again instead of running stale code.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSync } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const work = mkdtempSync(join(tmpdir(), 'fastish-compile-cache-'));
+const cacheModule = join(work, 'compile-cache.js');
+const app = join(work, 'app');
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+beforeAll(() => {
+  // The module as plain JavaScript, so that the child processes run it with no TypeScript loader in the way.
+  buildSync({
+    entryPoints: [join(__dirname, '../../src/cli/compile-cache.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile: cacheModule,
+    logLevel: 'silent',
+  });
+  const files: Record<string, string> = {
+    'main.js': [
+      "const b = require('./lib/b');",
+      "const out = { value: b.value(), same: require('./lib/b') === b, resolved: require.resolve('./lib/b'),",
+      "  cached: Boolean(require.cache[require.resolve('./lib/b')]), dir: __dirname, file: __filename,",
+      '  paths: Array.isArray(require.resolve.paths("x")), main: require.main === module };',
+      "try { require('./lib/thrower').fail(); } catch (err) { out.at = err.stack.split('\\n')[1].trim(); }",
+      "import('./lib/d.mjs').then((d) => { out.esm = d.answer; process.stdout.write(JSON.stringify(out) + '\\n'); });",
+    ].join('\n'),
+    'lib/b.js': "exports.value = function value() { return 'first'; };\n",
+    'lib/thrower.js': "exports.fail = () => { throw new Error('boom'); };\n",
+    'lib/d.mjs': 'export const answer = 42;\n',
+  };
+  for (const [name, text] of Object.entries(files)) {
+    const path = join(app, name);
+    require('node:fs').mkdirSync(join(path, '..'), { recursive: true });
+    writeFileSync(path, text);
+  }
+  // The runner: the cache first (as bin/fastish.js does), then the app; the stats once the cache is written.
+  writeFileSync(
+    join(work, 'run.js'),
+    [
+      `const { compileCacheDir, enableCompileCache } = require(${JSON.stringify(cacheModule)});`,
+      'const cache = enableCompileCache(compileCacheDir(process.argv[2]));',
+      'const mod = require(process.argv[3]);',
+      "process.on('exit', () => { if (cache) { cache.flush(); process.stderr.write(JSON.stringify(cache.stats()) + '\\n'); } });",
+    ].join('\n'),
+  );
+});
+
+interface Run {
+  readonly out: Record<string, unknown>;
+  readonly stats?: { hits: number; misses: number; rejected: number; skipped: number; written: number };
+}
+
+function run(dir: string, env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): Run {
+  const r = spawnSync(process.execPath, [...nodeArgs, join(work, 'run.js'), dir, join(app, 'main.js')], {
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '', ...env },
+  });
+  expect(r.status, r.stderr).toBe(0);
+  const stats = r.stderr.trim().split('\n').pop();
+  return { out: JSON.parse(r.stdout), stats: stats?.startsWith('{') ? JSON.parse(stats) : undefined };
+}
+
+/** What Node itself does with the same tree: the reference every cached run must equal. */
+function plainNode(): Record<string, unknown> {
+  return run(join(work, 'unused'), { FASTISH_COMPILE_CACHE: '0' }).out;
+}
+
+describe('compile cache', () => {
+  it('loads modules as Node does, then serves them from the cache', () => {
+    const dir = join(work, 'cache-a');
+    const reference = plainNode();
+    expect(reference).toMatchObject({ value: 'first', same: true, cached: true, esm: 42, main: false });
+    const first = run(dir);
+    expect(first.out).toEqual(reference);
+    // b.js and thrower.js are cached; main.js calls import(), which only Node's own compilation resolves;
+    // d.mjs is Node's ES module loader's.
+    expect(first.stats).toMatchObject({ hits: 0, misses: 2, skipped: 1, written: 2 });
+    const second = run(dir);
+    expect(second.out).toEqual(reference);
+    expect(second.stats).toMatchObject({ hits: 2, misses: 0, rejected: 0, skipped: 1, written: 0 });
+  });
+
+  it('reports an error at the line and column Node reports', () => {
+    const at = plainNode().at as string;
+    expect(at).toMatch(/thrower\.js:1:\d+\)$/);
+    const dir = join(work, 'cache-b');
+    run(dir);
+    expect(run(dir).out.at).toBe(at);
+  });
+
+  it('never runs stale code: a source changed to one of the same length is compiled again', () => {
+    const dir = join(work, 'cache-c');
+    const b = join(app, 'lib', 'b.js');
+    const original = readFileSync(b, 'utf8');
+    try {
+      run(dir);
+      expect(run(dir).stats?.hits).toBe(2);
+      const changed = original.replace("'first'", "'other'");
+      expect(changed.length).toBe(original.length);
+      writeFileSync(b, changed);
+      const after = run(dir);
+      expect(after.out.value).toBe('other');
+      expect(after.stats).toMatchObject({ hits: 1, rejected: 1, written: 1 });
+      expect(run(dir).stats).toMatchObject({ hits: 2, rejected: 0 });
+    } finally {
+      writeFileSync(b, original);
+    }
+  });
+
+  it('recompiles over a damaged entry', () => {
+    const dir = join(work, 'cache-d');
+    run(dir);
+    const [sub] = readdirSync(dir);
+    for (const f of readdirSync(join(dir, sub as string))) {
+      const path = join(dir, sub as string, f);
+      const entry = readFileSync(path);
+      // Keep the source header, break V8's data: V8 refuses it, the module compiles from source.
+      entry.fill(7, 8);
+      writeFileSync(path, entry);
+    }
+    const after = run(dir);
+    expect(after.out).toEqual(plainNode());
+    expect(after.stats).toMatchObject({ hits: 0, rejected: 2, written: 2 });
+    expect(run(dir).stats).toMatchObject({ hits: 2 });
+  });
+
+  it('keeps one directory per Node build and V8 flag set', () => {
+    const dir = join(work, 'cache-e');
+    run(dir);
+    run(dir, {}, ['--stack-size=2000']);
+    expect(readdirSync(dir)).toHaveLength(2);
+    expect(run(dir, {}, ['--stack-size=2000']).stats).toMatchObject({ hits: 2, rejected: 0 });
+  });
+
+  it('leaves files with a source map to Node while source maps are on', () => {
+    const dir = join(work, 'cache-f');
+    const b = join(app, 'lib', 'b.js');
+    const original = readFileSync(b, 'utf8');
+    try {
+      writeFileSync(b, `${original}//# sourceMappingURL=b.js.map\n`);
+      expect(run(dir, {}, ['--enable-source-maps']).stats).toMatchObject({ skipped: 2, misses: 1 });
+      // Without source maps: another flag set, so another directory; b.js is cached there.
+      expect(run(dir).stats).toMatchObject({ skipped: 1, misses: 2, hits: 0 });
+    } finally {
+      writeFileSync(b, original);
+    }
+  });
+
+  it('is off with FASTISH_COMPILE_CACHE=0', () => {
+    const dir = join(work, 'cache-g');
+    expect(run(dir, { FASTISH_COMPILE_CACHE: '0' }).stats).toBeUndefined();
+    expect(() => readdirSync(dir)).toThrow();
+  });
+});
