@@ -26,7 +26,7 @@ function templates(dir) {
 function main(code, validate) {
   const loadStart = performance.now();
   // As the `fastish` command does before loading anything else (bin/fastish.js); FASTISH_COMPILE_CACHE=0 is off.
-  const compileCache = require(join(ROOT, code, 'cli', 'compile-cache')).enableFastishCompileCache();
+  const caches = require(join(ROOT, code, 'cli', 'module-cache')).enableModuleCaches();
   const { Stage } = require('aws-cdk-lib');
   const { parse } = require('yaml');
   const { validateConfig, deepMerge } = require(join(ROOT, code, 'config'));
@@ -90,7 +90,7 @@ function main(code, validate) {
     resources += Object.keys(JSON.parse(text).Resources ?? {}).length;
   }
   rmSync(outdir, { recursive: true, force: true });
-  const cache = compileCache?.stats();
+  const cache = { compile: caches.compile?.stats(), resolve: caches.resolve?.stats() };
   process.stdout.write(
     `${JSON.stringify({ synthMs, resources, templateBytes, nagFindings, stacks: files.length, phases, compileCache: cache })}\n`,
   );

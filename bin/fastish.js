@@ -20,15 +20,15 @@ const root = join(__dirname, '..');
 const fromSource = existsSync(join(root, 'src', 'cli', 'main.ts')) && process.env.FASTISH_CLI !== 'dist';
 
 /**
- * The CLI module: compiled, or the sources through tsx. Either way V8's code cache is on first
- * (src/cli/compile-cache.ts): later runs skip compiling aws-cdk-lib and the other modules again.
+ * The CLI module: compiled, or the sources through tsx. Either way the module caches are on first
+ * (src/cli/module-cache.ts): later runs neither compile aws-cdk-lib and the other modules nor resolve their requires again.
  */
 function load() {
   if (fromSource) {
     return import('tsx/esm/api').then(({ register }) => {
       register();
       require('tsx/cjs');
-      require('../src/cli/compile-cache.ts').enableFastishCompileCache();
+      require('../src/cli/module-cache.ts').enableModuleCaches();
       return require('../src/cli/main.ts');
     });
   }
@@ -36,7 +36,7 @@ function load() {
   if (!existsSync(compiled)) {
     return Promise.reject(new Error(`the compiled CLI is missing (${compiled}): run \`npm run build\``));
   }
-  require(join(root, 'dist', 'cli', 'compile-cache.js')).enableFastishCompileCache();
+  require(join(root, 'dist', 'cli', 'module-cache.js')).enableModuleCaches();
   return Promise.resolve(require(compiled));
 }
 

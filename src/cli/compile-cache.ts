@@ -19,7 +19,6 @@ import { Module } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { crc32 } from 'node:zlib';
-import { cacheRoot } from '../checks/gate-cache';
 
 /** What the cache did in this process; `written` counts entries stored by `flush`. */
 export interface CompileCacheStats {
@@ -27,7 +26,7 @@ export interface CompileCacheStats {
   readonly misses: number;
   /** Entries V8 refused (another V8 build or flag set) or whose source changed: compiled and rewritten. */
   readonly rejected: number;
-  /** Modules left to Node's own loader (see `cacheable`). */
+  /** Modules left to Node's own loader: source-mapped while source maps are on, or calling `import()`. */
   readonly skipped: number;
   readonly written: number;
 }
@@ -77,17 +76,7 @@ function header(content: string): Buffer {
 
 /** `import(` anywhere in a file, comments included: such a file may load an ES module at run time. */
 const DYNAMIC_IMPORT = /\bimport\s*\(/;
-
-/**
- * Whether this loader compiles the module (else Node does, as without the cache). Not a file that may call
- * `import()`: Node resolves a CommonJS module's dynamic imports through a hook only its own compilation
- * installs (vm's public equivalent is experimental in Node 20 and warns). Not a file with a source map
- * while source maps are on (tsx's output, say): Node applies maps only to code it compiled itself.
- */
-function cacheable(content: string): boolean {
-  if (DYNAMIC_IMPORT.test(content)) return false;
-  return !(process.sourceMapsEnabled && content.includes('//# sourceMappingURL='));
-}
+const SOURCE_MAP = '//# sourceMappingURL=';
 
 /** `require` as Node builds it for a module (lib/internal/modules/helpers.js makeRequireFunction). */
 function requireFor(mod: NodeModule): NodeJS.Require {
@@ -117,11 +106,17 @@ export function enableCompileCache(dir: string): CompileCache | undefined {
   // Named by a CRC of the path: cheap, and two paths that collide only take turns (the header tells them apart).
   const entryFile = (filename: string) => join(dir, `${crc32(filename).toString(36)}.v8`);
 
+  // Left to Node: a file with a source map while source maps are on (tsx's output, say), because Node
+  // applies maps only to code it compiled itself; and a file that may call `import()`, because Node resolves
+  // a CommonJS module's dynamic imports through a hook only its own compilation installs (vm's public
+  // equivalent is experimental in Node 20 and warns). An entry exists only for a file that passed.
+  const leaveToNode = (module: NodeModule, content: string, filename: string) => {
+    counts.skipped++;
+    return nodeCompile.call(module, content, filename);
+  };
   proto._compile = function compile(this: NodeModule, content: string, filename: string) {
-    if (!cacheable(content)) {
-      counts.skipped++;
-      return nodeCompile.call(this, content, filename);
-    }
+    if (process.sourceMapsEnabled && content.includes(SOURCE_MAP))
+      return leaveToNode(this, content, filename);
     const head = header(content);
     const file = entryFile(filename);
     let cached: Buffer | undefined;
@@ -133,6 +128,7 @@ export function enableCompileCache(dir: string): CompileCache | undefined {
     } catch {
       // no entry yet
     }
+    if (!cached && DYNAMIC_IMPORT.test(content)) return leaveToNode(this, content, filename);
     let script: Script;
     try {
       script = new Script((Module as unknown as ModuleStatics).wrap(content), {
@@ -142,8 +138,7 @@ export function enableCompileCache(dir: string): CompileCache | undefined {
       });
     } catch {
       // Not CommonJS as written (ES module syntax Node detects, say): Node's loader knows what to do.
-      counts.skipped++;
-      return nodeCompile.call(this, content, filename);
+      return leaveToNode(this, content, filename);
     }
     if (cached && !script.cachedDataRejected) counts.hits++;
     else {
@@ -177,9 +172,4 @@ export function enableCompileCache(dir: string): CompileCache | undefined {
   process.once('exit', flush);
   active = { dir, stats: () => ({ ...counts }), flush };
   return active;
-}
-
-/** The cache where Fastish keeps its others (`cacheRoot`: `$FASTISH_CACHE_DIR` or node_modules/.cache/fastish). */
-export function enableFastishCompileCache(): CompileCache | undefined {
-  return enableCompileCache(compileCacheDir(cacheRoot()));
 }

@@ -26,15 +26,19 @@ describe('bin/fastish.js chooses what to run', () => {
     );
   });
 
-  it('runs dist/ when there are no CLI sources beside it, with the arguments and exit code', () => {
+  it('runs dist/ when there are no CLI sources beside it, module caches first, with the arguments and exit code', () => {
     const dir = bareBin();
     mkdirSync(join(dir, 'dist', 'cli'), { recursive: true });
     writeFileSync(
+      join(dir, 'dist', 'cli', 'module-cache.js'),
+      'exports.enableModuleCaches = () => { process.stdout.write("caches on\\n"); return {}; };\n',
+    );
+    writeFileSync(
       join(dir, 'dist', 'cli', 'main.js'),
-      'exports.main = async (argv) => { process.stdout.write("compiled " + argv.join(" ") + "\\n"); return 3; };\n',
+      'process.stdout.write("main loaded\\n");\nexports.main = async (argv) => { process.stdout.write("compiled " + argv.join(" ") + "\\n"); return 3; };\n',
     );
     const r = spawnSync(process.execPath, [join(dir, 'bin', 'fastish.js'), 'a', 'b'], { encoding: 'utf8' });
-    expect(r.stdout).toBe('compiled a b\n');
+    expect(r.stdout).toBe('caches on\nmain loaded\ncompiled a b\n');
     expect(r.status).toBe(3);
   });
 });

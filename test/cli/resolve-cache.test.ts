@@ -1,0 +1,92 @@
+/**
+ * The resolve cache (src/cli/resolve-cache.ts) in real Node processes over a small node_modules tree: a
+ * require from inside node_modules is answered from the saved map on the next run, and a change the
+ * package manager makes (its state file rewritten) makes Node resolve again — here a closer copy of a
+ * package appears, which the saved answer would miss.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { buildSync } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const work = mkdtempSync(join(tmpdir(), 'fastish-resolve-cache-'));
+const cacheModule = join(work, 'resolve-cache.js');
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function write(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}
+
+beforeAll(() => {
+  buildSync({
+    entryPoints: [join(__dirname, '../../src/cli/resolve-cache.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile: cacheModule,
+    logLevel: 'silent',
+  });
+  write(
+    join(work, 'run.js'),
+    [
+      `const cache = require(${JSON.stringify(cacheModule)}).enableResolveCache(process.argv[2]);`,
+      'process.stdout.write(require(process.argv[3]));',
+      "process.on('exit', () => { if (cache) { cache.flush(); process.stderr.write(JSON.stringify(cache.stats())); } });",
+    ].join('\n'),
+  );
+});
+
+/** A project whose main requires b, which requires a (hoisted) and node:path. */
+function project(name: string, stampFile: string | undefined): string {
+  const root = join(work, name);
+  write(join(root, 'main.js'), "module.exports = require('b');\n");
+  write(
+    join(root, 'node_modules', 'b', 'index.js'),
+    "require('node:path');\nmodule.exports = require('a');\n",
+  );
+  write(join(root, 'node_modules', 'a', 'index.js'), "module.exports = 'hoisted';\n");
+  if (stampFile) write(join(root, 'node_modules', stampFile), '{"lockfileVersion":3}\n');
+  return root;
+}
+
+function run(root: string): { out: string; stats: Record<string, number> } {
+  const r = spawnSync(process.execPath, [join(work, 'run.js'), join(root, '.cache'), join(root, 'main.js')], {
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
+  expect(r.status, r.stderr).toBe(0);
+  return { out: r.stdout, stats: JSON.parse(r.stderr) };
+}
+
+describe('resolve cache', () => {
+  it('answers requires made inside node_modules from the last run, and only those', () => {
+    const root = project('reuse', '.package-lock.json');
+    // b's require of 'a' is cached; main.js (outside node_modules) and node:path (built in) are Node's.
+    expect(run(root)).toEqual({ out: 'hoisted', stats: { hits: 0, misses: 1, treesReused: 0, written: 1 } });
+    expect(run(root)).toEqual({ out: 'hoisted', stats: { hits: 1, misses: 0, treesReused: 1, written: 0 } });
+  });
+
+  it('resolves again after the package manager changed the tree', () => {
+    const root = project('reinstall', '.package-lock.json');
+    run(root);
+    // An install puts a closer copy of a under b and rewrites its state file, as npm does.
+    write(join(root, 'node_modules', 'b', 'node_modules', 'a', 'index.js'), "module.exports = 'nested';\n");
+    write(join(root, 'node_modules', '.package-lock.json'), '{"lockfileVersion":3,"packages":{}}\n');
+    expect(run(root)).toEqual({ out: 'nested', stats: { hits: 0, misses: 1, treesReused: 0, written: 1 } });
+  });
+
+  it.each(['.modules.yaml', '.yarn-state.yml', '.yarn-integrity'])('knows the state file %s', (stamp) => {
+    const root = project(`pm-${stamp}`, stamp);
+    run(root);
+    expect(run(root).stats).toMatchObject({ hits: 1, treesReused: 1 });
+  });
+
+  it('leaves a tree with no package manager state file to Node', () => {
+    const root = project('unknown', undefined);
+    expect(run(root)).toEqual({ out: 'hoisted', stats: { hits: 0, misses: 0, treesReused: 0, written: 0 } });
+  });
+});
