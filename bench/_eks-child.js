@@ -1,9 +1,10 @@
 /**
  * Child process of `bench/eks-blueprints.ts`: Fastish's EKS stack alone (as test/eks/fixture.ts builds it),
- * synthesized, then checked with cdk-nag; prints one JSON line (with the time of each phase, `phases`). Plain JavaScript so that it runs both on
- * the TypeScript sources (under `--require tsx/cjs`) and on the compiled package (`dist/`, plain Node).
+ * synthesized, then checked with cdk-nag; prints one JSON line (with the time of each phase, `phases`). Plain
+ * JavaScript so that it runs both on the TypeScript sources (registering tsx as bin/fastish.js does in a
+ * checkout) and on the compiled package (`dist/`, plain Node, as an installed package runs).
  *
- *   node [--require tsx/cjs] bench/_eks-child.js <src|dist> <validate|novalidate>
+ *   node bench/_eks-child.js <src|dist> <validate|novalidate>
  */
 const { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } = require('node:fs');
 const { tmpdir } = require('node:os');
@@ -25,8 +26,13 @@ function templates(dir) {
 
 function main(code, validate) {
   const loadStart = performance.now();
-  // As the `fastish` command does before loading anything else (bin/fastish.js); FASTISH_COMPILE_CACHE=0 is off.
-  const caches = require(join(ROOT, code, 'cli', 'module-cache')).enableModuleCaches();
+  // As the `fastish` command does before loading anything else (bin/fastish.js): from the sources, tsx for the
+  // project's files and the module caches (bin/register-sources.js); compiled, the module caches.
+  // FASTISH_COMPILE_CACHE=0 turns the caches off.
+  const caches =
+    code === 'src'
+      ? require(join(ROOT, 'bin', 'register-sources.js')).registerSources()
+      : require(join(ROOT, code, 'cli', 'module-cache')).enableModuleCaches();
   const { Stage } = require('aws-cdk-lib');
   const { parse } = require('yaml');
   const { validateConfig, deepMerge } = require(join(ROOT, code, 'config'));

@@ -26,18 +26,36 @@ export const description = [
   `For the same add-on set, the Fastish build sets \`eks.hostedZone\`/\`eks.hostedZoneId\` (${HOSTED_ZONE.name}) and \`eks.grafanaCloud\` on top of the dev environment, so external-dns and the Grafana Cloud observability are in; the peer imports the same zone by id and pins the same EKS managed add-on builds (no DescribeAddonVersions lookup), account/region/AZs explicit: both synthesize offline.`,
   'Peer add-ons: VPC CNI, CoreDNS, kube-proxy, EKS Pod Identity agent, EBS CSI (gp3 StorageClass), metrics-server, Karpenter (v1, Pod Identity, interruption handling), AWS Load Balancer Controller, cert-manager, external-dns, External Secrets.',
   "No Blueprints equivalent (so not in the peer): Grafana Cloud k8s-monitoring/Alloy with Secrets Manager credentials (Blueprints offers AMP/ADOT and grafana-operator, a different stack), the AWS WAF web ACL on internet-facing ALBs, Fastish's team namespaces (quotas, NetworkPolicies, RBAC) and extra NodePools.",
-  "**process ms**: the child process's wall time from start to exit (Node, module loading, config, build, synth, and the cdk-nag run both sides do); **per resource vs peer (process)**: issue 14's measure, (our process ms / our resources) ÷ (the peer's process ms / its resources), target ≤ 0.5×, and the same on the children's CPU time (user + system from GNU time, which the shared machine's load distorts less than wall time), like for like: the first rows run under tsx's loader on both sides (Fastish's TypeScript sources; the peer's synth.ts, its libraries compiled), the compiled rows with no loader on either side (Fastish's `dist/` from `npm run build` of the same sources, as an installed package runs it; the peer's synth.ts transpiled once with esbuild). **synth ms**: after module loading; Fastish: load + validate the config, build the stack, `app.synth()`; peer: build the blueprint, `app.synth()`. The peer's pinned aws-cdk-lib (the version Blueprints requires) has no built-in CloudFormation template validation, so only the Fastish row without it is compared with the peer (same work minus Fastish's); the row with the validation on shows what it costs and has no ratio.",
+  "**process ms**: the child process's wall time from start to exit (Node, module loading, config, build, synth, and the cdk-nag run both sides do); **per resource vs peer (process)**: issue 14's measure, (our process ms / our resources) ÷ (the peer's process ms / its resources), target ≤ 0.5×, and the same on the children's CPU time (user + system from GNU time, which the shared machine's load distorts less than wall time), like for like: the first rows run under tsx on both sides (Fastish's TypeScript sources as `npm run synth` runs them in a checkout: bin/register-sources.js gives tsx the project's files and Node its packages; the peer's synth.ts under `--require tsx/cjs`, its libraries compiled), the compiled rows with no loader on either side (Fastish's `dist/` from `npm run build` of the same sources, as an installed package runs it; the peer's synth.ts transpiled once with esbuild). **synth ms**: after module loading; Fastish: load + validate the config, build the stack, `app.synth()`; peer: build the blueprint, `app.synth()`. The peer's pinned aws-cdk-lib (the version Blueprints requires) has no built-in CloudFormation template validation, so only the Fastish row without it is compared with the peer (same work minus Fastish's); the row with the validation on shows what it costs and has no ratio.",
   "**phases ms** (Fastish's rows; the peer prints no split): Node start-up before the child's code runs, tsx's registration included (boot); requiring aws-cdk-lib, yaml, Fastish's config/app/stack modules and cdk-nag (load; modules required lazily later count in the phase that first needs them, e.g. aws-ec2 in config validation's subnet rule); reading and validating examples/fastish.yaml (config); constructing the stack (build); `app.synth()` (synth); cdk-nag's `validateScope` (nag, which the peer runs too).",
+  "**module caches**: Fastish's child turns on the module caches first, as the `fastish` command does (bin/fastish.js → `src/cli/module-cache.ts`: V8's compiled code of the modules it loads and where their requires resolved, in `FASTISH_CACHE_DIR`); the warm rows run after one unmeasured run of each filled them, as any earlier run of the command would; the first-run row gets an empty cache on every run (it compiles, resolves and writes the caches); the off row runs without them. The peer has no such cache (Node 20 has none, Blueprints and the CDK CLI add none): its rows are what its users run.",
   '**resources** / **template bytes**: every template of the cloud assembly (nested stacks included). **cdk-nag**: `validateScope` of AwsSolutions + Serverless on the stack after synth, counting violating resources; Fastish acknowledgements (each with a reason) are honoured, the peer has none.',
 ].join(' ');
 
-type Target = 'fastish' | 'fastish-novalidate' | 'blueprints' | 'fastish-compiled' | 'blueprints-compiled';
+type Target =
+  | 'fastish'
+  | 'fastish-novalidate'
+  | 'blueprints'
+  | 'fastish-compiled'
+  | 'fastish-compiled-cold'
+  | 'fastish-compiled-nocache'
+  | 'blueprints-compiled';
 const LABELS: Record<Target, string> = {
   fastish: 'Fastish `EksStack`',
   'fastish-novalidate': 'Fastish `EksStack`, no built-in validation',
   blueprints: 'EKS Blueprints (peer)',
   'fastish-compiled': 'Fastish `EksStack`, no built-in validation, compiled (`dist/`, plain node)',
+  'fastish-compiled-cold': 'the same, first run: empty module caches (each run)',
+  'fastish-compiled-nocache': 'the same, module caches off (`FASTISH_COMPILE_CACHE=0`)',
   'blueprints-compiled': 'EKS Blueprints (peer), its synth.ts compiled once (plain node)',
+};
+/** The module caches (src/cli/module-cache.ts) each Fastish target runs with. */
+const CACHE_STATE: Partial<Record<Target, 'warm' | 'cold' | 'off'>> = {
+  fastish: 'warm',
+  'fastish-novalidate': 'warm',
+  'fastish-compiled': 'warm',
+  'fastish-compiled-cold': 'cold',
+  'fastish-compiled-nocache': 'off',
 };
 /** The peer each target is compared with: like for like, TypeScript loader or none. */
 const PEER_OF: Record<Target, Target | undefined> = {
@@ -45,6 +63,8 @@ const PEER_OF: Record<Target, Target | undefined> = {
   'fastish-novalidate': 'blueprints',
   blueprints: 'blueprints',
   'fastish-compiled': 'blueprints-compiled',
+  'fastish-compiled-cold': 'blueprints-compiled',
+  'fastish-compiled-nocache': 'blueprints-compiled',
   'blueprints-compiled': 'blueprints-compiled',
 };
 
@@ -60,6 +80,11 @@ interface Sample {
   readonly stacks?: number;
   /** Fastish's child only (`_eks-child.js`): ms per phase, boot → load → config → build → synth → nag. */
   readonly phases?: Readonly<Record<string, number>>;
+  /** Fastish's child only: what the module caches did (undefined parts: off). */
+  readonly compileCache?: {
+    readonly compile?: { readonly hits: number; readonly misses: number };
+    readonly resolve?: { readonly hits: number; readonly misses: number };
+  };
 }
 
 /** The peer's synth.ts as plain JavaScript (esbuild, no bundling): run without a TypeScript loader. */
@@ -79,11 +104,19 @@ function buildDist(): void {
     throw new Error(`npm run build failed: ${(r.stderr || r.stdout).trim().split('\n').pop()}`);
 }
 
-function measure(target: Target, peerJs: string | undefined): Sample {
+function measure(target: Target, peerJs: string | undefined, warmCache: string): Sample {
   const peer = target === 'blueprints' || target === 'blueprints-compiled';
-  const compiled = target === 'fastish-compiled' || target === 'blueprints-compiled';
-  // `--require tsx/cjs` resolves from cwd: the peer runs with its own tsx and node_modules.
-  const loader = compiled ? [] : ['--require', 'tsx/cjs'];
+  const compiled = target.endsWith('compiled') || target.startsWith('fastish-compiled');
+  const cacheState = CACHE_STATE[target];
+  const coldCache =
+    cacheState === 'cold' ? mkdtempSync(join(tmpdir(), 'fastish-bench-eks-cold-')) : undefined;
+  const cacheEnv: NodeJS.ProcessEnv =
+    cacheState === 'off'
+      ? { FASTISH_COMPILE_CACHE: '0' }
+      : { FASTISH_CACHE_DIR: coldCache ?? warmCache, FASTISH_COMPILE_CACHE: '1' };
+  // `--require tsx/cjs` resolves from cwd: the peer runs with its own tsx and node_modules. Fastish's child
+  // registers tsx itself, as bin/fastish.js does in a checkout (bin/register-sources.js).
+  const loader = compiled || !peer ? [] : ['--require', 'tsx/cjs'];
   const entry = peer
     ? compiled
       ? [peerJs as string]
@@ -105,10 +138,15 @@ function measure(target: Target, peerJs: string | undefined): Sample {
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
       // The compiled peer sits in a temporary directory: its packages resolve from the peer's node_modules.
-      env: peer && compiled ? { ...process.env, NODE_PATH: join(PEER, 'node_modules') } : process.env,
+      env: peer
+        ? compiled
+          ? { ...process.env, NODE_PATH: join(PEER, 'node_modules') }
+          : process.env
+        : { ...process.env, ...cacheEnv },
     },
   );
   const processMs = performance.now() - began;
+  if (coldCache) rmSync(coldCache, { recursive: true, force: true });
   const [user = Number.NaN, sys = Number.NaN] = timed
     ? (readFileSync(timeFile, 'utf8').trim().split('\n').pop()?.split(' ').map(Number) ?? [])
     : [];
@@ -152,11 +190,20 @@ export function benchEksBlueprints(): Record<string, string | number>[] {
     errors.set('fastish-compiled', (err as Error).message);
   }
   const peerJs = compiledPeer();
+  // The warm targets' module caches: filled by one unmeasured run per warm target, as any earlier run would.
+  const warmCache = mkdtempSync(join(tmpdir(), 'fastish-bench-eks-cache-'));
+  for (const t of targets.filter((t) => CACHE_STATE[t] === 'warm')) {
+    try {
+      measure(t, peerJs, warmCache);
+    } catch (err) {
+      errors.set(t, (err as Error).message);
+    }
+  }
   for (let i = 0; i < RUNS; i++) {
     for (const t of targets) {
       if (errors.has(t)) continue;
       try {
-        const s = measure(t, peerJs);
+        const s = measure(t, peerJs, warmCache);
         process.stderr.write(`bench: eks ${t} run ${i + 1}/${RUNS}: ${s.synthMs.toFixed(0)} ms\n`);
         samples.set(t, [...(samples.get(t) ?? []), s]);
       } catch (err) {
@@ -165,6 +212,7 @@ export function benchEksBlueprints(): Record<string, string | number>[] {
     }
   }
   rmSync(dirname(peerJs), { recursive: true, force: true });
+  rmSync(warmCache, { recursive: true, force: true });
   /** A peer target's median synth ms and whole-process ms per resource. */
   const peerFigures = (t: Target) => {
     const ps = samples.get(t) ?? [];
@@ -221,6 +269,11 @@ export function benchEksBlueprints(): Record<string, string | number>[] {
             .map((k) => median(ss.map((s) => s.phases?.[k] ?? Number.NaN)).toFixed(0))
             .join(' / ')
         : 'n/a',
+      'module caches (compiled / resolved from cache)': !CACHE_STATE[t]
+        ? 'n/a'
+        : last.compileCache?.compile
+          ? `${CACHE_STATE[t]}: ${last.compileCache.compile.hits}/${last.compileCache.compile.hits + last.compileCache.compile.misses} modules, ${last.compileCache.resolve?.hits ?? 0}/${(last.compileCache.resolve?.hits ?? 0) + (last.compileCache.resolve?.misses ?? 0)} requires`
+          : 'off',
       templates: last.stacks ?? '',
       resources: last.resources,
       'template KiB': (last.templateBytes / 1024).toFixed(0),

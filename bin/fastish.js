@@ -27,8 +27,7 @@ function load() {
   if (fromSource) {
     return import('tsx/esm/api').then(({ register }) => {
       register();
-      require('tsx/cjs');
-      require('../src/cli/module-cache.ts').enableModuleCaches();
+      require('./register-sources.js').registerSources();
       return require('../src/cli/main.ts');
     });
   }

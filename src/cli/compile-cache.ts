@@ -10,13 +10,14 @@
  * An entry is served only for the same file name, the same source (length and CRC-32 of the text) and the
  * same V8 (version, architecture and flags are part of the directory name; V8 itself rejects data from
  * another build or flag set, and a rejected entry is rewritten). Anything this loader does not handle the
- * way Node's own does — a file that is not CommonJS, a source map Node must apply to stack traces — is
- * left to Node. The cache is a directory of regenerable files; `FASTISH_COMPILE_CACHE=0` turns it off.
+ * way Node's own does — a file that is not CommonJS or calls `import()`, a project file whose source map
+ * Node must apply to stack traces — is left to Node. The cache is a directory of regenerable files;
+ * `FASTISH_COMPILE_CACHE=0` turns it off.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Module } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { Script } from 'node:vm';
 import { crc32 } from 'node:zlib';
 
@@ -26,7 +27,7 @@ export interface CompileCacheStats {
   readonly misses: number;
   /** Entries V8 refused (another V8 build or flag set) or whose source changed: compiled and rewritten. */
   readonly rejected: number;
-  /** Modules left to Node's own loader: source-mapped while source maps are on, or calling `import()`. */
+  /** Modules left to Node's own loader: project files with a source map while source maps are on, or calling `import()`. */
   readonly skipped: number;
   readonly written: number;
 }
@@ -77,6 +78,7 @@ function header(content: string): Buffer {
 /** `import(` anywhere in a file, comments included: such a file may load an ES module at run time. */
 const DYNAMIC_IMPORT = /\bimport\s*\(/;
 const SOURCE_MAP = '//# sourceMappingURL=';
+const NODE_MODULES = `${sep}node_modules${sep}`;
 
 /** `require` as Node builds it for a module (lib/internal/modules/helpers.js makeRequireFunction). */
 function requireFor(mod: NodeModule): NodeJS.Require {
@@ -106,8 +108,9 @@ export function enableCompileCache(dir: string): CompileCache | undefined {
   // Named by a CRC of the path: cheap, and two paths that collide only take turns (the header tells them apart).
   const entryFile = (filename: string) => join(dir, `${crc32(filename).toString(36)}.v8`);
 
-  // Left to Node: a file with a source map while source maps are on (tsx's output, say), because Node
-  // applies maps only to code it compiled itself; and a file that may call `import()`, because Node resolves
+  // Left to Node: a project file with a source map while source maps are on (tsx's output, say), because
+  // Node applies maps only to code it compiled itself — a package's frames then show its shipped JavaScript,
+  // as they do without source maps; and a file that may call `import()`, because Node resolves
   // a CommonJS module's dynamic imports through a hook only its own compilation installs (vm's public
   // equivalent is experimental in Node 20 and warns). An entry exists only for a file that passed.
   const leaveToNode = (module: NodeModule, content: string, filename: string) => {
@@ -115,7 +118,7 @@ export function enableCompileCache(dir: string): CompileCache | undefined {
     return nodeCompile.call(module, content, filename);
   };
   proto._compile = function compile(this: NodeModule, content: string, filename: string) {
-    if (process.sourceMapsEnabled && content.includes(SOURCE_MAP))
+    if (process.sourceMapsEnabled && !filename.includes(NODE_MODULES) && content.includes(SOURCE_MAP))
       return leaveToNode(this, content, filename);
     const head = header(content);
     const file = entryFile(filename);

@@ -144,7 +144,30 @@ describe('compile cache', () => {
     expect(run(dir, {}, ['--stack-size=2000']).stats).toMatchObject({ hits: 2, rejected: 0 });
   });
 
-  it('leaves files with a source map to Node while source maps are on', () => {
+  it("caches a package's files with a source map while source maps are on", () => {
+    const dir = join(work, 'cache-h');
+    const lib = join(app, 'node_modules', 'mapped', 'index.js');
+    require('node:fs').mkdirSync(join(lib, '..'), { recursive: true });
+    writeFileSync(lib, "exports.value = () => 'mapped';\n//# sourceMappingURL=index.js.map\n");
+    const main = join(app, 'mapped.js');
+    writeFileSync(main, "module.exports = require('mapped').value();\n");
+    try {
+      const args = [join(work, 'run.js'), dir, main];
+      for (const expected of [{ misses: 2 }, { hits: 2 }]) {
+        const r = spawnSync(process.execPath, ['--enable-source-maps', ...args], { encoding: 'utf8' });
+        expect(r.status, r.stderr).toBe(0);
+        expect(JSON.parse(r.stderr.trim().split('\n').pop() as string)).toMatchObject({
+          ...expected,
+          skipped: 0,
+        });
+      }
+    } finally {
+      rmSync(join(app, 'node_modules'), { recursive: true, force: true });
+      rmSync(main, { force: true });
+    }
+  });
+
+  it('leaves project files with a source map to Node while source maps are on', () => {
     const dir = join(work, 'cache-f');
     const b = join(app, 'lib', 'b.js');
     const original = readFileSync(b, 'utf8');
