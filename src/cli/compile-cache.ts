@@ -15,11 +15,12 @@
  * `FASTISH_COMPILE_CACHE=0` turns it off.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { Module } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { Script } from 'node:vm';
 import { crc32 } from 'node:zlib';
+import { openPack, readPack, writePack } from './compile-cache-pack';
 
 /** What the cache did in this process; `written` counts entries stored by `flush`. */
 export interface CompileCacheStats {
@@ -53,6 +54,7 @@ interface ModuleStatics {
 }
 
 const HEADER_BYTES = 8;
+const PACK = 'modules.pack';
 /** The wrapper Node puts around a CommonJS module; stack columns on line 1 are shifted back by its length. */
 const WRAP_PREFIX = (Module as unknown as ModuleStatics).wrap('').split('\n')[0]?.length ?? 0;
 
@@ -103,10 +105,10 @@ export function enableCompileCache(dir: string): CompileCache | undefined {
   if (process.env.FASTISH_COMPILE_CACHE === '0') return undefined;
   const proto = Module.prototype as unknown as ModuleInternals;
   const nodeCompile = proto._compile;
-  const pending: { script: Script; file: string; head: Buffer }[] = [];
+  const pending: { script: Script; filename: string; head: Buffer }[] = [];
   const counts = { hits: 0, misses: 0, rejected: 0, skipped: 0, written: 0 };
-  // Named by a CRC of the path: cheap, and two paths that collide only take turns (the header tells them apart).
-  const entryFile = (filename: string) => join(dir, `${crc32(filename).toString(36)}.v8`);
+  const packFile = join(dir, PACK);
+  const packed = openPack(packFile);
 
   // Left to Node: a project file with a source map while source maps are on (tsx's output, say), because
   // Node applies maps only to code it compiled itself — a package's frames then show its shipped JavaScript,
@@ -121,16 +123,11 @@ export function enableCompileCache(dir: string): CompileCache | undefined {
     if (process.sourceMapsEnabled && !filename.includes(NODE_MODULES) && content.includes(SOURCE_MAP))
       return leaveToNode(this, content, filename);
     const head = header(content);
-    const file = entryFile(filename);
+    const entry = packed.read(filename);
     let cached: Buffer | undefined;
     let stale = false;
-    try {
-      const entry = readFileSync(file);
-      if (entry.subarray(0, HEADER_BYTES).equals(head)) cached = entry.subarray(HEADER_BYTES);
-      else stale = true;
-    } catch {
-      // no entry yet
-    }
+    if (entry?.subarray(0, HEADER_BYTES).equals(head)) cached = entry.subarray(HEADER_BYTES);
+    else stale = entry !== undefined;
     if (!cached && DYNAMIC_IMPORT.test(content)) return leaveToNode(this, content, filename);
     let script: Script;
     try {
@@ -147,29 +144,29 @@ export function enableCompileCache(dir: string): CompileCache | undefined {
     else {
       if (cached || stale) counts.rejected++;
       else counts.misses++;
-      pending.push({ script, file, head });
+      pending.push({ script, filename, head });
     }
     const fn = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
     return fn.call(this.exports, this.exports, requireFor(this), this, filename, dirname(filename));
   };
 
   const flush = () => {
+    packed.close();
     if (pending.length === 0) return;
+    // The pack as it is now (another process may have added entries since this one read it), plus this
+    // run's; entries of files that no longer exist are dropped.
+    const next = readPack(packFile);
+    for (const name of next.keys()) if (!existsSync(name)) next.delete(name);
+    for (const { script, filename, head } of pending.splice(0)) {
+      next.set(filename, Buffer.concat([head, script.createCachedData()]));
+      counts.written++;
+    }
     try {
       mkdirSync(dir, { recursive: true });
+      writePack(packFile, next);
     } catch {
-      return;
-    }
-    for (const { script, file, head } of pending.splice(0)) {
-      // Atomic per entry: concurrent processes each write whole files; the last rename wins.
-      const tmp = `${file}.${process.pid}.tmp`;
-      try {
-        writeFileSync(tmp, Buffer.concat([head, script.createCachedData()]));
-        renameSync(tmp, file);
-        counts.written++;
-      } catch {
-        // A cache that cannot be written costs the next run its compile time, nothing else.
-      }
+      // A cache that cannot be written costs the next run its compile time, nothing else.
+      counts.written = 0;
     }
   };
   process.once('exit', flush);

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readPack, writePack } from '../../src/cli/compile-cache-pack';
 
 const work = mkdtempSync(join(tmpdir(), 'fastish-compile-cache-'));
 const cacheModule = join(work, 'compile-cache.js');
@@ -119,20 +120,22 @@ describe('compile cache', () => {
     }
   });
 
-  it('recompiles over a damaged entry', () => {
+  it('recompiles over damaged entries and over a damaged pack', () => {
     const dir = join(work, 'cache-d');
     run(dir);
     const [sub] = readdirSync(dir);
-    for (const f of readdirSync(join(dir, sub as string))) {
-      const path = join(dir, sub as string, f);
-      const entry = readFileSync(path);
-      // Keep the source header, break V8's data: V8 refuses it, the module compiles from source.
-      entry.fill(7, 8);
-      writeFileSync(path, entry);
-    }
+    const pack = join(dir, sub as string, 'modules.pack');
+    // Keep each entry's source header, break V8's data: V8 refuses it, the module compiles from source.
+    const entries = readPack(pack);
+    expect(entries.size).toBe(2);
+    writePack(pack, new Map([...entries].map(([name, bytes]) => [name, Buffer.from(bytes).fill(7, 8)])));
     const after = run(dir);
     expect(after.out).toEqual(plainNode());
     expect(after.stats).toMatchObject({ hits: 0, rejected: 2, written: 2 });
+    expect(run(dir).stats).toMatchObject({ hits: 2 });
+    // A pack cut short is not read at all.
+    writeFileSync(pack, readFileSync(pack).subarray(0, 100));
+    expect(run(dir).stats).toMatchObject({ hits: 0, misses: 2, written: 2 });
     expect(run(dir).stats).toMatchObject({ hits: 2 });
   });
 
