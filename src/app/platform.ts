@@ -1,6 +1,7 @@
 import { type App, Stage } from 'aws-cdk-lib';
 import type { Architecture, EnvironmentModel, PlatformModel } from '../config';
 import { ARCHITECTURE_NEEDS, ARCHITECTURES } from '../config/architectures';
+import { releaseBundler } from '../constructs/webapp/handler-bundle';
 import { BootstrapStack } from '../stacks/bootstrap/bootstrap-stack';
 import { TeamsStack } from '../stacks/bootstrap/teams-stack';
 import type { EnvironmentStack } from '../stacks/environment-stack';
@@ -90,5 +91,7 @@ export function buildPlatform(
     release = new ReleaseStack(app, 'release', { platform: model, environments });
     all.push(release);
   }
+  // Every handler is bundled by now (in the functions' constructors).
+  releaseBundler();
   return { app, environments, stacks: all, ...(release ? { release } : {}) };
 }
