@@ -31,6 +31,8 @@ export interface CompileCacheStats {
   /** Modules left to Node's own loader: project files with a source map while source maps are on, or calling `import()`. */
   readonly skipped: number;
   readonly written: number;
+  /** Entries used and taken again at exit, larger: completed with functions this process compiled. */
+  readonly refreshed: number;
 }
 
 /** The handle `enableCompileCache` returns. */
@@ -55,6 +57,12 @@ interface ModuleStatics {
 
 const HEADER_BYTES = 8;
 const PACK = 'modules.pack';
+/**
+ * An entry holds the functions the process that wrote it compiled. The next processes that use it also
+ * take it again at exit, and keep the larger (a `validate` that wrote aws-cdk-lib's entries compiled less
+ * of it than a `synth` does): each completes it with what it compiled; after this many, the entry stands.
+ */
+const MAX_REFRESHES = 3;
 /** The wrapper Node puts around a CommonJS module; stack columns on line 1 are shifted back by its length. */
 const WRAP_PREFIX = (Module as unknown as ModuleStatics).wrap('').split('\n')[0]?.length ?? 0;
 
@@ -106,7 +114,8 @@ export function enableCompileCache(dir: string): CompileCache | undefined {
   const proto = Module.prototype as unknown as ModuleInternals;
   const nodeCompile = proto._compile;
   const pending: { script: Script; filename: string; head: Buffer }[] = [];
-  const counts = { hits: 0, misses: 0, rejected: 0, skipped: 0, written: 0 };
+  const refreshing: { script: Script; filename: string; head: Buffer }[] = [];
+  const counts = { hits: 0, misses: 0, rejected: 0, skipped: 0, written: 0, refreshed: 0 };
   const packFile = join(dir, PACK);
   const packed = openPack(packFile);
 
@@ -140,8 +149,10 @@ export function enableCompileCache(dir: string): CompileCache | undefined {
       // Not CommonJS as written (ES module syntax Node detects, say): Node's loader knows what to do.
       return leaveToNode(this, content, filename);
     }
-    if (cached && !script.cachedDataRejected) counts.hits++;
-    else {
+    if (cached && !script.cachedDataRejected) {
+      counts.hits++;
+      if (packed.refreshes(filename) < MAX_REFRESHES) refreshing.push({ script, filename, head });
+    } else {
       if (cached || stale) counts.rejected++;
       else counts.misses++;
       pending.push({ script, filename, head });
@@ -152,14 +163,25 @@ export function enableCompileCache(dir: string): CompileCache | undefined {
 
   const flush = () => {
     packed.close();
-    if (pending.length === 0) return;
+    if (pending.length === 0 && refreshing.length === 0) return;
     // The pack as it is now (another process may have added entries since this one read it), plus this
     // run's; entries of files that no longer exist are dropped.
     const next = readPack(packFile);
     for (const name of next.keys()) if (!existsSync(name)) next.delete(name);
     for (const { script, filename, head } of pending.splice(0)) {
-      next.set(filename, Buffer.concat([head, script.createCachedData()]));
+      next.set(filename, { bytes: Buffer.concat([head, script.createCachedData()]), refreshes: 0 });
       counts.written++;
+    }
+    for (const { script, filename, head } of refreshing.splice(0)) {
+      const stored = next.get(filename);
+      if (!stored?.bytes.subarray(0, HEADER_BYTES).equals(head)) continue; // replaced meanwhile
+      const data = script.createCachedData();
+      const grown = HEADER_BYTES + data.length > stored.bytes.length;
+      if (grown) counts.refreshed++;
+      next.set(filename, {
+        bytes: grown ? Buffer.concat([head, data]) : stored.bytes,
+        refreshes: stored.refreshes + 1,
+      });
     }
     try {
       mkdirSync(dir, { recursive: true });
@@ -167,6 +189,7 @@ export function enableCompileCache(dir: string): CompileCache | undefined {
     } catch {
       // A cache that cannot be written costs the next run its compile time, nothing else.
       counts.written = 0;
+      counts.refreshed = 0;
     }
   };
   process.once('exit', flush);

@@ -5,7 +5,7 @@
  * length, which V8's own check lets through — is compiled again instead of running stale code.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
@@ -128,7 +128,12 @@ describe('compile cache', () => {
     // Keep each entry's source header, break V8's data: V8 refuses it, the module compiles from source.
     const entries = readPack(pack);
     expect(entries.size).toBe(2);
-    writePack(pack, new Map([...entries].map(([name, bytes]) => [name, Buffer.from(bytes).fill(7, 8)])));
+    writePack(
+      pack,
+      new Map(
+        [...entries].map(([name, e]) => [name, { bytes: Buffer.from(e.bytes).fill(7, 8), refreshes: 0 }]),
+      ),
+    );
     const after = run(dir);
     expect(after.out).toEqual(plainNode());
     expect(after.stats).toMatchObject({ hits: 0, rejected: 2, written: 2 });
@@ -137,6 +142,45 @@ describe('compile cache', () => {
     writeFileSync(pack, readFileSync(pack).subarray(0, 100));
     expect(run(dir).stats).toMatchObject({ hits: 0, misses: 2, written: 2 });
     expect(run(dir).stats).toMatchObject({ hits: 2 });
+  });
+
+  it('completes an entry with what later processes compile, then leaves it', () => {
+    const dir = join(work, 'cache-r');
+    const lib = join(work, 'grow', 'lib.js');
+    const main = join(work, 'grow', 'main.js');
+    require('node:fs').mkdirSync(join(lib, '..'), { recursive: true });
+    // Two functions compiled only when called: the first run calls one, the later runs the other.
+    const body = (name: string) =>
+      `exports.${name} = function ${name}() { let s = 0; for (let i = 0; i < 10; i++) { s += i * ${name.length}; if (s > 1e9) throw new Error('${name}'); } return '${name}:' + s; };`;
+    writeFileSync(lib, `${body('first')}\n${body('second')}\n`);
+    writeFileSync(main, "module.exports = require('./lib')[process.env.CALL]();\n");
+    const runWith = (call: string) => {
+      const r = spawnSync(process.execPath, [join(work, 'run.js'), dir, main], {
+        encoding: 'utf8',
+        env: { ...process.env, NODE_OPTIONS: '', CALL: call },
+      });
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(r.stderr.trim().split('\n').pop() as string) as Record<string, number>;
+    };
+    const libBytes = () => {
+      const [sub] = readdirSync(dir);
+      return readPack(join(dir, sub as string, 'modules.pack')).get(lib)?.bytes.length ?? 0;
+    };
+    expect(runWith('first')).toMatchObject({ misses: 2, written: 2 });
+    const written = libBytes();
+    // The second process uses the entry and takes it again: now with `second` compiled too.
+    expect(runWith('second')).toMatchObject({ hits: 2, refreshed: 1 });
+    expect(libBytes()).toBeGreaterThan(written);
+    const completed = libBytes();
+    runWith('second');
+    runWith('second');
+    // Three processes have taken it again: from now on a run reads the pack and writes nothing.
+    const [sub] = readdirSync(dir);
+    const pack = join(dir, sub as string, 'modules.pack');
+    const before = statSync(pack).mtimeMs;
+    expect(runWith('first')).toMatchObject({ hits: 2, written: 0, refreshed: 0 });
+    expect(statSync(pack).mtimeMs).toBe(before);
+    expect(libBytes()).toBe(completed);
   });
 
   it('keeps one directory per Node build and V8 flag set', () => {
