@@ -1,7 +1,7 @@
 /**
  * The commands as a user runs them, each timed as a whole process tree (`_process-tree.ts`) against a
  * baseline launched the same way in the same run (`_baseline-main.ts`): `npm run synth` (the README's
- * main job: synth + every gate) with no caches (cold) and with the caches of an earlier run (warm), and
+ * main job: synth + every gate) with no caches (cold) and with the caches of earlier runs (warm), and
  * `fastish plan --base HEAD~1`. Not a module section (the leading underscore): `bench/run.ts` renders it.
  */
 import { execFileSync } from 'node:child_process';
@@ -151,7 +151,7 @@ export async function commandRows(runs: number): Promise<Row[]> {
       ms: TARGETS.synthColdMs,
       rssMiB: TARGETS.synthRssMiB,
     }),
-    row('`npm run synth`', 'warm: caches of an earlier run', get('synth warm'), synthBase, {
+    row('`npm run synth`', 'warm: caches of earlier runs', get('synth warm'), synthBase, {
       ms: TARGETS.synthWarmMs,
       rssMiB: TARGETS.synthRssMiB,
     }),
