@@ -11,8 +11,8 @@
  * same V8 (version, architecture and flags are part of the directory name; V8 itself rejects data from
  * another build or flag set, and a rejected entry is rewritten). Anything this loader does not handle the
  * way Node's own does — a file that is not CommonJS or calls `import()`, a project file whose source map
- * Node must apply to stack traces — is left to Node. The cache is a directory of regenerable files;
- * `FASTISH_COMPILE_CACHE=0` turns it off.
+ * Node must apply to stack traces — is left to Node. The entries live in one pack file per directory
+ * (compile-cache-pack.ts), regenerable at any time; `FASTISH_COMPILE_CACHE=0` turns the cache off.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -39,7 +39,10 @@ export interface CompileCacheStats {
 export interface CompileCache {
   readonly dir: string;
   stats(): CompileCacheStats;
-  /** Stores the code of every module compiled without a usable entry. Runs by itself when the process exits. */
+  /**
+   * Stores the code of every module compiled without a usable entry, and completes the entries this
+   * process used while they are young (`MAX_REFRESHES`). Runs by itself when the process exits.
+   */
   flush(): void;
 }
 
