@@ -53,11 +53,15 @@ interface ResolveStatics {
 const NODE_MODULES = `${sep}node_modules${sep}`;
 let active: ResolveCache | undefined;
 
+/**
+ * The state file's identity, and NODE_PATH (a request that leaves the tree resolves through it); the
+ * resolution conditions and other flags are part of the cache directory's name (compileCacheDir).
+ */
 function stampOf(root: string): string | undefined {
   for (const name of TREE_STAMP_FILES) {
     try {
       const s = statSync(join(root, name), { bigint: true });
-      return `${name}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+      return `${name}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}:${process.env.NODE_PATH ?? ''}`;
     } catch {
       // not this package manager
     }

@@ -53,10 +53,10 @@ function project(name: string, stampFile: string | undefined): string {
   return root;
 }
 
-function run(root: string): { out: string; stats: Record<string, number> } {
+function run(root: string, env: NodeJS.ProcessEnv = {}): { out: string; stats: Record<string, number> } {
   const r = spawnSync(process.execPath, [join(work, 'run.js'), join(root, '.cache'), join(root, 'main.js')], {
     encoding: 'utf8',
-    env: { ...process.env, NODE_OPTIONS: '' },
+    env: { ...process.env, NODE_OPTIONS: '', NODE_PATH: '', ...env },
   });
   expect(r.status, r.stderr).toBe(0);
   return { out: r.stdout, stats: JSON.parse(r.stderr) };
@@ -77,6 +77,21 @@ describe('resolve cache', () => {
     write(join(root, 'node_modules', 'b', 'node_modules', 'a', 'index.js'), "module.exports = 'nested';\n");
     write(join(root, 'node_modules', '.package-lock.json'), '{"lockfileVersion":3,"packages":{}}\n');
     expect(run(root)).toEqual({ out: 'nested', stats: { hits: 0, misses: 1, treesReused: 0, written: 1 } });
+  });
+
+  it('resolves again under another NODE_PATH (a require that leaves the tree goes through it)', () => {
+    const root = project('node-path', '.package-lock.json');
+    // b also requires `extra`, which is in no node_modules of the tree: only NODE_PATH finds it.
+    write(join(root, 'node_modules', 'b', 'index.js'), "require('extra');\nmodule.exports = require('a');\n");
+    for (const name of ['one', 'two'])
+      write(join(root, name, 'extra', 'index.js'), `global.extra = '${name}';\n`);
+    write(join(root, 'main.js'), "const a = require('b');\nmodule.exports = a + ' ' + global.extra;\n");
+    expect(run(root, { NODE_PATH: join(root, 'one') }).out).toBe('hoisted one');
+    expect(run(root, { NODE_PATH: join(root, 'one') }).stats).toMatchObject({ hits: 2, treesReused: 1 });
+    expect(run(root, { NODE_PATH: join(root, 'two') })).toMatchObject({
+      out: 'hoisted two',
+      stats: { hits: 0, treesReused: 0 },
+    });
   });
 
   it.each(['.modules.yaml', '.yarn-state.yml', '.yarn-integrity'])('knows the state file %s', (stamp) => {
