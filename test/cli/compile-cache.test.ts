@@ -8,9 +8,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSync } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPack, writePack } from '../../src/cli/compile-cache-pack';
+import { plainModule } from '../support/plain-module';
 
 const work = mkdtempSync(join(tmpdir(), 'fastish-compile-cache-'));
 const cacheModule = join(work, 'compile-cache.js');
@@ -19,15 +19,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 beforeAll(() => {
   // The module as plain JavaScript, so that the child processes run it with no TypeScript loader in the way.
-  buildSync({
-    entryPoints: [join(__dirname, '../../src/cli/compile-cache.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    outfile: cacheModule,
-    logLevel: 'silent',
-  });
+  plainModule(join(__dirname, '../../src/cli/compile-cache.ts'), cacheModule);
   const files: Record<string, string> = {
     'main.js': [
       "const b = require('./lib/b');",

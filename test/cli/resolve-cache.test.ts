@@ -8,8 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { buildSync } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { plainModule } from '../support/plain-module';
 
 const work = mkdtempSync(join(tmpdir(), 'fastish-resolve-cache-'));
 const cacheModule = join(work, 'resolve-cache.js');
@@ -21,15 +21,7 @@ function write(path: string, text: string): void {
 }
 
 beforeAll(() => {
-  buildSync({
-    entryPoints: [join(__dirname, '../../src/cli/resolve-cache.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    outfile: cacheModule,
-    logLevel: 'silent',
-  });
+  plainModule(join(__dirname, '../../src/cli/resolve-cache.ts'), cacheModule);
   write(
     join(work, 'run.js'),
     [

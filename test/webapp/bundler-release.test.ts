@@ -7,8 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSync } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
+import { plainModule } from '../support/plain-module';
 
 const work = mkdtempSync(join(tmpdir(), 'fastish-bundler-release-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -16,15 +16,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 /** Runs a child that bundles one handler, counts its esbuild service processes, releases, counts again. */
 function run(release: boolean): { during: number; after: number } {
   const module = join(work, 'handler-bundle.js');
-  buildSync({
-    entryPoints: [join(__dirname, '../../src/constructs/webapp/handler-bundle.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    external: ['esbuild'],
-    outfile: module,
-    logLevel: 'silent',
-  });
+  plainModule(join(__dirname, '../../src/constructs/webapp/handler-bundle.ts'), module, ['esbuild']);
   writeFileSync(join(work, 'handler.ts'), 'export const handler = async () => 42;\n');
   writeFileSync(
     join(work, 'child.js'),
