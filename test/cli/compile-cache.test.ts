@@ -220,6 +220,70 @@ describe('compile cache', () => {
     }
   });
 
+  it('leaves a module Node ≥ 22 marks as not CommonJS to Node, with every argument', () => {
+    // Node 22 passes a format to _compile: 'module' for an ES module require() loads, '*-typescript' for
+    // TypeScript it strips itself. Node 20 passes none, so the call is made here as Node 22 makes it.
+    const script = join(work, 'formats.js');
+    writeFileSync(
+      script,
+      [
+        "const Module = require('node:module');",
+        'const seen = [];',
+        'const nodeCompile = Module.prototype._compile;',
+        // Node's own _compile, as the cache finds it: records what it is given; runs CommonJS as usual.
+        'Module.prototype._compile = function (content, filename, format) {',
+        '  if (filename.startsWith("/virtual/")) seen.push([filename.split("/").pop(), format, arguments.length]);',
+        '  return format === "module" || format === "commonjs-typescript" ? undefined : nodeCompile.call(this, content, filename);',
+        '};',
+        `const { compileCacheDir, enableCompileCache } = require(${JSON.stringify(cacheModule)});`,
+        'const cache = enableCompileCache(compileCacheDir(process.argv[2]));',
+        'const load = (name, content, format) => { const m = new Module(name); m.filename = name; return m._compile(content, name, format); };',
+        // Text that would also compile as CommonJS: only the format says whose it is.
+        "load('/virtual/esm.js', 'globalThis.ran = 1;', 'module');",
+        "load('/virtual/typed.js', 'globalThis.ran = 2;', 'commonjs-typescript');",
+        "load('/virtual/plain.js', 'module.exports = 1;', 'commonjs');",
+        "load('/virtual/node20.js', 'module.exports = 2;');",
+        'process.stdout.write(JSON.stringify({ seen, stats: cache.stats() }));',
+      ].join('\n'),
+    );
+    const r = spawnSync(process.execPath, [script, join(work, 'cache-formats')], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      seen: [
+        ['esm.js', 'module', 3],
+        ['typed.js', 'commonjs-typescript', 3],
+      ],
+      stats: { hits: 0, misses: 2, rejected: 0, skipped: 2, written: 0, refreshed: 0 },
+    });
+  });
+
+  it("adds no frame between a package's require() and Node's loader", () => {
+    // Node (≥ 21) decides whether to warn of a deprecated built-in (punycode) by the first frame of the
+    // stack that is not its own: the package's code, as without the cache, not this loader's.
+    const pkg = join(work, 'frames', 'node_modules', 'pkg');
+    require('node:fs').mkdirSync(pkg, { recursive: true });
+    writeFileSync(join(pkg, 'index.js'), "module.exports = require('./probe');\n");
+    writeFileSync(
+      join(pkg, 'probe.js'),
+      "module.exports = new Error().stack.split('\\n').slice(1).map((l) => l.trim());\n",
+    );
+    const main = join(work, 'frames', 'main.js');
+    writeFileSync(main, "process.stdout.write(JSON.stringify(require('pkg')));\n");
+    const framesWith = (env: NodeJS.ProcessEnv) => {
+      const r = spawnSync(process.execPath, [join(work, 'run.js'), join(work, 'cache-frames'), main], {
+        encoding: 'utf8',
+        env: { ...process.env, NODE_OPTIONS: '', ...env },
+      });
+      expect(r.status, r.stderr).toBe(0);
+      const frames = JSON.parse(r.stdout) as string[];
+      const caller = frames.findIndex((f) => f.includes(`pkg${require('node:path').sep}index.js`));
+      expect(caller).toBeGreaterThan(0);
+      return frames[caller - 1] as string;
+    };
+    expect(framesWith({ FASTISH_COMPILE_CACHE: '0' })).toMatch(/node:internal/);
+    expect(framesWith({})).toMatch(/node:internal/);
+  });
+
   it('is off with FASTISH_COMPILE_CACHE=0', () => {
     const dir = join(work, 'cache-g');
     expect(run(dir, { FASTISH_COMPILE_CACHE: '0' }).stats).toBeUndefined();
