@@ -1,6 +1,7 @@
 import { join, relative, resolve } from 'node:path';
 import { GateCache } from '../../checks/gate-cache';
 import { runChecks } from '../../checks/run';
+import { dropUnreferencedAssets, linkPreviousAssets } from '../asset-reuse';
 import { replaceDirectoryAsync } from '../atomic-dir';
 import {
   CONFIG_OPTIONS,
@@ -60,10 +61,12 @@ async function synth(
   step('building stacks');
   // Written beside the target, then swapped in whole: a failed synth leaves the old assembly as it was.
   const report = await replaceDirectoryAsync(outdir, async (staging) => {
+    const linked = linkPreviousAssets(outdir, staging);
     const built = await runChecks(buildFromModel(model, { outdir: staging }), {
       onProgress: step,
       ...(values['no-cache'] ? {} : { cache: GateCache.default() }),
     });
+    dropUnreferencedAssets(staging, linked);
     const moved = (file: string) => join(outdir, relative(staging, file));
     return {
       ...built,
