@@ -6,7 +6,7 @@
  * (npm's hidden lockfile `.package-lock.json`, pnpm's `.modules.yaml`, Yarn's `.yarn-state.yml` or
  * `.yarn-integrity`): the saved answers are used while that file's identity (inode, size, modification and
  * change times) is the one they were saved under, and a tree without such a file is not cached at all.
- * Requires from outside node_modules (Fastish's own sources and dist/, which a build or an edit changes)
+ * Requires from outside node_modules (a checkout's sources and dist/, which an edit or a build changes)
  * and requires with options are always Node's.
  */
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
