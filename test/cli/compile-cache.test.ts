@@ -284,6 +284,24 @@ describe('compile cache', () => {
     expect(framesWith({})).toMatch(/node:internal/);
   });
 
+  it('stays whole when processes write it at the same time', async () => {
+    const dir = join(work, 'cache-concurrent');
+    const { spawn } = await import('node:child_process');
+    const once = () =>
+      new Promise<number | null>((done) => {
+        const child = spawn(process.execPath, [join(work, 'run.js'), dir, join(app, 'main.js')], {
+          env: { ...process.env, NODE_OPTIONS: '' },
+          stdio: 'ignore',
+        });
+        child.on('close', done);
+      });
+    // Six first runs at once: each finds no entry, compiles, and replaces the pack at exit.
+    expect(await Promise.all(Array.from({ length: 6 }, once))).toEqual([0, 0, 0, 0, 0, 0]);
+    const [sub] = readdirSync(dir);
+    expect(readdirSync(join(dir, sub as string)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(run(dir).stats).toMatchObject({ hits: 2, misses: 0, rejected: 0 });
+  });
+
   it('is off with FASTISH_COMPILE_CACHE=0', () => {
     const dir = join(work, 'cache-g');
     expect(run(dir, { FASTISH_COMPILE_CACHE: '0' }).stats).toBeUndefined();
