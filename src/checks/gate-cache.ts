@@ -40,11 +40,17 @@ export class GateCache {
 
   /** Stores a value; written to a private file, then renamed (a concurrent reader sees all or nothing). */
   set(key: string, value: unknown): void {
-    mkdirSync(this.dir, { recursive: true });
     const file = this.file(key);
     const staging = `${file}.${process.pid}.tmp`;
-    writeFileSync(staging, JSON.stringify({ value }));
-    renameSync(staging, file);
+    try {
+      makeDirectory(this.dir);
+      writeFileSync(staging, JSON.stringify({ value }));
+      renameSync(staging, file);
+    } catch (err) {
+      throw new Error(
+        `cannot write the gate cache in ${this.dir} (${(err as Error).message}); set FASTISH_CACHE_DIR to a writable directory, or run with --no-cache`,
+      );
+    }
   }
 
   /** Removes the oldest entries beyond `MAX_ENTRIES`. */
@@ -78,6 +84,26 @@ export function cacheRoot(cwd: string = process.cwd()): string {
   return existsSync(join(cwd, 'node_modules'))
     ? join(cwd, 'node_modules', '.cache', 'fastish')
     : join(tmpdir(), 'fastish-cache');
+}
+
+/**
+ * `mkdir -p` that always ends. Node's `mkdirSync(path, { recursive: true })` spins forever where the
+ * kernel answers ENOENT for a new directory whose parent exists (procfs, sysfs: a cache directory pointed
+ * there), so each missing level is created on its own and any error but EEXIST is thrown.
+ */
+export function makeDirectory(path: string): void {
+  const missing: string[] = [];
+  for (let p = resolve(path); !existsSync(p); p = dirname(p)) {
+    missing.unshift(p);
+    if (dirname(p) === p) break;
+  }
+  for (const p of missing) {
+    try {
+      mkdirSync(p);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
 }
 
 /** SHA-256 of the parts, each length-prefixed (so no two different lists hash alike). */

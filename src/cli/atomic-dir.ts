@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { makeDirectory } from '../checks/gate-cache';
 
 /**
  * Builds a directory atomically: `build` writes into a fresh staging directory beside `target` (same
@@ -38,7 +39,7 @@ export async function replaceDirectoryAsync<T>(
 }
 
 function stagingBeside(target: string): string {
-  mkdirSync(dirname(target), { recursive: true });
+  makeDirectory(dirname(target));
   return mkdtempSync(join(dirname(target), `.${basename(target)}.new-`));
 }
 

@@ -16,11 +16,12 @@
  * (compile-cache-pack.ts), regenerable at any time; `FASTISH_COMPILE_CACHE=0` turns the cache off.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { Module } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { Script } from 'node:vm';
 import { crc32 } from 'node:zlib';
+import { makeDirectory } from '../checks/gate-cache';
 import { openPack, readPack, writePack } from './compile-cache-pack';
 
 /** What the cache did in this process; `written` counts entries stored by `flush`. */
@@ -195,7 +196,7 @@ export function enableCompileCache(dir: string): CompileCache | undefined {
       });
     }
     try {
-      mkdirSync(dir, { recursive: true });
+      makeDirectory(dir);
       writePack(packFile, next);
     } catch {
       // A cache that cannot be written costs the next run its compile time, nothing else.

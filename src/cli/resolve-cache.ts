@@ -9,10 +9,11 @@
  * Requires from outside node_modules (a checkout's sources and dist/, which an edit or a build changes)
  * and requires with options are always Node's.
  */
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { isBuiltin, Module } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { makeDirectory } from '../checks/gate-cache';
 
 /** The package managers' state files, rewritten whenever they change a node_modules tree. */
 export const TREE_STAMP_FILES = ['.package-lock.json', '.modules.yaml', '.yarn-state.yml', '.yarn-integrity'];
@@ -137,7 +138,7 @@ export function enableResolveCache(dir: string): ResolveCache | undefined {
       tree.dirty = false;
       const tmp = `${tree.file}.${process.pid}.tmp`;
       try {
-        mkdirSync(dir, { recursive: true });
+        makeDirectory(dir);
         writeFileSync(tmp, JSON.stringify({ root: tree.root, stamp: tree.stamp, map: tree.map }));
         renameSync(tmp, tree.file);
         counts.written++;
