@@ -1,28 +1,24 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { synthEksStacks, type Tpl, ZONE } from './eks-stacks';
-import { type HelmRelease, helmReleasesOf, type K8sDoc, validateK8s } from './manifests';
+import { type EksStacks, eksQueries, synthEksStacks, type Tpl, ZONE } from './eks-stacks';
+import { helmReleasesOf, type K8sDoc, validateK8s } from './manifests';
 
 // The EKS stack: ingress, certificates, DNS, observability, teams, schemas, outputs and gates.
 let template: Template;
 let json: Tpl;
 let docs: K8sDoc[];
-let releases: HelmRelease[];
 let nag: { aws: string[]; serverless: string[] };
 let synthMs: number;
 let minimal: Template;
 
+let stacks: EksStacks;
+
 beforeAll(() => {
-  ({ template, json, docs, releases, nag, synthMs, minimal } = synthEksStacks());
+  stacks = synthEksStacks();
+  ({ template, json, docs, nag, synthMs, minimal } = stacks);
 });
 
-const resourcesOf = (type: string) => Object.values(json.Resources).filter((r) => r.Type === type);
-const release = (chart: string) => {
-  const r = releases.find((x) => x.chart === chart);
-  if (!r) throw new Error(`no release of ${chart}`);
-  return r;
-};
-const kinds = (kind: string) => docs.filter((d) => d.kind === kind);
+const { resourcesOf, release, kinds } = eksQueries(() => stacks);
 
 describe('ingress, certificates, DNS, observability', () => {
   it('installs External Secrets even without Grafana Cloud, with a role that can read nothing by default', () => {

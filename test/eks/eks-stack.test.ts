@@ -1,27 +1,23 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { VERSIONS } from '../../src/versions';
-import { synthEksStacks, type Tpl } from './eks-stacks';
-import { type HelmRelease, type K8sDoc, manifestsOf } from './manifests';
+import { type EksStacks, eksQueries, synthEksStacks, type Tpl } from './eks-stacks';
+import { type K8sDoc, manifestsOf } from './manifests';
 
 // The EKS stack: cluster security, network, add-ons, Karpenter (eks-stack-edge.test.ts: the rest).
 let template: Template;
 let json: Tpl;
 let docs: K8sDoc[];
-let releases: HelmRelease[];
 let minimal: Template;
 
+let stacks: EksStacks;
+
 beforeAll(() => {
-  ({ template, json, docs, releases, minimal } = synthEksStacks());
+  stacks = synthEksStacks();
+  ({ template, json, docs, minimal } = stacks);
 });
 
-const resourcesOf = (type: string) => Object.values(json.Resources).filter((r) => r.Type === type);
-const release = (chart: string) => {
-  const r = releases.find((x) => x.chart === chart);
-  if (!r) throw new Error(`no release of ${chart}`);
-  return r;
-};
-const kinds = (kind: string) => docs.filter((d) => d.kind === kind);
+const { resourcesOf, release, kinds } = eksQueries(() => stacks);
 
 describe('cluster security', () => {
   it('has a private-only API endpoint by default', () => {

@@ -58,3 +58,19 @@ export function synthEksStacks(): EksStacks {
     minimal: Template.fromStack(small.stack),
   };
 }
+
+/**
+ * Lookups both EKS stack suites use, on the stacks their `beforeAll` synthesizes (read when called).
+ * `release` throws when the chart is not installed, so a missing release fails where it is asked for.
+ */
+export function eksQueries(stacks: () => EksStacks) {
+  return {
+    resourcesOf: (type: string) => Object.values(stacks().json.Resources).filter((r) => r.Type === type),
+    release: (chart: string): HelmRelease => {
+      const r = stacks().releases.find((x) => x.chart === chart);
+      if (!r) throw new Error(`no release of ${chart}`);
+      return r;
+    },
+    kinds: (kind: string) => stacks().docs.filter((d) => d.kind === kind),
+  };
+}
