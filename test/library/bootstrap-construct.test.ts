@@ -7,16 +7,11 @@ import * as cxapi from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { FastishBootstrap, FastishStack } from '../../src';
+import { CONSUMER_NAMING } from './consumer';
 
 // A consumer's own CDK app as `cdk init` creates it (aws-cdk-lib's recommended feature flags): no
 // Fastish config, no platform model, only the constructs' props.
-const naming = {
-  organization: 'shop',
-  environment: 'stage',
-  account: '333333333333',
-  region: 'eu-central-1',
-  qualifier: 'shopstage1',
-};
+const naming = CONSUMER_NAMING;
 
 function bootstrapIn(props: Partial<ConstructorParameters<typeof FastishBootstrap>[2]> = {}) {
   const app = new App({ context: cxapi.CURRENTLY_RECOMMENDED_FLAGS });

@@ -5,15 +5,10 @@ import * as cxapi from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SaasWebApp, type SaasWebAppProps, WebAppMfa } from '../../src';
+import { CONSUMER_NAMING } from './consumer';
 
 // A consumer's own CDK app as `cdk init` creates it: no Fastish config, only the construct's props.
-const naming = {
-  organization: 'shop',
-  environment: 'stage',
-  account: '333333333333',
-  region: 'eu-central-1',
-  qualifier: 'shopstage1',
-};
+const naming = CONSUMER_NAMING;
 
 function webAppIn(props: Omit<SaasWebAppProps, 'naming'> = {}) {
   const app = new App({ context: cxapi.CURRENTLY_RECOMMENDED_FLAGS });
