@@ -1,16 +1,8 @@
 import { createHash } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
+import { makeDirectory } from './make-directory';
 
 /**
  * Gate results stored by content: one file per stack, named after a hash of everything the gates read
@@ -84,26 +76,6 @@ export function cacheRoot(cwd: string = process.cwd()): string {
   return existsSync(join(cwd, 'node_modules'))
     ? join(cwd, 'node_modules', '.cache', 'fastish')
     : join(tmpdir(), 'fastish-cache');
-}
-
-/**
- * `mkdir -p` that always ends. Node's `mkdirSync(path, { recursive: true })` spins forever where the
- * kernel answers ENOENT for a new directory whose parent exists (procfs, sysfs: a cache directory pointed
- * there), so each missing level is created on its own and any error but EEXIST is thrown.
- */
-export function makeDirectory(path: string): void {
-  const missing: string[] = [];
-  for (let p = resolve(path); !existsSync(p); p = dirname(p)) {
-    missing.unshift(p);
-    if (dirname(p) === p) break;
-  }
-  for (const p of missing) {
-    try {
-      mkdirSync(p);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-  }
 }
 
 /** SHA-256 of the parts, each length-prefixed (so no two different lists hash alike). */

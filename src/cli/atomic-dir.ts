@@ -1,6 +1,6 @@
 import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { makeDirectory } from '../checks/gate-cache';
+import { makeDirectory } from '../checks/make-directory';
 
 /**
  * Builds a directory atomically: `build` writes into a fresh staging directory beside `target` (same

@@ -21,7 +21,7 @@ import { Module } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { Script } from 'node:vm';
 import { crc32 } from 'node:zlib';
-import { makeDirectory } from '../checks/gate-cache';
+import { makeDirectory } from '../checks/make-directory';
 import { openPack, readPack, writePack } from './compile-cache-pack';
 
 /** What the cache did in this process; `written` counts entries stored by `flush`. */

@@ -13,7 +13,7 @@ import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { isBuiltin, Module } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { makeDirectory } from '../checks/gate-cache';
+import { makeDirectory } from '../checks/make-directory';
 
 /** The package managers' state files, rewritten whenever they change a node_modules tree. */
 export const TREE_STAMP_FILES = ['.package-lock.json', '.modules.yaml', '.yarn-state.yml', '.yarn-integrity'];

@@ -1,5 +1,5 @@
 /**
- * `makeDirectory` (gate-cache.ts), which every cache and the assembly swap use instead of Node's recursive
+ * `makeDirectory` (make-directory.ts), which every cache and the assembly swap use instead of Node's recursive
  * mkdirSync: that one spins forever where the kernel answers ENOENT for a directory whose parent exists
  * (procfs) — a cache directory pointed there hung `fastish validate` at exit. Run in child processes with a
  * time limit, so a hang fails the test instead of the run.
@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeDirectory } from '../../src/checks/gate-cache';
+import { makeDirectory } from '../../src/checks/make-directory';
 import { plainModule } from '../support/plain-module';
 
 const work = mkdtempSync(join(tmpdir(), 'fastish-make-directory-'));
@@ -27,7 +27,7 @@ describe('makeDirectory', () => {
   it.skipIf(process.platform !== 'linux')(
     'fails at once where a directory cannot be created (procfs)',
     () => {
-      const module = plainModule(join(ROOT, 'src/checks/gate-cache.ts'), join(work, 'gate-cache.js'));
+      const module = plainModule(join(ROOT, 'src/checks/make-directory.ts'), join(work, 'make-directory.js'));
       const r = spawnSync(
         process.execPath,
         ['-e', `require(${JSON.stringify(module)}).makeDirectory('/proc/fastish-test/cache')`],
