@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { buildSync, version as esbuildVersion, stop as stopEsbuild } from 'esbuild';
+import { makeDirectory } from '../../checks/make-directory';
 
 export interface HandlerBundleOptions {
   /** Absolute path of the TypeScript entry file (exports `handler`). */
@@ -63,7 +64,7 @@ export function bundleHandler(options: HandlerBundleOptions): string {
   if (!existsSync(dir)) {
     // Write to a private directory first, then rename: concurrent synths never see half a bundle.
     const staging = `${dir}.${process.pid}.tmp`;
-    mkdirSync(staging, { recursive: true });
+    makeDirectory(staging);
     for (const [name, text] of files) writeFileSync(join(staging, name), text);
     try {
       renameSync(staging, dir);
