@@ -4,10 +4,10 @@
  * positions), the second run is served from the cache, and a changed source — even one of the same
  * length, which V8's own check lets through — is compiled again instead of running stale code.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPack, writePack } from '../../src/cli/compile-cache-pack';
 import { plainModule } from '../support/plain-module';
@@ -35,7 +35,7 @@ beforeAll(() => {
   };
   for (const [name, text] of Object.entries(files)) {
     const path = join(app, name);
-    require('node:fs').mkdirSync(join(path, '..'), { recursive: true });
+    mkdirSync(join(path, '..'), { recursive: true });
     writeFileSync(path, text);
   }
   // The runner: the cache first (as bin/fastish.js does), then the app; the stats once the cache is written.
@@ -140,7 +140,7 @@ describe('compile cache', () => {
     const dir = join(work, 'cache-r');
     const lib = join(work, 'grow', 'lib.js');
     const main = join(work, 'grow', 'main.js');
-    require('node:fs').mkdirSync(join(lib, '..'), { recursive: true });
+    mkdirSync(join(lib, '..'), { recursive: true });
     // Two functions compiled only when called: the first run calls one, the later runs the other.
     const body = (name: string) =>
       `exports.${name} = function ${name}() { let s = 0; for (let i = 0; i < 10; i++) { s += i * ${name.length}; if (s > 1e9) throw new Error('${name}'); } return '${name}:' + s; };`;
@@ -186,7 +186,7 @@ describe('compile cache', () => {
   it("caches a package's files with a source map while source maps are on", () => {
     const dir = join(work, 'cache-h');
     const lib = join(app, 'node_modules', 'mapped', 'index.js');
-    require('node:fs').mkdirSync(join(lib, '..'), { recursive: true });
+    mkdirSync(join(lib, '..'), { recursive: true });
     writeFileSync(lib, "exports.value = () => 'mapped';\n//# sourceMappingURL=index.js.map\n");
     const main = join(app, 'mapped.js');
     writeFileSync(main, "module.exports = require('mapped').value();\n");
@@ -261,7 +261,7 @@ describe('compile cache', () => {
     // Node (≥ 21) decides whether to warn of a deprecated built-in (punycode) by the first frame of the
     // stack that is not its own: the package's code, as without the cache, not this loader's.
     const pkg = join(work, 'frames', 'node_modules', 'pkg');
-    require('node:fs').mkdirSync(pkg, { recursive: true });
+    mkdirSync(pkg, { recursive: true });
     writeFileSync(join(pkg, 'index.js'), "module.exports = require('./probe');\n");
     writeFileSync(
       join(pkg, 'probe.js'),
@@ -276,7 +276,7 @@ describe('compile cache', () => {
       });
       expect(r.status, r.stderr).toBe(0);
       const frames = JSON.parse(r.stdout) as string[];
-      const caller = frames.findIndex((f) => f.includes(`pkg${require('node:path').sep}index.js`));
+      const caller = frames.findIndex((f) => f.includes(`pkg${sep}index.js`));
       expect(caller).toBeGreaterThan(0);
       return frames[caller - 1] as string;
     };
@@ -286,7 +286,6 @@ describe('compile cache', () => {
 
   it('stays whole when processes write it at the same time', async () => {
     const dir = join(work, 'cache-concurrent');
-    const { spawn } = await import('node:child_process');
     const once = () =>
       new Promise<number | null>((done) => {
         const child = spawn(process.execPath, [join(work, 'run.js'), dir, join(app, 'main.js')], {
