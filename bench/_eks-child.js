@@ -27,19 +27,20 @@ function templates(dir) {
 function main(code, validate) {
   const loadStart = performance.now();
   // As the `fastish` command does before loading anything else (bin/fastish.js): from the sources, tsx for the
-  // project's files and the module caches (bin/register-sources.js); compiled, the module caches.
-  // FASTISH_COMPILE_CACHE=0 turns the caches off.
+  // project's files (bin/register-sources.js); then, both ways, V8's flags for a batch job and the module
+  // caches (src/cli/process-start.ts). FASTISH_COMPILE_CACHE=0 turns the caches off.
   const caches =
     code === 'src'
       ? require(join(ROOT, 'bin', 'register-sources.js')).registerSources()
-      : require(join(ROOT, code, 'cli', 'module-cache')).enableModuleCaches();
+      : require(join(ROOT, code, 'cli', 'process-start')).startProcess();
   const { Stage } = require('aws-cdk-lib');
   const { parse } = require('yaml');
   const { validateConfig, deepMerge } = require(join(ROOT, code, 'config'));
   // create-app, not platform: this app holds one stack and loads no other architecture.
   const { createApp } = require(join(ROOT, code, 'app', 'create-app'));
   const { EksStack } = require(join(ROOT, code, 'stacks', 'eks', 'eks-stack'));
-  const { AwsSolutionsChecks, ServerlessChecks } = require('cdk-nag');
+  // cdk-nag as the `fastish` command loads it (src/checks/nag-loader.ts), the same two packs.
+  const packs = require(join(ROOT, code, 'checks', 'nag')).nagPacks();
   const outdir = mkdtempSync(join(tmpdir(), 'fastish-bench-eks-'));
   const start = performance.now();
   const raw = parse(readFileSync(EXAMPLE, 'utf8'));
@@ -67,7 +68,7 @@ function main(code, validate) {
   const synthDone = performance.now();
   const synthMs = synthDone - start;
   let nagFindings = 0;
-  for (const checks of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
+  for (const checks of packs) {
     const { violations } = checks.validateScope(stack);
     nagFindings += violations.reduce((n, v) => n + v.violatingResources.length, 0);
   }

@@ -20,8 +20,9 @@ const root = join(__dirname, '..');
 const fromSource = existsSync(join(root, 'src', 'cli', 'main.ts')) && process.env.FASTISH_CLI !== 'dist';
 
 /**
- * The CLI module: compiled, or the sources through tsx. Either way the module caches are on first
- * (src/cli/module-cache.ts): later runs neither compile aws-cdk-lib and the other modules nor resolve their requires again.
+ * The CLI module: compiled, or the sources through tsx. Either way the process is set up first
+ * (src/cli/process-start.ts: V8 flags for a batch job, then the module caches, with which later runs neither
+ * compile aws-cdk-lib and the other modules nor resolve their requires again).
  */
 function load() {
   if (fromSource) {
@@ -35,7 +36,7 @@ function load() {
   if (!existsSync(compiled)) {
     return Promise.reject(new Error(`the compiled CLI is missing (${compiled}): run \`npm run build\``));
   }
-  require(join(root, 'dist', 'cli', 'module-cache.js')).enableModuleCaches();
+  require(join(root, 'dist', 'cli', 'process-start.js')).startProcess();
   return Promise.resolve(require(compiled));
 }
 

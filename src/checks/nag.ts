@@ -1,6 +1,7 @@
 import { CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type { NagPack } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { loadCdkNag } from './nag-loader';
 import type { Severity } from './types';
 
 /** One cdk-nag finding on one resource, with the acknowledgement (and its reason) when there is one. */
@@ -15,7 +16,7 @@ export interface NagFinding {
 /** The packs `fastish check` and the tests run on every stack. */
 export function nagPacks(): NagPack[] {
   // Loaded on use: a run whose every stack is answered from the gate cache never loads cdk-nag.
-  const { AwsSolutionsChecks, ServerlessChecks } = require('cdk-nag') as typeof import('cdk-nag');
+  const { AwsSolutionsChecks, ServerlessChecks } = loadCdkNag();
   return [new AwsSolutionsChecks(), new ServerlessChecks()];
 }
 

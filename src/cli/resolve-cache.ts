@@ -114,10 +114,7 @@ export function enableResolveCache(dir: string): ResolveCache | undefined {
   };
 
   statics._resolveFilename = function resolveFilename(request, parent, isMain, options) {
-    const tree =
-      options === undefined && !isMain && parent?.filename && !isBuiltin(request)
-        ? treeOf(parent.filename)
-        : undefined;
+    const tree = options === undefined && !isMain && parent?.filename ? treeOf(parent.filename) : undefined;
     if (!tree) return nodeResolve.call(this, request, parent, isMain, options);
     const key = `${dirname(parent?.filename as string)}\0${request}`;
     const known = tree.map[key];
@@ -125,6 +122,8 @@ export function enableResolveCache(dir: string): ResolveCache | undefined {
       counts.hits++;
       return known;
     }
+    // Built-ins are Node's to answer (never saved); asked only now, as a hit is never one.
+    if (isBuiltin(request)) return nodeResolve.call(this, request, parent, isMain, options);
     const resolved = nodeResolve.call(this, request, parent, isMain, options);
     counts.misses++;
     tree.map[key] = resolved;

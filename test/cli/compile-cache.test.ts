@@ -43,7 +43,10 @@ beforeAll(() => {
     join(work, 'run.js'),
     [
       `const { compileCacheDir, enableCompileCache } = require(${JSON.stringify(cacheModule)});`,
-      'const cache = enableCompileCache(compileCacheDir(process.argv[2]));',
+      // V8 flags set after start, as src/cli/process-start.ts sets them (RUNTIME_V8_FLAGS, space-separated).
+      "const flags = process.env.RUNTIME_V8_FLAGS ? process.env.RUNTIME_V8_FLAGS.split(' ') : [];",
+      "for (const flag of flags) require('node:v8').setFlagsFromString(flag);",
+      'const cache = enableCompileCache(compileCacheDir(process.argv[2], flags));',
       'const mod = require(process.argv[3]);',
       "process.on('exit', () => { if (cache) { cache.flush(); process.stderr.write(JSON.stringify(cache.stats()) + '\\n'); } });",
     ].join('\n'),
@@ -181,6 +184,49 @@ describe('compile cache', () => {
     run(dir, {}, ['--stack-size=2000']);
     expect(readdirSync(dir)).toHaveLength(2);
     expect(run(dir, {}, ['--stack-size=2000']).stats).toMatchObject({ hits: 2, rejected: 0 });
+  });
+
+  it('keeps flags set at run time apart too: V8 refuses code cached under other flags', () => {
+    const dir = join(work, 'cache-flags');
+    run(dir);
+    const flagged = { RUNTIME_V8_FLAGS: '--no-incremental-marking' };
+    expect(run(dir, flagged).stats).toMatchObject({ hits: 0, rejected: 0, written: 2 });
+    expect(readdirSync(dir)).toHaveLength(2);
+    expect(run(dir, flagged).stats).toMatchObject({ hits: 2, rejected: 0 });
+    expect(run(dir).stats).toMatchObject({ hits: 2, rejected: 0 });
+  });
+
+  it('caches a file that only calls or defines a method named import', () => {
+    const member = join(work, 'member');
+    mkdirSync(member, { recursive: true });
+    writeFileSync(
+      join(member, 'main.js'),
+      "const m = require('./m'); process.stdout.write(JSON.stringify(m.run()) + '\\n');\n",
+    );
+    // aws-ec2's VPC module has `subnets.import(scope)`; a class may define `import(scope) { … }` after a
+    // member, or a private #import.
+    writeFileSync(
+      join(member, 'm.js'),
+      'const s = { import: (x) => x + 1 };\nclass C { #import(x) { return x * 2; } run(x) { return this.#import(x); } }\nexports.run = () => [s.import(1), new C().run(2), s?.import(3)];\n',
+    );
+    const dir = join(work, 'cache-member');
+    const runMember = () =>
+      spawnSync(process.execPath, [join(work, 'run.js'), dir, join(member, 'main.js')], {
+        encoding: 'utf8',
+        env: { ...process.env, NODE_OPTIONS: '' },
+      });
+    const first = runMember();
+    expect(first.stdout).toBe('[2,4,4]\n');
+    expect(JSON.parse(first.stderr.trim().split('\n').pop() as string)).toMatchObject({
+      misses: 2,
+      skipped: 0,
+    });
+    const second = runMember();
+    expect(second.stdout).toBe('[2,4,4]\n');
+    expect(JSON.parse(second.stderr.trim().split('\n').pop() as string)).toMatchObject({
+      hits: 2,
+      skipped: 0,
+    });
   });
 
   it("caches a package's files with a source map while source maps are on", () => {

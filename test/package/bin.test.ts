@@ -26,12 +26,12 @@ describe('bin/fastish.js chooses what to run', () => {
     );
   });
 
-  it('runs dist/ when there are no CLI sources beside it, module caches first, with the arguments and exit code', () => {
+  it('runs dist/ when there are no CLI sources beside it, process set up first, with the arguments and exit code', () => {
     const dir = bareBin();
     mkdirSync(join(dir, 'dist', 'cli'), { recursive: true });
     writeFileSync(
-      join(dir, 'dist', 'cli', 'module-cache.js'),
-      'exports.enableModuleCaches = () => { process.stdout.write("caches on\\n"); return {}; };\n',
+      join(dir, 'dist', 'cli', 'process-start.js'),
+      'exports.startProcess = () => { process.stdout.write("caches on\\n"); return {}; };\n',
     );
     writeFileSync(
       join(dir, 'dist', 'cli', 'main.js'),
