@@ -27,12 +27,12 @@ function templates(dir) {
 function main(code, validate) {
   const loadStart = performance.now();
   // As the `fastish` command does before loading anything else (bin/fastish.js): from the sources, tsx for the
-  // project's files (bin/register-sources.js); then, both ways, V8's flags for a batch job and the module
-  // caches (src/cli/process-start.ts). FASTISH_COMPILE_CACHE=0 turns the caches off.
+  // project's files and the module caches (bin/register-sources.js); compiled, the module caches.
+  // FASTISH_COMPILE_CACHE=0 turns the caches off.
   const caches =
     code === 'src'
       ? require(join(ROOT, 'bin', 'register-sources.js')).registerSources()
-      : require(join(ROOT, code, 'cli', 'process-start')).startProcess();
+      : require(join(ROOT, code, 'cli', 'module-cache')).enableModuleCaches();
   const { Stage } = require('aws-cdk-lib');
   const { parse } = require('yaml');
   const { validateConfig, deepMerge } = require(join(ROOT, code, 'config'));
@@ -109,3 +109,5 @@ try {
   process.stderr.write(`${err.stack}\n`);
   process.exitCode = 1;
 }
+// Ends as the `fastish` command ends (bin/fastish.js): exit once the output is written.
+process.stdout.write('', () => process.exit());

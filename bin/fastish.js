@@ -20,9 +20,8 @@ const root = join(__dirname, '..');
 const fromSource = existsSync(join(root, 'src', 'cli', 'main.ts')) && process.env.FASTISH_CLI !== 'dist';
 
 /**
- * The CLI module: compiled, or the sources through tsx. Either way the process is set up first
- * (src/cli/process-start.ts: V8 flags for a batch job, then the module caches, with which later runs neither
- * compile aws-cdk-lib and the other modules nor resolve their requires again).
+ * The CLI module: compiled, or the sources through tsx. Either way the module caches are on first
+ * (src/cli/module-cache.ts): later runs neither compile aws-cdk-lib and the other modules nor resolve their requires again.
  */
 function load() {
   if (fromSource) {
@@ -36,8 +35,19 @@ function load() {
   if (!existsSync(compiled)) {
     return Promise.reject(new Error(`the compiled CLI is missing (${compiled}): run \`npm run build\``));
   }
-  require(join(root, 'dist', 'cli', 'process-start.js')).startProcess();
+  require(join(root, 'dist', 'cli', 'module-cache.js')).enableModuleCaches();
   return Promise.resolve(require(compiled));
+}
+
+/**
+ * Ends the process once its output is out. Left to itself, Node would first finish what V8 has under way
+ * (a garbage collection cycle over a heap about to be dropped: ~30 ms of an EKS stack's synth) and wait
+ * on anything a command left open. Writes to a pipe are asynchronous on some platforms: an empty write's
+ * callback runs once everything written before it is out.
+ */
+function exit(code) {
+  process.exitCode = code;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit()));
 }
 
 let cli;
@@ -47,14 +57,11 @@ load()
     return cli.main(process.argv.slice(2));
   })
   .then(
-    (code) => {
-      process.exitCode = code;
-    },
+    (code) => code,
     (err) => {
-      if (cli) process.exitCode = cli.reportError(err, io);
-      else {
-        io.err(`fastish: error: ${err.message}\n`);
-        process.exitCode = 1;
-      }
+      if (cli) return cli.reportError(err, io);
+      io.err(`fastish: error: ${err.message}\n`);
+      return 1;
     },
-  );
+  )
+  .then(exit);

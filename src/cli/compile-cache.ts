@@ -74,13 +74,10 @@ const WRAP_PREFIX = (Module as unknown as ModuleStatics).wrap('').split('\n')[0]
 
 let active: CompileCache | undefined;
 
-/**
- * The directory for this Node build and V8 flag set below `root`: the process's own flags and `runtimeFlags`,
- * the V8 flags it set after start (`v8.setFlagsFromString`), which V8 counts as flags as well.
- */
-export function compileCacheDir(root: string, runtimeFlags: readonly string[] = []): string {
+/** The directory for this Node build and V8 flag set below `root`. */
+export function compileCacheDir(root: string): string {
   const flags = createHash('sha256')
-    .update([...process.execArgv, ...runtimeFlags, process.env.NODE_OPTIONS ?? ''].join('\0'))
+    .update([...process.execArgv, process.env.NODE_OPTIONS ?? ''].join('\0'))
     .digest('hex')
     .slice(0, 12);
   return join(root, `compile-${process.versions.v8}-${process.arch}-${flags}`);

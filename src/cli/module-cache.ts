@@ -1,9 +1,9 @@
 /**
  * The two caches that make a Fastish process start fast, turned on first by the `fastish` command
- * (bin/fastish.js → process-start.ts) and by anything that runs Fastish the way it does: V8's compiled code
- * of the modules (compile-cache.ts) and where their requires resolve (resolve-cache.ts). Both live where
- * Fastish keeps its other caches (`cacheRoot`), in one directory per Node build and V8 flag set;
- * `FASTISH_COMPILE_CACHE=0` turns both off.
+ * (bin/fastish.js) and by anything that runs Fastish the way it does: V8's compiled code of the modules
+ * (compile-cache.ts) and where their requires resolve (resolve-cache.ts). Both live where Fastish keeps
+ * its other caches (`cacheRoot`), in one directory per Node build and V8 flag set; `FASTISH_COMPILE_CACHE=0`
+ * turns both off.
  */
 import { cacheRoot } from '../checks/gate-cache';
 import { type CompileCache, compileCacheDir, enableCompileCache } from './compile-cache';
@@ -14,14 +14,7 @@ export interface ModuleCaches {
   readonly resolve?: ResolveCache;
 }
 
-/**
- * @param root where Fastish keeps its caches
- * @param runtimeFlags V8 flags the process set after it started: code cached under other flags is refused
- */
-export function enableModuleCaches(
-  root: string = cacheRoot(),
-  runtimeFlags: readonly string[] = [],
-): ModuleCaches {
-  const dir = compileCacheDir(root, runtimeFlags);
+export function enableModuleCaches(root: string = cacheRoot()): ModuleCaches {
+  const dir = compileCacheDir(root);
   return { compile: enableCompileCache(dir), resolve: enableResolveCache(dir) };
 }

@@ -43,10 +43,7 @@ beforeAll(() => {
     join(work, 'run.js'),
     [
       `const { compileCacheDir, enableCompileCache } = require(${JSON.stringify(cacheModule)});`,
-      // V8 flags set after start, as src/cli/process-start.ts sets them (RUNTIME_V8_FLAGS, space-separated).
-      "const flags = process.env.RUNTIME_V8_FLAGS ? process.env.RUNTIME_V8_FLAGS.split(' ') : [];",
-      "for (const flag of flags) require('node:v8').setFlagsFromString(flag);",
-      'const cache = enableCompileCache(compileCacheDir(process.argv[2], flags));',
+      'const cache = enableCompileCache(compileCacheDir(process.argv[2]));',
       'const mod = require(process.argv[3]);',
       "process.on('exit', () => { if (cache) { cache.flush(); process.stderr.write(JSON.stringify(cache.stats()) + '\\n'); } });",
     ].join('\n'),
@@ -184,16 +181,6 @@ describe('compile cache', () => {
     run(dir, {}, ['--stack-size=2000']);
     expect(readdirSync(dir)).toHaveLength(2);
     expect(run(dir, {}, ['--stack-size=2000']).stats).toMatchObject({ hits: 2, rejected: 0 });
-  });
-
-  it('keeps flags set at run time apart too: V8 refuses code cached under other flags', () => {
-    const dir = join(work, 'cache-flags');
-    run(dir);
-    const flagged = { RUNTIME_V8_FLAGS: '--no-incremental-marking' };
-    expect(run(dir, flagged).stats).toMatchObject({ hits: 0, rejected: 0, written: 2 });
-    expect(readdirSync(dir)).toHaveLength(2);
-    expect(run(dir, flagged).stats).toMatchObject({ hits: 2, rejected: 0 });
-    expect(run(dir).stats).toMatchObject({ hits: 2, rejected: 0 });
   });
 
   it('caches a file that only calls or defines a method named import', () => {

@@ -26,12 +26,12 @@ describe('bin/fastish.js chooses what to run', () => {
     );
   });
 
-  it('runs dist/ when there are no CLI sources beside it, process set up first, with the arguments and exit code', () => {
+  it('runs dist/ when there are no CLI sources beside it, module caches first, with the arguments and exit code', () => {
     const dir = bareBin();
     mkdirSync(join(dir, 'dist', 'cli'), { recursive: true });
     writeFileSync(
-      join(dir, 'dist', 'cli', 'process-start.js'),
-      'exports.startProcess = () => { process.stdout.write("caches on\\n"); return {}; };\n',
+      join(dir, 'dist', 'cli', 'module-cache.js'),
+      'exports.enableModuleCaches = () => { process.stdout.write("caches on\\n"); return {}; };\n',
     );
     writeFileSync(
       join(dir, 'dist', 'cli', 'main.js'),
@@ -40,5 +40,24 @@ describe('bin/fastish.js chooses what to run', () => {
     const r = spawnSync(process.execPath, [join(dir, 'bin', 'fastish.js'), 'a', 'b'], { encoding: 'utf8' });
     expect(r.stdout).toBe('caches on\nmain loaded\ncompiled a b\n');
     expect(r.status).toBe(3);
+  });
+
+  it('exits once all of its output is written, whatever a command left open', () => {
+    const dir = bareBin();
+    mkdirSync(join(dir, 'dist', 'cli'), { recursive: true });
+    writeFileSync(join(dir, 'dist', 'cli', 'module-cache.js'), 'exports.enableModuleCaches = () => ({});\n');
+    // 4 MiB of output, then a timer nobody stops: the process would never end by itself.
+    writeFileSync(
+      join(dir, 'dist', 'cli', 'main.js'),
+      'exports.main = async () => { process.stdout.write("x".repeat(4 * 1024 * 1024)); setInterval(() => {}, 1000); return 4; };\n',
+    );
+    const r = spawnSync(process.execPath, [join(dir, 'bin', 'fastish.js')], {
+      encoding: 'utf8',
+      maxBuffer: 8 * 1024 * 1024,
+      timeout: 20_000,
+    });
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(4);
+    expect(r.stdout.length).toBe(4 * 1024 * 1024);
   });
 });
