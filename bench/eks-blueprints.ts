@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 
 const ROOT = join(__dirname, '..');
 const PEER = join(__dirname, 'peers', 'eks-blueprints');
-const RUNS = 3;
+const RUNS = 5;
 /** Stands in for a real zone so that external-dns is installed, as in the peer. */
 const HOSTED_ZONE = { name: 'acme.example.com', id: 'Z0123456789ABCDEFGHIJ' };
 
