@@ -1,6 +1,6 @@
 import type { Architecture } from './architectures';
 import type { ConfigIssue } from './errors';
-import { druidSizing, sourcesMatchIngestion } from './rules/druid';
+import { druidNamespace, druidSizing, sourcesMatchIngestion } from './rules/druid';
 import { duplicateIssues } from './rules/duplicates';
 import { hostedZoneHasId, nodeGroupBounds, oneNodeArchitecture, subnetsFit } from './rules/eks';
 import { settingPath } from './rules/origin';
@@ -17,7 +17,7 @@ export const ENVIRONMENT_RULES: Readonly<Record<Architecture | 'all', readonly E
   all: [noDuplicates],
   webapp: [],
   eks: [nodeGroupBounds, subnetsFit, hostedZoneHasId, oneNodeArchitecture],
-  druid: [sourcesMatchIngestion, druidSizing],
+  druid: [sourcesMatchIngestion, druidSizing, druidNamespace],
 };
 
 export function checkEnvironmentRules(env: EnvironmentUnderCheck): ConfigIssue[] {

@@ -297,6 +297,37 @@ const SYNTH_CASES: BadCase[] = [
     says: /is also the stream of datasources\[0\]/,
   },
   {
+    name: "Druid namespace one of the platform's",
+    mutate: (c) => withDruid(c, { namespace: 'cert-manager' }),
+    path: 'environments.prod.overrides.druid.namespace',
+    value: 'cert-manager',
+    says: /is a namespace the platform uses .*; the Druid stack creates and owns its namespace/,
+  },
+  {
+    name: 'Druid namespace kube-*',
+    mutate: (c) => withDruid(c, { namespace: 'kube-druid' }),
+    path: 'environments.prod.overrides.druid.namespace',
+    value: 'kube-druid',
+    says: /is a namespace the platform uses/,
+  },
+  {
+    name: "Druid namespace the druid-operator's",
+    mutate: (c) => withDruid(c, { namespace: 'druid-operator' }),
+    path: 'environments.prod.overrides.druid.namespace',
+    value: 'druid-operator',
+    says: /is the druid-operator's namespace/,
+  },
+  {
+    name: "team named like the druid-operator's namespace where Druid runs",
+    mutate: (c) => {
+      druidEnv(c);
+      c.teams['druid-operator'] = { costCenter: 'CC-9' };
+    },
+    path: 'teams.druid-operator',
+    value: 'druid-operator',
+    says: /its namespace is the platform's \(.*druid-operator/,
+  },
+  {
     name: 'team named like a platform namespace',
     mutate: (c) => (c.teams.monitoring = { costCenter: 'CC-9' }),
     path: 'teams.monitoring',

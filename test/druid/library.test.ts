@@ -237,6 +237,27 @@ describe('DruidCluster props are checked in prop terms', () => {
     ).toThrow(/S\/Druid2: datasource telemetry reads Kinesis but ingestion is "msk"/);
   });
 
+  it("refuses a namespace the platform or the druid-operator uses: the cluster's namespace is deleted with it", () => {
+    for (const namespace of ['monitoring', 'kube-system', 'druid-operator']) {
+      const app = new App({ context: cxapi.CURRENTLY_RECOMMENDED_FLAGS });
+      const stack = new Stack(app, 'S', { env: { account: '444444444444', region: 'eu-central-1' } });
+      const platform = new EksPlatform(stack, 'Platform', { network: { availabilityZones: ZONES } });
+      expect(
+        () =>
+          new DruidCluster(stack, 'Druid', {
+            platform,
+            routerHostname: 'd.example.com',
+            namespace,
+            datasources: [{ name: 'orders', source: DruidStreamSource.kafka('orders') }],
+          }),
+      ).toThrow(
+        new RegExp(
+          `^S/Druid/.*: namespace "${namespace}" (is a namespace the platform uses|is the druid-operator's namespace)`,
+        ),
+      );
+    }
+  });
+
   it('has the same defaults as the config schema (an empty `druid: {}`)', () => {
     const fromConfig = druidSettings.parse({});
     const { hostname, ...router } = resolveDruidSettings({ routerHostname: 'h' }, 'x').router;

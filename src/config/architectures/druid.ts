@@ -299,7 +299,10 @@ export const druidSettings = z
       .enum(['msk', 'kinesis', 'both'])
       .default('msk')
       .meta({ description: 'Streaming source: MSK Serverless (IAM auth), Kinesis, or both' }),
-    namespace: k8sName.default('druid').meta({ description: 'Kubernetes namespace of the Druid cluster' }),
+    namespace: k8sName.default('druid').meta({
+      description:
+        "Kubernetes namespace of the Druid cluster, its own (created and deleted with the stack): not one the platform uses or the druid-operator's",
+    }),
     clusterName: k8sName
       .default('analytics')
       .meta({ description: 'Name of the `Druid` resource and discovery cluster identifier' }),

@@ -1,3 +1,4 @@
+import { druidNamespaceConflict } from '../../constructs/druid/namespaces';
 import {
   type ContainerSizing,
   checkContainerSizing,
@@ -136,4 +137,17 @@ export const druidSizing: EnvironmentRule = ({ settings }, at) => {
     SERVICE_FAMILIES.middlemanager,
   );
   return out;
+};
+
+/** The Druid cluster's namespace is its own: the stack creates it, and deleting the stack deletes it. */
+export const druidNamespace: EnvironmentRule = ({ settings }, at) => {
+  const conflict = druidNamespaceConflict(settings.druid.namespace);
+  if (!conflict) return [];
+  return [
+    {
+      path: at(['druid', 'namespace']),
+      value: settings.druid.namespace,
+      message: `${conflict}; the Druid stack creates and owns its namespace (deleting the stack deletes it), so it needs one of its own`,
+    },
+  ];
 };

@@ -1,4 +1,5 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { DRUID_OPERATOR_NAMESPACE } from '../../constructs/druid/namespaces';
 import { PLATFORM_NAMESPACES } from '../../constructs/eks/platform-namespaces';
 import type { ConfigIssue } from '../errors';
 import type { EnvironmentRule } from './rule';
@@ -79,12 +80,13 @@ export const oneNodeArchitecture: EnvironmentRule = ({ settings }, at) => {
   ];
 };
 
-/** Team namespaces must not take a platform namespace (or Druid's). */
+/** Team namespaces must not take a platform namespace (or Druid's and its operator's). */
 export function teamNamespaceIssues(
   teams: readonly string[],
   druidNamespace: string | undefined,
 ): ConfigIssue[] {
-  const taken = new Set([...PLATFORM_NAMESPACES, ...(druidNamespace ? [druidNamespace] : [])]);
+  const druid = druidNamespace ? [druidNamespace, DRUID_OPERATOR_NAMESPACE] : [];
+  const taken = new Set([...PLATFORM_NAMESPACES, ...druid]);
   return teams
     .filter((t) => taken.has(t) || t.startsWith('kube-'))
     .map((t) => ({

@@ -282,7 +282,10 @@ export interface DruidClusterProps {
   readonly platform: IEksWorkloadHost;
   /** Host name of the router (SQL API, web console) on the internal ALB. */
   readonly routerHostname: string;
-  /** Kubernetes namespace. @default 'druid' */
+  /**
+   * Kubernetes namespace, the cluster's own: created with the cluster and deleted with it, so not one the
+   * platform uses (`PLATFORM_NAMESPACES`, kube-*) nor the druid-operator's. @default 'druid'
+   */
   readonly namespace?: string;
   /** Name of the `Druid` resource and discovery cluster identifier. @default 'analytics' */
   readonly clusterName?: string;

@@ -17,6 +17,7 @@ import {
   obj,
   TOPIC_JOB_SERVICE_ACCOUNT,
 } from './kubernetes/types';
+import { DRUID_OPERATOR_NAMESPACE, druidNamespaceConflict } from './namespaces';
 import type { NodeShape, SizingReport } from './sizing';
 
 export { applierScript } from './kubernetes/spec-applier';
@@ -57,6 +58,12 @@ export class DruidKubernetes extends Construct {
     super(scope, id);
     const s = props.settings;
     this.cluster = props.cluster;
+    const conflict = druidNamespaceConflict(s.namespace);
+    if (conflict) {
+      throw new Error(
+        `${this.node.path}: namespace "${s.namespace}" ${conflict}; the Druid stack creates and owns its namespace, so it needs one of its own`,
+      );
+    }
     this.namespace = s.namespace;
     const ns = s.namespace;
     this.routerServiceName = `druid-${s.clusterName}-routers`;
@@ -72,7 +79,7 @@ export class DruidKubernetes extends Construct {
       chart: props.operatorChart.chart,
       version: props.operatorChart.version,
       release: 'druid-operator',
-      namespace: 'druid-operator',
+      namespace: DRUID_OPERATOR_NAMESPACE,
       createNamespace: true,
       wait: true,
       timeout: Duration.minutes(10),
