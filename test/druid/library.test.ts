@@ -208,10 +208,15 @@ describe('DruidCluster in an app without feature flags (`new App()`)', () => {
 });
 
 describe('DruidCluster props are checked in prop terms', () => {
-  it('refuses a sum metric without its input column, naming the construct and datasource', () => {
+  /** A stack `S` with a platform of its own VPC, for one DruidCluster (or a few) to refuse its props. */
+  const platformStack = () => {
     const app = new App({ context: cxapi.CURRENTLY_RECOMMENDED_FLAGS });
     const stack = new Stack(app, 'S', { env: { account: '444444444444', region: 'eu-central-1' } });
-    const platform = new EksPlatform(stack, 'Platform', { network: { availabilityZones: ZONES } });
+    return { stack, platform: new EksPlatform(stack, 'Platform', { network: { availabilityZones: ZONES } }) };
+  };
+
+  it('refuses a sum metric without its input column, naming the construct and datasource', () => {
+    const { stack, platform } = platformStack();
     expect(
       () =>
         new DruidCluster(stack, 'Druid', {
@@ -239,9 +244,7 @@ describe('DruidCluster props are checked in prop terms', () => {
 
   it("refuses a namespace the platform or the druid-operator uses: the cluster's namespace is deleted with it", () => {
     for (const namespace of ['monitoring', 'kube-system', 'druid-operator']) {
-      const app = new App({ context: cxapi.CURRENTLY_RECOMMENDED_FLAGS });
-      const stack = new Stack(app, 'S', { env: { account: '444444444444', region: 'eu-central-1' } });
-      const platform = new EksPlatform(stack, 'Platform', { network: { availabilityZones: ZONES } });
+      const { stack, platform } = platformStack();
       expect(
         () =>
           new DruidCluster(stack, 'Druid', {

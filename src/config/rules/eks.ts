@@ -1,6 +1,6 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { DRUID_OPERATOR_NAMESPACE } from '../../constructs/druid/namespaces';
-import { PLATFORM_NAMESPACES } from '../../constructs/eks/platform-namespaces';
+import { isPlatformNamespace, PLATFORM_NAMESPACES } from '../../constructs/eks/platform-namespaces';
 import type { ConfigIssue } from '../errors';
 import type { EnvironmentRule } from './rule';
 
@@ -88,7 +88,7 @@ export function teamNamespaceIssues(
   const druid = druidNamespace ? [druidNamespace, DRUID_OPERATOR_NAMESPACE] : [];
   const taken = new Set([...PLATFORM_NAMESPACES, ...druid]);
   return teams
-    .filter((t) => taken.has(t) || t.startsWith('kube-'))
+    .filter((t) => isPlatformNamespace(t) || druid.includes(t))
     .map((t) => ({
       path: `teams.${t}`,
       value: t,

@@ -1,4 +1,4 @@
-import { PLATFORM_NAMESPACES } from '../eks/platform-namespaces';
+import { isPlatformNamespace, PLATFORM_NAMESPACES } from '../eks/platform-namespaces';
 
 /** The druid-operator's namespace: its Helm release's, which the chart creates. */
 export const DRUID_OPERATOR_NAMESPACE = 'druid-operator';
@@ -9,7 +9,7 @@ export const DRUID_OPERATOR_NAMESPACE = 'druid-operator';
  * platform (EksPlatform's add-ons, Kubernetes itself) or the druid-operator already uses.
  */
 export function druidNamespaceConflict(namespace: string): string | undefined {
-  if (PLATFORM_NAMESPACES.includes(namespace) || namespace.startsWith('kube-'))
+  if (isPlatformNamespace(namespace))
     return `is a namespace the platform uses (${PLATFORM_NAMESPACES.join(', ')}, kube-*)`;
   if (namespace === DRUID_OPERATOR_NAMESPACE) return "is the druid-operator's namespace";
   return undefined;

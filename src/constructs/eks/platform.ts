@@ -23,7 +23,7 @@ import { Karpenter } from './karpenter';
 import { NamedResource } from './naming';
 import { addPlatformNodePools, type ExtraPoolSettings } from './nodepools';
 import { GrafanaCloudObservability } from './observability';
-import { PLATFORM_NAMESPACES } from './platform-namespaces';
+import { isPlatformNamespace, PLATFORM_NAMESPACES } from './platform-namespaces';
 import {
   ALL_INTERFACE_ENDPOINTS,
   type EksExtraNodePool,
@@ -385,7 +385,7 @@ function teamAccess(scope: Construct, t: EksTeam): TeamAccess {
   if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(t.name)) {
     throw new Error(`${scope.node.path}: team "${t.name}" is not a namespace name (a lowercase DNS label)`);
   }
-  if (PLATFORM_NAMESPACES.includes(t.name) || t.name.startsWith('kube-')) {
+  if (isPlatformNamespace(t.name)) {
     throw new Error(
       `${scope.node.path}: team "${t.name}" would take over a platform namespace (${PLATFORM_NAMESPACES.join(', ')}, kube-*)`,
     );
